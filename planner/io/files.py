@@ -1,0 +1,89 @@
+"""Raw table files (CSV, TSV, Parquet by extension) and atomic writes (temp file in the target folder, then rename)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from planner.errors import DataError
+
+CSV_SUFFIXES = {".csv", ".txt"}
+TSV_SUFFIXES = {".tsv", ".tab"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+def table_format(path: Path) -> str:
+    """'csv', 'tsv' or 'parquet' from the file extension; DataError otherwise."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in TSV_SUFFIXES:
+        return "tsv"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    raise DataError(f"{path}: unknown table format '{suffix}'; use .csv, .tsv or .parquet")
+
+
+def read_raw(path: str | Path, sep: str | None = None) -> pd.DataFrame:
+    """Read a table as strings (CSV/TSV) or typed columns (Parquet); validation is the caller's job."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    fmt = table_format(path)
+    try:
+        if fmt == "parquet":
+            return pd.read_parquet(path)
+        delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
+        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except DataError:
+        raise
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({exc})") from None
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside `path`; on success rename it over `path`, on failure delete it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write df as CSV or Parquet (by extension) atomically; timestamps in ISO 8601."""
+    path = Path(path)
+    fmt = table_format(path)
+    with atomic_path(path) as tmp:
+        if fmt == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False, sep="\t" if fmt == "tsv" else ",", date_format="%Y-%m-%dT%H:%M:%S",
+                      lineterminator="\n")
+    return path
+
+
+def write_text(text: str, path: str | Path) -> Path:
+    """Write a text file atomically (UTF-8)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_json(obj: object, path: str | Path) -> Path:
+    """Write obj as indented JSON atomically."""
+    return write_text(json.dumps(obj, indent=2, default=str) + "\n", path)
