@@ -1,0 +1,34 @@
+"""The outcome of a roster solve, as tables a planner can read and numbers a report can quote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class RosterResult:
+    """A solved roster: the tables of DESIGN.md plus solver status, objective, bound and shortfall per channel."""
+
+    status: str  # 'OPTIMAL' or 'FEASIBLE'; infeasibility raises InfeasibleError instead
+    roster: pd.DataFrame  # agent_id, date, shift_start, shift_end, breaks, paid_hours, channels
+    roster_slots: pd.DataFrame  # agent_id, interval_start, activity (channel | break | leave)
+    coverage: pd.DataFrame  # interval_start, channel, required, scheduled, gap
+    objective: float
+    best_bound: float
+    solve_s: float
+    shortfall_agent_slots: dict[str, int] = field(default_factory=dict)
+    overstaff_agent_slots: dict[str, int] = field(default_factory=dict)
+    late_contacts: float = 0.0
+    violations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["rule", "agent_id", "date", "penalty"])
+    )
+    rules_applied: list[str] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between objective and best bound (0 when proven optimal)."""
+        if self.objective == 0:
+            return 0.0
+        return abs(self.objective - self.best_bound) / max(abs(self.objective), 1e-9)
