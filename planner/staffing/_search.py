@@ -16,7 +16,11 @@ def fewest(lo_fail: np.ndarray, ok: Callable[[np.ndarray], np.ndarray]) -> np.nd
     step = np.ones_like(lo)
     hi = lo + step
     good = ok(hi)
+    rounds = 0
     while not good.all():
+        rounds += 1
+        if rounds > 60:
+            raise FloatingPointError("no agent count meets the target for some slots (NaN or infinite inputs?)")
         bad = ~good
         lo = np.where(bad, hi, lo)
         step = np.where(bad, step * 2, step)

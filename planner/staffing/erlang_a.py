@@ -33,14 +33,14 @@ class AgentsA(NamedTuple):
     abandon_rate: np.ndarray
 
 
-def _series(s: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Σ_j z^j / ((s+1)…(s+j)); used only where z ≪ s, so the terms fall geometrically."""
-    total = np.ones_like(z)
+def _series_tail(s: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Σ_{j≥1} z^j / ((s+1)…(s+j)); used only where z ≪ s, so the terms fall geometrically."""
+    total = np.zeros_like(z)
     term = np.ones_like(z)
-    for j in range(1, 2000):
+    for j in range(1, 4000):
         term = term * z / (s + j)
         total += term
-        if not (term > 1e-17 * total).any():
+        if not (term > 1e-17 * (1.0 + total)).any():
             break
     return total
 
@@ -56,7 +56,7 @@ def _log_queue_sum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     out = np.where((x <= 0) & (y > 0), y, out)  # x = 0: S = e^y
     small = ~direct & (y > 0) & (x > 0)
     if small.any():
-        out[small] = np.log(_series(x[small], y[small]))
+        out[small] = np.log1p(_series_tail(x[small], y[small]))
     return out
 
 
@@ -65,12 +65,12 @@ def _gamma_ratio(s: np.ndarray, y: np.ndarray, c: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         num = special.gammainc(s, y * c)
         den = special.gammainc(s, y)
-        r = num / den
+        r = np.array(num / den, dtype=float)
     small = ~(den > _TINY)
     if small.any():
         ss, yy, cc = s[small], y[small], c[small]
         with np.errstate(divide="ignore", under="ignore"):
-            log_r = special.xlogy(ss, cc) + yy * (1 - cc) + np.log(_series(ss, yy * cc)) - np.log(_series(ss, yy))
+            log_r = special.xlogy(ss, cc) + yy * (1 - cc) + np.log1p(_series_tail(ss, yy * cc)) - np.log1p(_series_tail(ss, yy))
         r[small] = np.exp(log_r)
     return np.clip(np.nan_to_num(r, nan=0.0), 0.0, 1.0)
 
@@ -87,12 +87,13 @@ def _measures(n, a, aht_s, patience_s, answer_within_s=0.0) -> dict[str, np.ndar
     inv_s = np.exp(-log_s)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # P(wait) = S·E / (1 + (S − 1)·E), written so that neither a huge S nor a tiny E overflows
-        pw = 1.0 / (1.0 + (1.0 / e - 1.0) * inv_s)
-        x_over_y = np.where(y > 0, x / y, 0.0)
-    pw = np.where(e <= 0, 0.0, pw)
-    p_ab = np.clip(((1.0 - x_over_y) + x_over_y * inv_s) * pw, 0.0, 1.0)
+        pw = np.where(e > 0, 1.0 / (1.0 + (1.0 / e - 1.0) * inv_s), 0.0)
+        # q = (x/y)(1 − 1/S): the share of waiting contacts eventually answered; → x/(x+1) as y → 0
+        q = np.where(y > 1e-200, (x / np.maximum(y, 1e-300)) * -np.expm1(-log_s), x / (x + 1.0))
+    q = np.clip(q, 0.0, 1.0)
+    p_ab = np.clip((1.0 - q) * pw, 0.0, 1.0)
     ratio = _gamma_ratio(x + 1.0, np.maximum(y, 1e-300), np.exp(-t / pat))
-    served_in_t = np.clip(1.0 - pw + pw * x_over_y * (1.0 - inv_s) * (1.0 - ratio), 0.0, 1.0)
+    served_in_t = np.clip(1.0 - pw + pw * q * (1.0 - ratio), 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(n > 0, a * (1.0 - p_ab) / n, 0.0)
     none = a <= 0

@@ -18,7 +18,7 @@ def blocking(servers, traffic_erlangs) -> np.ndarray:
         # B(n, A) = P(Poisson(A) = n) / P(Poisson(A) <= n): both terms exact via log-gamma and the incomplete gamma.
         log_pmf = special.xlogy(n, a) - a - special.gammaln(n + 1)
         cdf = special.pdtr(n, a)
-        b = np.exp(log_pmf) / cdf
+        b = np.array(np.exp(log_pmf) / cdf, dtype=float)
     deep = (cdf < _TINY) & (a > 0)
     if deep.any():
         b[deep] = _blocking_overloaded(n[deep], a[deep])

@@ -87,12 +87,44 @@ def _first_candidate(a: np.ndarray, max_occupancy: np.ndarray) -> np.ndarray:
     return (np.maximum(stable_min, occ_min) - 1).astype(np.int64)
 
 
+def _climb(a, start, passes, max_steps: int = 64) -> np.ndarray:
+    """Fewest n > start with passes(n, erlang_b(n), idx) true: Erlang B recursion upward from start + 1 for all slots
+    at once (a handful of steps for usual loads), then the galloping search for any slot still short."""
+    a = np.asarray(a, dtype=float).ravel()
+    result = np.asarray(start, dtype=np.int64).ravel() + 1
+    idx = np.arange(a.size)
+    n = result.astype(float)
+    b = blocking(n, a)
+    for _ in range(max_steps):
+        ok = passes(n, b, idx)
+        idx, n, b = idx[~ok], n[~ok], b[~ok]
+        if idx.size == 0:
+            return result
+        n = n + 1.0
+        ab = a[idx] * b
+        b = ab / (n + ab)  # B(n) from B(n−1), stable: stays in [0, 1]
+        result[idx] = n.astype(np.int64)
+    result[idx] = fewest(n.astype(np.int64) - 1, lambda k: passes(k.astype(float), blocking(k, a[idx]), idx))
+    return result
+
+
+def _sl_from_b(n, a, b, aht, t) -> np.ndarray:
+    c = b / (1.0 - (a / n) * (1.0 - b))
+    return 1.0 - c * np.exp(-(n - a) * t / aht)
+
+
 def agents_for_erlangs(a, aht_s, service_level_target, answer_within_s, max_occupancy=1.0) -> np.ndarray:
     """Fewest agents for traffic `a` (Erlangs) meeting the service level and the occupancy cap."""
     a, aht, sl, t, occ = np.broadcast_arrays(
         *(np.asarray(x, dtype=float) for x in (a, aht_s, service_level_target, answer_within_s, max_occupancy))
     )
-    n = fewest(_first_candidate(a, occ), lambda k: service_level_erlangs(k, a, aht, t) >= sl - TARGET_TOL)
+    flat = [x.ravel() for x in (a, aht, sl, t)]
+
+    def passes(n, b, idx):
+        aa, hh, ss, tt = (x[idx] for x in flat)
+        return _sl_from_b(n, aa, b, hh, tt) >= ss - TARGET_TOL
+
+    n = _climb(a, _first_candidate(a, occ), passes).reshape(a.shape)
     return np.where(a <= 0, 0, n)
 
 
@@ -106,5 +138,27 @@ def agents_for_asa(offered, aht_s, interval_s, asa_s, max_occupancy=1.0) -> np.n
     a, aht, target, occ = np.broadcast_arrays(
         *(np.asarray(x, dtype=float) for x in (traffic(offered, aht_s, interval_s), aht_s, asa_s, max_occupancy))
     )
-    n = fewest(_first_candidate(a, occ), lambda k: asa_erlangs(k, a, aht) <= target * (1 + TARGET_TOL))
+    flat = [x.ravel() for x in (a, aht, target)]
+
+    def passes(n, b, idx):
+        aa, hh, tt = (x[idx] for x in flat)
+        c = b / (1.0 - (aa / n) * (1.0 - b))
+        return c * hh / (n - aa) <= tt * (1 + TARGET_TOL)
+
+    n = _climb(a, _first_candidate(a, occ), passes).reshape(a.shape)
+    return np.where(a <= 0, 0, n)
+
+
+def agents_for_p_wait(offered, aht_s, interval_s, max_p_wait, max_occupancy=1.0) -> np.ndarray:
+    """Fewest agents (int array) with probability of waiting ≤ max_p_wait and occupancy ≤ max_occupancy."""
+    a, target, occ = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (traffic(offered, aht_s, interval_s), max_p_wait, max_occupancy))
+    )
+    flat = [a.ravel(), target.ravel()]
+
+    def passes(n, b, idx):
+        aa, tt = (x[idx] for x in flat)
+        return b / (1.0 - (aa / n) * (1.0 - b)) <= tt + TARGET_TOL
+
+    n = _climb(a, _first_candidate(a, occ), passes).reshape(a.shape)
     return np.where(a <= 0, 0, n)
