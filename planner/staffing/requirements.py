@@ -94,3 +94,18 @@ def requirements(forecast_df: pd.DataFrame, config: Config) -> pd.DataFrame:
     df = pd.concat(parts, ignore_index=True)
     df = df.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s, kind="stable")
     return df.reset_index(drop=True)[COLUMNS]
+
+
+def daily_summary(requirements_df: pd.DataFrame, interval_s: float, weekly_hours: float = 37.5) -> pd.DataFrame:
+    """Per channel and day: contacts, peak productive and scheduled agents, scheduled agent-hours and FTE.
+
+    FTE is the day's scheduled agent-hours over a full-timer's day (weekly_hours / 5).
+    """
+    df = requirements_df.assign(date=pd.to_datetime(requirements_df["interval_start"]).dt.date)
+    slot_h = interval_s / 3600
+    g = df.groupby(["channel", "date"], sort=False)
+    out = g.agg(offered=("offered", "sum"), peak_productive=("agents_productive", "max"),
+                peak_required=("agents_required", "max"), agent_hours=("agents_required", "sum")).reset_index()
+    out["agent_hours"] = out["agent_hours"] * slot_h
+    out["fte"] = out["agent_hours"] / (weekly_hours / 5)
+    return out
