@@ -237,3 +237,13 @@ def test_daily_summary(req, cfg):
     assert row["agent_hours"] == pytest.approx(voice_mon["agents_required"].sum() / 4)
     assert row["fte"] == pytest.approx(row["agent_hours"] / 7.5)
     assert row["peak_required"] == voice_mon["agents_required"].max()
+
+
+def test_deferred_shares(req, cfg):
+    from planner.staffing.requirements import deferred_shares
+
+    shares = deferred_shares(req, cfg).set_index("channel")
+    assert list(shares.index) == ["email", "social"]
+    assert shares.loc["email", "within_target_share"] == pytest.approx(1.0)
+    # social (1 h) while the site is closed 22:00–08:00: the night's contacts are late whatever the staffing
+    assert shares.loc["social", "within_target_share"] < shares.loc["social", "target"]

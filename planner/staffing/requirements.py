@@ -109,3 +109,20 @@ def daily_summary(requirements_df: pd.DataFrame, interval_s: float, weekly_hours
     out["agent_hours"] = out["agent_hours"] * slot_h
     out["fte"] = out["agent_hours"] / (weekly_hours / 5)
     return out
+
+
+def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per deferred channel: share of judged contacts answered within the target (FIFO with the table's agents).
+
+    Contacts still waiting at the end of the table whose target time has not yet passed are not judged.
+    """
+    rows = []
+    for ch in config.channels:
+        g = requirements_df[requirements_df["channel"] == ch.name].sort_values("interval_start", kind="stable")
+        if ch.kind != "deferred" or g.empty:
+            continue
+        served = deferred.serve(g["agents_productive"], g["offered"], g["aht_s"], config.site.interval_s,
+                                ch.target.answer_within_s, ch.max_occupancy)
+        rows.append({"channel": ch.name, "within_target_share": served.within_target_share,
+                     "target": ch.target.service_level, "answer_within_s": ch.target.answer_within_s})
+    return pd.DataFrame(rows, columns=["channel", "within_target_share", "target", "answer_within_s"])

@@ -11,7 +11,7 @@ from planner.cli.common import config_from, out
 from planner.io.files import write_table
 from planner.io.tables import read_forecast
 from planner.staffing import model_name, requirements
-from planner.staffing.requirements import daily_summary
+from planner.staffing.requirements import daily_summary, deferred_shares
 
 
 def register(app: typer.Typer) -> None:
@@ -53,4 +53,12 @@ def staff(
                      f"[bold]{rows['agent_hours'].sum() / fte_hours:,.1f}[/] /wk" if len(rows) == 7 else "",
                      end_section=True)
     out(view)
+    for r in deferred_shares(table, cfg).itertuples(index=False):
+        hours = f"{r.answer_within_s / 3600:g} h"
+        if r.within_target_share + 1e-9 >= r.target:
+            out(f"{r.channel}: {r.within_target_share:.1%} answered within {hours} (target {r.target:.0%})")
+        else:
+            out(f"[yellow]{r.channel}: {r.within_target_share:.1%} answered within {hours}, below the {r.target:.0%} "
+                "target: contacts arriving while the channel is closed cannot all be answered in time; the plan "
+                "answers them in the first hours after opening (lengthen the channel's opening_hours to do better)[/]")
     out(f"[green]Wrote[/] {out_path} ({len(table):,} rows)")
