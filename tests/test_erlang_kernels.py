@@ -118,3 +118,19 @@ def test_erlang_a_needs_no_more_agents_than_erlang_c():
     c = erlang_c.agents(offered, 180, 1800, 0.8, 20)
     a = erlang_a.agents(offered, 180, 1800, 0.8, 20, 300.0).agents
     assert np.all(a <= c)
+
+
+def test_climb_falls_back_to_search_with_same_answer():
+    rng = np.random.default_rng(11)
+    a = np.concatenate([rng.uniform(0.1, 50, 50), rng.uniform(1_000, 30_000, 20)])
+    aht = np.full(a.size, 240.0)
+    flat = [a, aht]
+
+    def passes(n, b, idx):
+        return erlang_c.service_level_erlangs(n, flat[0][idx], flat[1][idx], 20.0) >= 0.8
+
+    start = np.floor(a).astype(np.int64)
+    climbed = erlang_c._climb(a, start, passes)
+    searched = erlang_c._climb(a, start, passes, max_steps=0)
+    np.testing.assert_array_equal(climbed, searched)
+    np.testing.assert_array_equal(climbed, erlang_c.agents_for_erlangs(a, aht, 0.8, 20.0))
