@@ -120,7 +120,7 @@ _HHMM_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
 # --- raw reading ---------------------------------------------------------------------------------
 
 
-def read_table(path: str | Path, sep: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, np.ndarray]:
     """A table as strings (CSV/TSV) or typed columns (Parquet) with the editor line number of each row; blank lines skipped."""
     path = Path(path)
     if not path.exists():
@@ -131,7 +131,7 @@ def read_table(path: str | Path, sep: str | None = None) -> tuple[pd.DataFrame, 
         return df, np.arange(len(df), dtype=np.int64) + 2
     delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
     try:
-        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
                          skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
