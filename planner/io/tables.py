@@ -236,18 +236,18 @@ def read_agents(path: str | Path, config=None) -> pd.DataFrame:
     return validate_agents(df, path, config, lines)
 
 
-def agents_for_file(df: pd.DataFrame) -> pd.DataFrame:
-    """The agents table with list columns joined by ';' so it can be written to CSV."""
+def lists_joined(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every list-valued column (agents' skills, roster channels) joined by ';' for a CSV file."""
     out = df.copy()
-    for col in ("skills",):
-        if col in out.columns:
-            out[col] = [";".join(v) if isinstance(v, list | tuple | np.ndarray) else v for v in out[col]]
+    for col in out.columns:
+        if out[col].dtype == object and any(isinstance(v, list | tuple | np.ndarray) for v in out[col]):
+            out[col] = [";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v for v in out[col]]
     return out
 
 
-def write_agents(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write an agents table (skills ';'-joined in CSV, a list column in Parquet) atomically."""
-    return write_table(df if table_format(Path(path)) == "parquet" else agents_for_file(df), path)
+def write_contract(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write any contract table atomically: Parquet keeps list columns, CSV/TSV get them ';'-joined (what the readers parse)."""
+    return write_table(df if table_format(Path(path)) == "parquet" else lists_joined(df), path)
 
 
 # --- leave -----------------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from planner.errors import ConfigError
 def register(app: typer.Typer) -> None:
     """Add the aggregate command to app."""
     app.command(
-        help="Turn one-row-per-contact records into the interval history (offered, handled, abandoned, aht_s, "
-        "asa_s, answered_within_target per slot per channel). An ACD export is read through the config's "
-        "contacts_import section.\n\n"
+        help="Aggregate one-row-per-contact records (or an ACD export) into the interval history.\n\n"
+        "Writes offered, handled, abandoned, aht_s, asa_s and answered_within_target per slot per channel, "
+        "each contact in the slot of its arrival. An ACD export is read through the config's contacts_import "
+        "section (column names, queues → channels, records to drop, what counts as abandoned).\n\n"
         "Example: planner aggregate --config configs/anonymous_bank.yaml "
         "--contacts ../shared/data/anonymous_bank_1999_02_calls.tsv --out history.csv"
     )(aggregate)
@@ -24,9 +25,9 @@ def register(app: typer.Typer) -> None:
 
 def aggregate(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
-    contacts: Path | None = typer.Option(None, "--contacts", help="Contacts file or ACD export [default: inputs.contacts]."),
+    contacts: Path | None = typer.Option(None, "--contacts", help="Contacts file or ACD export (default: inputs.contacts)."),
     out_path: Path | None = typer.Option(None, "--out", "-o", help="History file to write, .csv or .parquet "
-                                         "[default: the config's inputs.history]."),
+                                         "(default: inputs.history)."),
 ) -> None:
     """Aggregate contacts to the interval history and write it atomically."""
     from planner.io.aggregate import contacts_to_intervals

@@ -16,19 +16,19 @@ from planner.errors import DataError
 def register(app: typer.Typer) -> None:
     """Add the validate command to app."""
     app.command(
-        help="Check a config and its input files (history, contacts, agents, leave) and print a summary. "
-        "Each input defaults to the config's inputs.<name> when that file exists; every problem is listed "
-        "with file, line and column.\n\n"
+        help="Check a config and its input files and print a summary.\n\n"
+        "Inputs are history, contacts, agents and leave; each defaults to the config's inputs.<name> when "
+        "that file exists. Every problem is listed with file, line and column, and the exit code is 2.\n\n"
         "Example: planner validate --config configs/demo.yaml --history runs/demo/data/history.csv"
     )(validate)
 
 
 def validate(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
-    history: Path | None = typer.Option(None, "--history", help="Interval history [default: inputs.history]."),
-    contacts: Path | None = typer.Option(None, "--contacts", help="Contacts file or ACD export [default: inputs.contacts]."),
-    agents: Path | None = typer.Option(None, "--agents", help="Agents file [default: inputs.agents]."),
-    leave: Path | None = typer.Option(None, "--leave", help="Leave file [default: inputs.leave]."),
+    history: Path | None = typer.Option(None, "--history", help="Interval history (default: inputs.history)."),
+    contacts: Path | None = typer.Option(None, "--contacts", help="Contacts file or ACD export (default: inputs.contacts)."),
+    agents: Path | None = typer.Option(None, "--agents", help="Agents file (default: inputs.agents)."),
+    leave: Path | None = typer.Option(None, "--leave", help="Leave file (default: inputs.leave)."),
 ) -> None:
     """Validate the config and every input given or configured; summarise channels and inputs."""
     from planner.io.contacts_import import load_contacts
