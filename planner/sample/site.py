@@ -70,7 +70,17 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
     return SampleSite(history, contacts, agents, leave, first_day, end)
 
 
+def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
+    """df with timestamp columns as ISO 8601 text (the bytes write_table would write, several times faster than pandas)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+            text = np.datetime_as_string(out[col].to_numpy().astype("datetime64[s]"), unit="s")
+            out[col] = np.where(text == "NaT", None, text)
+    return out
+
+
 def write_site(site: SampleSite, out_dir: str | Path) -> list[Path]:
     """Write history.csv, contacts.csv, agents.csv and leave.csv into out_dir (each atomically); returns their paths."""
     out = Path(out_dir)
-    return [write_table(getattr(site, name), out / f"{name}.csv") for name in FILES]
+    return [write_table(_iso_text(getattr(site, name)), out / f"{name}.csv") for name in FILES]
