@@ -11,8 +11,13 @@ from typer.testing import CliRunner
 
 from planner.cli.app import app
 from planner.config import load_config
-from planner.sample import demo_config_path, generate_site, write_site
+from planner.io.aggregate import contacts_to_intervals
+from planner.io.tables import read_agents, read_contacts, read_history, read_leave
+from planner.sample import DEFAULT_PARAMS, demo_config_path, generate_site, write_site
+from planner.sample.contacts import contacts_frame, intervals_from_contacts
+from planner.sample.simulate import simulate_deferred, simulate_immediate
 from planner.sample.sizing import sizing
+from planner.sample.volumes import channel_slots, slot_axis
 
 END = dt.date(2026, 11, 22)
 AUTUMN_CAMPAIGN = (dt.date(2026, 9, 15), dt.date(2026, 9, 27))  # chat and social, +60 % after a 1-day ramp
@@ -73,13 +78,34 @@ def test_cli_help_has_an_example():
     assert "Example: planner sample --out" in result.output
 
 
-def test_write_site_writes_the_four_tables(site, tmp_path):
-    paths = write_site(site, tmp_path)
+@pytest.fixture(scope="module")
+def autumn(config):
+    """One week ending on the Sunday clocks go back (2026-10-25)."""
+    return generate_site(config, weeks=1, end=dt.date(2026, 10, 25))
+
+
+@pytest.fixture(scope="module")
+def written(autumn, tmp_path_factory):
+    """The one-week autumn site written as CSV files."""
+    return write_site(autumn, tmp_path_factory.mktemp("site"))
+
+
+def test_written_files_pass_the_io_readers(written, autumn, config):
+    history, contacts, agents, leave = written
+    assert len(read_history(history, config)) == len(autumn.history)
+    assert len(read_contacts(contacts, config)) == len(autumn.contacts)
+    typed_agents = read_agents(agents, config)
+    assert typed_agents["skills"].map(len).max() == 4
+    assert len(read_leave(leave, typed_agents)) == len(autumn.leave)
+
+
+def test_write_site_writes_the_four_tables(autumn, written):
+    site, paths = autumn, written
     assert [p.name for p in paths] == ["history.csv", "contacts.csv", "agents.csv", "leave.csv"]
     history = pd.read_csv(paths[0])
     assert list(history.columns) == ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s",
                                      "answered_within_target", "asa_s"]
-    assert history["interval_start"].iloc[0] == "2026-08-31T00:00:00"
+    assert history["interval_start"].iloc[0] == "2026-10-19T00:00:00"
     assert len(history) == len(site.history)
 
 
@@ -185,12 +211,11 @@ def test_service_is_plausible_and_abandons_rise_when_busy(site):
     assert rate_of(chat[in_campaign]) > 1.5 * rate_of(chat[~in_campaign])  # the campaign was under-staffed
 
 
-def test_dst_changes_follow_the_wall_clock(config):
+def test_dst_changes_follow_the_wall_clock(config, autumn):
     spring = generate_site(config, weeks=1, end=dt.date(2026, 3, 29))
     times = spring.history["interval_start"]
     assert not ((times >= "2026-03-29 01:00") & (times < "2026-03-29 02:00")).any()
     assert not spring.contacts["arrived_at"].between("2026-03-29 01:00", "2026-03-29 01:59:59").any()
-    autumn = generate_site(config, weeks=1, end=dt.date(2026, 10, 25))
     repeated = autumn.history[autumn.history["interval_start"].between("2026-10-25 01:00", "2026-10-25 01:45")]
     assert len(repeated) == 8  # one row per wall-clock slot for email and social
     assert not autumn.history.duplicated(["interval_start", "channel"]).any()
@@ -220,6 +245,41 @@ def test_contacts_cover_the_last_four_weeks_and_aggregate_to_the_history(site, c
     busy = joined[joined["handled"] > 0]
     assert np.allclose(busy["asa_s"], busy["wait"] / busy["handled"], atol=0.051)
     assert np.allclose(busy["aht_s"], busy["work"] / busy["handled"], atol=0.051)
+
+
+def test_contact_weeks_of_the_history_are_the_io_aggregation_of_the_contacts(site, config):
+    since = pd.Timestamp("2026-10-26")
+    derived = contacts_to_intervals(site.contacts, config)
+    history = site.history[site.history["interval_start"] >= since].reset_index(drop=True)
+    joined = history.merge(derived, on=["interval_start", "channel"], how="right", suffixes=("", "_io"), indicator=True)
+    assert (joined["_merge"] != "left_only").all()
+    only_io = joined[joined["_merge"] == "right_only"]
+    assert (only_io["offered_io"] == 0).all()  # the history leaves out closed slots of immediate channels, nothing else
+    both = joined[joined["_merge"] == "both"]
+    pd.testing.assert_frame_equal(both[history.columns[2:]].reset_index(drop=True),
+                                  both[[f"{c}_io" for c in history.columns[2:]]].set_axis(history.columns[2:], axis=1)
+                                  .reset_index(drop=True), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", ["voice", "chat", "email"])
+def test_array_aggregation_of_older_weeks_agrees_with_io(config, site, name):
+    rng = np.random.default_rng(1)
+    axis = slot_axis(config, dt.date(2026, 3, 23), 14 + 21)  # includes the spring-forward Sunday
+    slots = next(s for s in channel_slots(config, axis, DEFAULT_PARAMS, END) if s.name == name)
+    channel, p = config.channel(name), DEFAULT_PARAMS.channel(name, "")
+    rate = np.where(np.arange(len(slots.rate)) < 14 * axis.slots_per_day, slots.rate, 0)
+    offered = rng.poisson(rate)
+    if channel.kind == "immediate":
+        arrays = simulate_immediate(rng, axis, slots, offered, channel, p, DEFAULT_PARAMS.queue)
+    else:
+        arrays = simulate_deferred(rng, axis, slots, offered, channel, p)
+    mine = intervals_from_contacts(arrays, axis, slots, channel, 0, 14 * axis.slots_per_day)
+    frame = contacts_frame(rng, config, axis, [arrays], 0, 14 * axis.slots_per_day, site.agents, DEFAULT_PARAMS)
+    theirs = contacts_to_intervals(frame, config)
+    theirs = mine[["interval_start", "channel"]].merge(theirs, how="left", on=["interval_start", "channel"])
+    theirs = theirs.fillna({c: 0 for c in ("offered", "handled", "abandoned", "answered_within_target")})
+    pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs, check_dtype=False)
+    assert mine["offered"].sum() == len(frame) > 0
 
 
 def test_contacts_are_consistent_records(site, config):

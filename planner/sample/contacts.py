@@ -18,8 +18,8 @@ from planner.sample.simulate import ContactArrays
 from planner.sample.volumes import ChannelSlots, SlotAxis
 
 HISTORY_COLUMNS = ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s", "answered_within_target", "asa_s"]
-CONTACT_COLUMNS = ["contact_id", "channel", "contact_type", "customer_id", "arrived_at", "answered_at", "ended_at", "abandoned",
-                   "handle_s", "wrap_s", "agent_id", "resolved"]
+CONTACT_COLUMNS = ["contact_id", "channel", "arrived_at", "answered_at", "ended_at", "abandoned", "handle_s", "wrap_s",
+                   "agent_id", "customer_id", "resolved", "contact_type"]
 
 
 def target_threshold_s(channel: Channel) -> float:
@@ -31,9 +31,11 @@ def intervals_from_contacts(c: ContactArrays, axis: SlotAxis, slots: ChannelSlot
                             first_slot: int, last_slot: int) -> pd.DataFrame:
     """History rows of slots [first_slot, last_slot) where the channel has rows: counts, means of answered/handled contacts.
 
-    offered counts every arrival; handled = offered - abandoned; aht_s = mean handle_s + wrap_s of handled
-    contacts; answered_within_target counts answered contacts whose wait <= the target threshold;
-    asa_s = mean wait of answered contacts (aht_s and asa_s are empty when nothing was handled).
+    The array twin of planner.io.aggregate.contacts_to_intervals (same definitions, checked by a test),
+    for the weeks whose contacts are never materialised as a table: offered counts every arrival;
+    handled = offered - abandoned; aht_s = mean handle_s + wrap_s of handled contacts;
+    answered_within_target counts answered contacts whose wait <= the target threshold; asa_s = mean
+    wait of answered contacts (aht_s and asa_s are empty when nothing was handled).
     """
     size = len(slots.rate)
     answered = ~c.abandoned

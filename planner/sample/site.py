@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from planner.config import Config
+from planner.io.aggregate import contacts_to_intervals
 from planner.io.files import write_table
 from planner.sample.agents import make_agents, make_leave
 from planner.sample.contacts import HISTORY_COLUMNS, contacts_frame, intervals_from_contacts
@@ -60,14 +61,28 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
         arrays.append(c)
         frames.append(intervals_from_contacts(c, axis, slots, channel, 0, history_slots))
 
-    order = {name: i for i, name in enumerate(config.channel_names)}
-    history = pd.concat(frames, ignore_index=True)
-    history = history.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s,
-                                  kind="stable").reset_index(drop=True)[HISTORY_COLUMNS]
     first_contact_slot = max(0, history_slots - 7 * CONTACT_WEEKS * axis.slots_per_day)
     contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params)
+    history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
     leave = make_leave(leave_rng, agents, end, params)
     return SampleSite(history, contacts, agents, leave, first_day, end)
+
+
+def _with_contact_weeks(history: pd.DataFrame, contacts: pd.DataFrame, config: Config, since: np.datetime64) -> pd.DataFrame:
+    """The history with its rows from `since` on re-derived from the contacts table by the io aggregation, so the two agree.
+
+    The history keeps its own rows (immediate channels only in their opening hours); the aggregation's
+    other rows are empty slots.
+    """
+    recent = history["interval_start"] >= since
+    keys = history.loc[recent, ["interval_start", "channel"]]
+    derived = keys.merge(contacts_to_intervals(contacts, config), on=["interval_start", "channel"], how="left", validate="1:1")
+    counts = ["offered", "handled", "abandoned", "answered_within_target"]
+    derived[counts] = derived[counts].fillna(0).astype("int64")
+    order = {name: i for i, name in enumerate(config.channel_names)}
+    history = pd.concat([history.loc[~recent], derived], ignore_index=True)
+    return history.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s,
+                               kind="stable").reset_index(drop=True)[HISTORY_COLUMNS]
 
 
 def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
