@@ -298,6 +298,11 @@ def test_contacts_are_consistent_records(site, config):
     assert (give_up <= voice_target).sum() > 50 and (give_up > voice_target).sum() > 50  # short and long abandons
     skills = site.agents.set_index("agent_id")["skills"].str.split(";")
     assert all(ch in skills[a] for ch, a in zip(answered["channel"], answered["agent_id"], strict=True))
+    approved = site.leave[site.leave["status"] == "approved"]
+    on_leave = {(row.agent_id, row.start_date + dt.timedelta(days=i))
+                for row in approved.itertuples() for i in range((row.end_date - row.start_date).days + 1)}
+    worked = set(zip(answered["agent_id"], answered["arrived_at"].dt.date, strict=True))
+    assert not worked & on_leave
     assert set(c["contact_type"]) == {"billing", "technical", "account", "sales"}
 
 

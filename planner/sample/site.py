@@ -62,9 +62,9 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
         frames.append(intervals_from_contacts(c, axis, slots, channel, 0, history_slots))
 
     first_contact_slot = max(0, history_slots - 7 * CONTACT_WEEKS * axis.slots_per_day)
-    contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params)
-    history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
     leave = make_leave(leave_rng, agents, end, params)
+    contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params, leave)
+    history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
     return SampleSite(history, contacts, agents, leave, first_day, end)
 
 
