@@ -86,3 +86,27 @@ def test_erlang_a_service_level_monotone_in_agents(v, aht, within, patience):
     m = erlang_a.measures(ns, v, aht, INTERVAL_S, patience, within)
     assert np.all(np.diff(m["service_level"]) >= -1e-9)
     assert np.all(np.diff(m["abandon_rate"]) <= 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=40), min_size=8, max_size=200),
+       st.lists(st.booleans(), min_size=8, max_size=200),
+       st.sampled_from([900.0, 1800.0, 3600.0, 4 * 3600.0]),
+       st.floats(min_value=60.0, max_value=1200.0), st.floats(min_value=0.5, max_value=1.0))
+def test_deferred_plan_meets_every_reachable_deadline(volumes, opens, within_s, aht_s, occ):
+    from planner.staffing import deferred
+
+    size = min(len(volumes), len(opens))
+    offered, is_open = np.array(volumes[:size]), np.array(opens[:size])
+    agents = deferred.plan(offered, aht_s, 900.0, is_open, within_s, occ)
+    assert (agents[~is_open] == 0).all() and (agents >= 0).all()
+    out = deferred.serve(agents, offered, aht_s, 900.0, within_s, occ)
+    h = max(int(within_s // 900), 1)
+    last_open = np.flatnonzero(is_open).max() if is_open.any() else -1
+    for i in range(size):
+        window_open = is_open[i: i + h].any()
+        if offered[i] > 0 and window_open and i + h - 1 <= last_open:
+            assert out.late[i] <= 1e-6 and out.unanswered[i] <= 1e-6, i  # plan tolerance: 1e-9 agent-slots
+    # never more agent-slots than the work handled, plus one agent per open slot of rounding
+    work = out.handled.sum() * aht_s / (900.0 * occ)
+    assert agents.sum() <= work + is_open.sum() + 1e-6

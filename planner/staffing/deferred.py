@@ -110,8 +110,9 @@ def _deadlines(open_mask: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
     last_ok = np.searchsorted(open_idx, np.arange(n_slots) + h - 1, side="right") - 1  # last open slot ≤ i + h − 1
     reachable = last_ok >= first_pos
     # unreachable (closed for longer than H): the first H of opening time, counted in open slots
-    deadline = np.where(reachable, last_ok, first_pos + h - 1)
-    return np.minimum(deadline, open_idx.size - 1), first_pos
+    deadline = np.minimum(np.where(reachable, last_ok, first_pos + h - 1), open_idx.size - 1)
+    # FIFO: answering a contact by its deadline answers every earlier one too, so no deadline may fall after a later one's
+    return np.minimum.accumulate(deadline[::-1])[::-1], first_pos
 
 
 def plan(offered, aht_s, interval_s: float, open_mask, answer_within_s: float, max_occupancy: float,
