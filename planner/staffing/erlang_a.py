@@ -80,6 +80,7 @@ def _measures(n, a, aht_s, patience_s, answer_within_s=0.0) -> dict[str, np.ndar
         *(np.asarray(v, dtype=float) for v in (n, a, aht_s, patience_s, answer_within_s))
     )
     n, a, aht, pat, t = (np.array(v, dtype=float) for v in (n, a, aht, pat, t))
+    n = np.floor(n)  # agents are whole people
     x = n * pat / aht  # N·μ/θ
     y = a * pat / aht  # λ/θ
     e = blocking(n, a)

@@ -22,8 +22,8 @@ def traffic(offered, aht_s, interval_s) -> np.ndarray:
 
 
 def p_wait_erlangs(n, a) -> np.ndarray:
-    """P(wait) with n agents and a Erlangs of traffic."""
-    n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
+    """P(wait) with n agents (a fractional count is floored) and a Erlangs of traffic."""
+    n, a = np.broadcast_arrays(np.floor(np.asarray(n, dtype=float)), np.asarray(a, dtype=float))
     b = blocking(n, a)
     stable = n > a
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -35,6 +35,7 @@ def p_wait_erlangs(n, a) -> np.ndarray:
 def service_level_erlangs(n, a, aht_s, answer_within_s) -> np.ndarray:
     """Service level with n agents and a Erlangs (answer_within_s, aht_s in seconds)."""
     n, a, aht, t = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (n, a, aht_s, answer_within_s)))
+    n = np.floor(n)
     c = p_wait_erlangs(n, a)
     with np.errstate(over="ignore", invalid="ignore"):
         sl = 1.0 - c * np.exp(-(n - a) * t / aht)
@@ -45,6 +46,7 @@ def service_level_erlangs(n, a, aht_s, answer_within_s) -> np.ndarray:
 def asa_erlangs(n, a, aht_s) -> np.ndarray:
     """ASA in seconds with n agents and a Erlangs."""
     n, a, aht = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (n, a, aht_s)))
+    n = np.floor(n)
     c = p_wait_erlangs(n, a)
     with np.errstate(divide="ignore", invalid="ignore"):
         asa = c * aht / (n - a)
@@ -54,7 +56,7 @@ def asa_erlangs(n, a, aht_s) -> np.ndarray:
 
 def occupancy_erlangs(n, a) -> np.ndarray:
     """Occupancy a / n (0 with no agents or no traffic, 1 when saturated)."""
-    n, a = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(a, dtype=float))
+    n, a = np.broadcast_arrays(np.floor(np.asarray(n, dtype=float)), np.asarray(a, dtype=float))
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.minimum(a / n, 1.0)
     return np.where((a <= 0) | (n <= 0), 0.0, occ)  # no agents: nothing is handled
