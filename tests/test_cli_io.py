@@ -8,6 +8,7 @@ import pytest
 from planner.cli import common
 from planner.cli.app import main
 from planner.config import load_config
+from tests.conftest import REPO
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +77,9 @@ def test_leave_for_unknown_agent(tmp_path, demo_config_path, capsys):
 
 
 def test_validate_summarises_good_inputs(tmp_path, demo_config_path, capsys):
+    # A copy of the config in tmp_path, so its default inputs (../runs/demo/data) never exist here.
+    demo_config_path = tmp_path / "demo.yaml"
+    demo_config_path.write_text((REPO / "configs" / "demo.yaml").read_text())
     agents = tmp_path / "agents.csv"
     agents.write_text("agent_id,name,skills,contract\nA1,Ann,voice;chat,full_time\nA2,Bob,voice,part_time\n")
     code, out, err = run(["validate", "--config", str(demo_config_path), "--history", str(_history(tmp_path)),
