@@ -57,7 +57,7 @@ def _seconds(delta: pd.Series) -> pd.Series:
 
 
 def contact_outcomes(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Per-contact outcome columns (slot, handled, abandoned, wait_s, talk_s, wrap_s, sl_met, sl_counted) in seconds."""
+    """Per-contact outcomes: interval_start, handled, abandoned, wait_s, answered_at, talk_s, wrap_s, sl_met, sl_counted."""
     settings = config.reports
     n = len(contacts)
     out = pd.DataFrame(index=contacts.index)
@@ -109,6 +109,7 @@ def contact_outcomes(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
     out["abandoned"] = abandoned & ~short
     out["short_abandoned"] = short
     out["wait_s"] = wait
+    out["answered_at"] = arrived + pd.to_timedelta(np.where(handled, wait, np.nan), unit="s")
     out["talk_s"] = talk
     out["wrap_s"] = wrap
 

@@ -18,8 +18,7 @@ def workload_by_slot(outcomes: pd.DataFrame, config: Config) -> pd.DataFrame:
     if o.empty:
         return pd.DataFrame(columns=["interval_start", "channel", "workload_s"])
     concurrency = o["channel"].map({c.name: c.concurrency for c in config.channels}).fillna(1).to_numpy(dtype=float)
-    start_time = o["answered_at"] if "answered_at" in o.columns else o["arrived_at"]
-    start_time = start_time.fillna(o["arrived_at"])
+    start_time = o["answered_at"].fillna(o["arrived_at"])
     origin = start_time.min().floor("D")
     start = (start_time - origin).dt.total_seconds().to_numpy()
     duration = busy[keep].to_numpy()
