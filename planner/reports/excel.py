@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from planner.io.files import atomic_path
@@ -27,19 +30,52 @@ def sheet_tables(report: Report) -> dict[str, pd.DataFrame]:
         if name == "heatmap":
             table = table.rename_axis("weekday").reset_index()
             table.columns = ["weekday", *[f"{int(h):02d}:00" for h in table.columns[1:]]]
+        elif name.startswith("kpi_"):
+            table = table.drop(columns=[c for c in table.columns if c.endswith(("_sum_s", "_n"))])
         sheets[name[:31]] = table
     return sheets
 
 
+def _python_rows(table: pd.DataFrame) -> list[list]:
+    """Rows of plain Python values (None for missing, datetime for timestamps), converted column by column."""
+    columns = []
+    for col in table.columns:
+        series = table[col]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            values = [None if v is pd.NaT else v.to_pydatetime() for v in series.astype(object)]
+        elif pd.api.types.is_bool_dtype(series.dtype) and series.notna().all():
+            values = series.astype(bool).tolist()
+        elif pd.api.types.is_numeric_dtype(series.dtype):
+            values = series.astype(float).round(6).tolist()
+            values = [None if v != v else (int(v) if v.is_integer() and abs(v) < 2**53 else v) for v in values]
+        else:
+            values = [None if (v is None or (pd.api.types.is_scalar(v) and pd.isna(v))) else str(v) for v in series]
+        columns.append(values)
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
 def write_excel(report: Report, path: str | Path) -> Path:
-    """Write every KPI table to its own sheet of an .xlsx file (header frozen, columns sized)."""
+    """Write every KPI table to its own sheet of an .xlsx file (header frozen, columns sized), streaming rows."""
     path = Path(path)
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, table in sheet_tables(report).items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for i, col in enumerate(table.columns, start=1):
-                width = max(len(str(col)), *(len(str(v)) for v in table[col].head(200))) if len(table) else len(str(col))
-                sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, table in sheet_tables(report).items():
+        sheet = book.create_sheet(title=name)
+        sheet.freeze_panes = "A2"
+        for i, col in enumerate(table.columns, start=1):
+            kind = table[col].dtype
+            width = 20 if pd.api.types.is_datetime64_any_dtype(kind) else max(len(str(col)) + 2, 10)
+            if pd.api.types.is_object_dtype(kind) and len(table):
+                width = max(width, min(60, int(table[col].astype(str).str.len().max()) + 2))
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        header = []
+        for col in table.columns:
+            cell = WriteOnlyCell(sheet, value=str(col))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in _python_rows(table):
+            sheet.append(row)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
     return path
