@@ -43,11 +43,11 @@ def report(
         "forecast": forecast, "coverage": coverage, "roster": roster,
     }
     readers = {
-        "contacts": lambda p: tables.read_contacts(p, cfg),
+        "contacts": lambda p: _read_contacts(p, cfg),
         "history": lambda p: tables.read_history(p, cfg),
         "forecast": lambda p: tables.read_forecast(p, cfg),
-        "coverage": tables.read_coverage,
-        "roster": tables.read_roster,
+        "coverage": lambda p: tables.read_coverage(p, cfg),
+        "roster": lambda p: tables.read_roster(p, cfg),
     }
     given = {name: path for name, path in paths.items() if path is not None}
     if not {"contacts", "history"} & set(given):
@@ -75,3 +75,14 @@ def _default_input(given: Path | None, cfg, name: str) -> Path | None:
         out(f"[dim]inputs.{name} ({path}) does not exist; continuing without it[/]")
         return None
     return path
+
+
+def _read_contacts(path: Path, cfg):
+    """Contacts in the DESIGN.md contract; an ACD export goes through the config's contacts_import mapping."""
+    if cfg.contacts_import is not None:
+        from planner.io.contacts_import import load_contacts
+
+        return load_contacts(path, cfg)
+    from planner.io.tables import read_contacts
+
+    return read_contacts(path, cfg)
