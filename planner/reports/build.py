@@ -89,8 +89,10 @@ def build_report(
         t["coverage_slots"] = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
         t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
         if outcomes is not None:
-            occ_day = occupancy.occupancy_table(
-                occupancy.workload_by_slot(outcomes, config), occupancy.staffed_by_slot(coverage, config), "day", config)
+            # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
+            bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
+            occ_day = occupancy.occupancy_table(occupancy.workload_by_slot(outcomes, config),
+                                                occupancy.staffed_by_slot(coverage, config), "day", config, bounds)
             if occ_day.empty:
                 report.skipped["occupancy"] = "the coverage (staffed agents) does not overlap the contacts"
             else:

@@ -83,7 +83,7 @@ def weekly_volume(report: Report) -> go.Figure | None:
     for name, part in by_channel(table, report):
         fig.add_bar(x=part["period_start"], y=part["offered"], name=name, marker_color=colors.get(name),
                     hovertemplate="%{y:,.0f}")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     if table["period_start"].nunique() <= 20:
         _weekly_axis(fig)
     return _layout(fig, "Contacts offered per week", "Week starting (Monday)", "Contacts per week")
@@ -98,7 +98,7 @@ def _by_hour_lines(report: Report, column: str, channels: list[str], scale: floa
         if part[column].notna().any():
             fig.add_scatter(x=part["hour"], y=part[column] * scale, mode="lines+markers", name=name,
                             line={"color": colors.get(name), "width": 2})
-    fig.update_xaxes(tickmode="linear", dtick=1, tickformat="02d")
+    fig.update_xaxes(tickmode="linear", dtick=1, tickformat="02d", range=[-0.5, 23.5])
     return fig
 
 
@@ -125,7 +125,7 @@ def asa_by_hour(report: Report) -> go.Figure | None:
     fig = _by_hour_lines(report, "asa_s", _immediate(report))
     if not fig.data:
         return None
-    return _layout(fig, "Average speed of answer by hour of day (immediate channels)", "Hour of day", "ASA (seconds)")
+    return _layout(fig, "Average speed of answer by hour of day", "Hour of day", "ASA (seconds)")
 
 
 def aht_by_hour(report: Report) -> go.Figure | None:
@@ -135,7 +135,7 @@ def aht_by_hour(report: Report) -> go.Figure | None:
     fig = _by_hour_lines(report, "aht_s", list(report.tables["kpi_hour_of_day"]["channel"].unique()))
     if not fig.data:
         return None
-    return _layout(fig, "Average handle time by hour of day (a process signal)", "Hour of day", "AHT (seconds)")
+    return _layout(fig, "Average handle time by hour of day", "Hour of day", "AHT (seconds)")
 
 
 def abandon_rate_by_day(report: Report) -> go.Figure | None:
@@ -183,7 +183,9 @@ def channel_mix(report: Report) -> go.Figure | None:
                     row=1, col=2, hovertemplate="%{x}: %{y:.1f}%")
     fig.update_layout(barmode="stack")
     fig = _layout(fig, "Channel mix and contact-type mix", "", "")
-    fig.update_xaxes(title_text="Channel", row=1, col=2)
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 0.5, "yanchor": "middle",
+                              "title": {"text": "Contact type"}}, margin={"r": 130})
+    fig.update_xaxes(title_text="Channel", categoryorder="array", categoryarray=list(per["channel"]), row=1, col=2)
     fig.update_yaxes(title_text="Share of channel's contacts (%)", ticksuffix="%", row=1, col=2)
     fig.update_layout(hovermode="closest")
     return fig
@@ -216,7 +218,7 @@ def agents_scatter(report: Report) -> go.Figure | None:
         fig.add_scatter(x=part["handled"], y=part["aht_s"], mode="markers", name=name, text=part["agent_id"],
                         marker={"color": colors.get(name), "size": 8, "opacity": 0.75},
                         hovertemplate="%{text}: %{x} handled, AHT %{y:.0f} s<extra></extra>")
-    fig = _layout(fig, "Handle time per agent — for coaching conversations, not a ranking",
+    fig = _layout(fig, "Handle time per agent (for coaching, not ranking)",
                   "Contacts handled", "AHT (seconds)")
     fig.update_layout(hovermode="closest")
     return fig
@@ -301,9 +303,9 @@ def occupancy_by_day(report: Report) -> go.Figure | None:
 CHARTS = [
     ("heatmap", heatmap), ("weekly_volume", weekly_volume), ("service_level_by_hour", service_level_by_hour),
     ("asa_by_hour", asa_by_hour), ("abandon_rate", abandon_rate_by_day), ("aht_by_hour", aht_by_hour),
-    ("aht_by_week", aht_by_week), ("channel_mix", channel_mix), ("forecast_vs_actual", forecast_vs_actual),
-    ("required_vs_scheduled", required_vs_scheduled), ("projected_service_level", projected_service_level),
-    ("occupancy", occupancy_by_day), ("agents", agents_scatter),
+    ("aht_by_week", aht_by_week), ("agents", agents_scatter), ("channel_mix", channel_mix),
+    ("forecast_vs_actual", forecast_vs_actual), ("required_vs_scheduled", required_vs_scheduled),
+    ("projected_service_level", projected_service_level), ("occupancy", occupancy_by_day),
 ]
 
 

@@ -18,7 +18,8 @@ from planner.reports.build import SECTIONS, Report
 from planner.reports.kpis import DEFINITIONS, format_duration
 
 WIDE_CHARTS = {"heatmap", "weekly_volume", "required_vs_scheduled", "channel_mix", "forecast_vs_actual"}
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
+                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def _pct(value: float, digits: int = 1) -> str:
@@ -44,8 +45,8 @@ def summary_html(report: Report) -> str:
     s = report.table("summary")
     if s is None or s.empty:
         return ""
-    head = ["Channel", "Target", "Offered", "Handled", "Abandoned", "Service level", "ASA", "AHT", "After-contact work",
-            "Occupancy", "FCR", "Contacts / resolution", "Channel share"]
+    head = ["Channel", "Target", "Offered", "Handled", "Abandoned", "Service level", "ASA", "AHT", "Occupancy", "FCR",
+            "Contacts per resolution", "Share"]
     rows = []
     for _, r in s.iterrows():
         total = r["channel"] == "all"
@@ -61,8 +62,9 @@ def summary_html(report: Report) -> str:
                   else ("within each channel's target" if total else "")),
             _cell("–" if total else _dur(r["asa_s"]), r["asa_status"],
                   sub=f"target {_dur(r['asa_target_s'])}" if pd.notna(r["asa_target_s"]) else ""),
-            _cell(_dur(r["aht_s"]), sub=f"plan {_dur(r['aht_plan_s'])}" if pd.notna(r["aht_plan_s"]) else ""),
-            _cell(_dur(r["acw_s"])),
+            _cell(_dur(r["aht_s"]), sub=" · ".join(t for t in (
+                f"plan {_dur(r['aht_plan_s'])}" if pd.notna(r["aht_plan_s"]) else "",
+                f"ACW {_dur(r['acw_s'])}" if pd.notna(r["acw_s"]) else "") if t)),
             _cell(_pct(r["occupancy"]), r["occupancy_status"],
                   sub=f"max {_pct(r['occupancy_max'], 0)}" if pd.notna(r["occupancy_max"]) and pd.notna(r["occupancy"]) else ""),
             _cell(_pct(r["fcr_rate"])),
@@ -149,9 +151,10 @@ def _tables_html(report: Report) -> str:
     cov = report.table("coverage_daily")
     if cov is not None:
         parts.append("<h2>Required vs scheduled agent-hours per day</h2>")
-        parts.append(table_html(cov[["date", "channel", "required_h", "scheduled_h", "short_h", "service_level_projected"]],
-                                {"date": "date", "required_h": "dec", "scheduled_h": "dec", "short_h": "dec",
-                                 "service_level_projected": "pct"}))
+        parts.append(f"<details><summary>{len(cov)} day × channel rows</summary>" + table_html(
+            cov[["date", "channel", "required_h", "scheduled_h", "short_h", "service_level_projected"]],
+            {"date": "date", "required_h": "dec", "scheduled_h": "dec", "short_h": "dec", "service_level_projected": "pct"})
+            + "</details>")
     cost = report.table("cost")
     if cost is not None:
         parts.append("<h2>Cost per contact</h2>")

@@ -47,11 +47,12 @@ def staffed_by_slot(coverage: pd.DataFrame, config: Config) -> pd.DataFrame:
     return frame.groupby(["interval_start", "channel"], as_index=False, sort=True)["staffed_s"].sum()
 
 
-def occupancy_table(workload: pd.DataFrame, staffed: pd.DataFrame, period: str, config: Config) -> pd.DataFrame:
-    """Occupancy per period and channel over slots that have staffed time; empty when they do not overlap the contacts."""
+def occupancy_table(workload: pd.DataFrame, staffed: pd.DataFrame, period: str, config: Config,
+                    bounds: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Occupancy per period and channel over staffed slots within bounds (default: the workload's slots); may be empty."""
     if workload.empty or staffed.empty:
         return pd.DataFrame(columns=["period_start", "channel", "workload_s", "staffed_s", "occupancy"])
-    lo, hi = workload["interval_start"].min(), workload["interval_start"].max()
+    lo, hi = bounds if bounds is not None else (workload["interval_start"].min(), workload["interval_start"].max())
     staffed = staffed[(staffed["interval_start"] >= lo) & (staffed["interval_start"] <= hi)]
     merged = staffed.merge(workload, on=["interval_start", "channel"], how="left").fillna({"workload_s": 0.0})
     merged["period_start"] = period_start(merged["interval_start"], period, config.site.slot_minutes)
