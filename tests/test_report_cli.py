@@ -58,8 +58,9 @@ def test_report_from_contacts_and_history(site_files, demo_config_path, tmp_path
     assert text.count('class="plotly-graph-div"') >= 7
     assert "Sections skipped for lack of data" in text
     book = openpyxl.load_workbook(xlsx, read_only=True)
-    assert {"summary", "kpi_slot", "kpi_hour", "kpi_day", "kpi_week", "kpi_month", "fcr", "agents", "definitions"} \
+    assert {"summary", "kpi_hour", "kpi_day", "kpi_week", "kpi_month", "fcr", "agents", "definitions"} \
         <= set(book.sheetnames)
+    assert "kpi_slot" not in book.sheetnames  # only with --xlsx-slots
 
 
 @pytest.mark.slow
@@ -67,13 +68,13 @@ def test_report_with_forecast_coverage_and_roster(site_files, demo_config_path, 
     out, xlsx = tmp_path / "report.html", tmp_path / "kpis.xlsx"
     result = invoke(["report", "--config", str(demo_config_path), "--contacts", str(site_files / "contacts.csv"),
                      "--forecast", str(site_files / "forecast.csv"), "--coverage", str(site_files / "coverage.csv"),
-                     "--roster", str(site_files / "roster.csv"), "--out", str(out), "--xlsx", str(xlsx)])
+                     "--roster", str(site_files / "roster.csv"), "--out", str(out), "--xlsx", str(xlsx), "--xlsx-slots"])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     for chart in ("forecast_vs_actual", "required_vs_scheduled", "projected_service_level", "occupancy"):
         assert f'data-chart="{chart}"' in text
     book = openpyxl.load_workbook(xlsx, read_only=True)
-    assert {"forecast_accuracy", "coverage_daily", "cost", "occupancy_daily"} <= set(book.sheetnames)
+    assert {"forecast_accuracy", "coverage_daily", "cost", "occupancy_daily", "kpi_slot"} <= set(book.sheetnames)
     rows = list(book["forecast_accuracy"].values)
     header, body = rows[0], rows[1:]
     wape = [dict(zip(header, r, strict=True))["wape"] for r in body]

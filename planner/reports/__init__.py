@@ -23,6 +23,7 @@ def generate_report(
     roster: pd.DataFrame | None = None,
     out_xlsx: str | Path | None = None,
     sources: dict[str, str] | None = None,
+    xlsx_slots: bool = False,
 ) -> Report:
     """Compute the KPIs the tables allow and write the self-contained HTML report (and the Excel workbook if asked)."""
     from planner.reports.excel import write_excel
@@ -32,5 +33,5 @@ def generate_report(
                           sources=sources)
     write_html(report, out_html)
     if out_xlsx is not None:
-        write_excel(report, out_xlsx)
+        write_excel(report, out_xlsx, slot_sheet=xlsx_slots)
     return report

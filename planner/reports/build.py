@@ -58,7 +58,7 @@ def build_report(
     t = report.tables
 
     outcomes = kpis.contact_outcomes(contacts, config) if contacts is not None else None
-    contact_sums = kpis.contact_sums(contacts, config) if contacts is not None else None
+    contact_sums = kpis.contact_sums(contacts, config, outcomes) if contacts is not None else None
     hist_sums = kpis.history_sums(history, config) if history is not None else None
     sums = contact_sums if contact_sums is not None else hist_sums
 

@@ -21,9 +21,11 @@ SHEET_ORDER = ["summary", "kpi_channel", "kpi_month", "kpi_week", "kpi_day", "kp
 SKIP = {"coverage_slots"}  # an input echoed back, not a KPI table
 
 
-def sheet_tables(report: Report) -> dict[str, pd.DataFrame]:
-    """Sheet name → table, in reading order (the heatmap with its weekday column)."""
-    names = [n for n in SHEET_ORDER if n in report.tables] + sorted(set(report.tables) - set(SHEET_ORDER) - SKIP)
+def sheet_tables(report: Report, slot_sheet: bool = False) -> dict[str, pd.DataFrame]:
+    """Sheet name → table, in reading order (the heatmap with its weekday column); per-slot KPIs only when asked."""
+    skip = SKIP | (set() if slot_sheet else {"kpi_slot"})
+    names = [n for n in SHEET_ORDER if n in report.tables and n not in skip]
+    names += sorted(set(report.tables) - set(SHEET_ORDER) - skip)
     sheets = {}
     for name in names:
         table = report.tables[name]
@@ -54,12 +56,15 @@ def _python_rows(table: pd.DataFrame) -> list[list]:
     return [list(row) for row in zip(*columns, strict=True)]
 
 
-def write_excel(report: Report, path: str | Path) -> Path:
-    """Write every KPI table to its own sheet of an .xlsx file (header frozen, columns sized), streaming rows."""
+def write_excel(report: Report, path: str | Path, slot_sheet: bool = False) -> Path:
+    """Write every KPI table to its own sheet of an .xlsx file (header frozen, columns sized), streaming rows.
+
+    The per-slot KPI table (tens of thousands of rows for a month) is left out unless slot_sheet is True.
+    """
     path = Path(path)
     book = Workbook(write_only=True)
     bold = Font(bold=True)
-    for name, table in sheet_tables(report).items():
+    for name, table in sheet_tables(report, slot_sheet).items():
         sheet = book.create_sheet(title=name)
         sheet.freeze_panes = "A2"
         for i, col in enumerate(table.columns, start=1):

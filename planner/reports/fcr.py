@@ -19,28 +19,34 @@ def _known_customer(contacts: pd.DataFrame) -> pd.Series:
 
 def contact_chains(contacts: pd.DataFrame, window_days: float) -> pd.DataFrame:
     """Per identified contact: repeat (follows one within the window), has_next, fcr_eligible/fcr, chain id and completeness."""
-    cols = ["contact_id", "channel", "arrived_at", "customer_id"]
-    c = contacts.loc[_known_customer(contacts), cols].copy()
-    c["handled"] = _handled(contacts).loc[c.index]
-    c["resolved_flag"] = contacts["resolved"].loc[c.index] if "resolved" in contacts.columns else pd.NA
-    c["arrived_at"] = pd.to_datetime(c["arrived_at"])
-    c["customer_id"] = c["customer_id"].astype("string")
-    c = c.sort_values(["customer_id", "arrived_at", "contact_id"], kind="mergesort")
+    known = _known_customer(contacts).to_numpy()
+    c = pd.DataFrame({
+        "contact_id": contacts["contact_id"].to_numpy()[known],
+        "channel": contacts["channel"].to_numpy()[known],
+        "arrived_at": pd.to_datetime(contacts["arrived_at"]).to_numpy()[known],
+        "customer": pd.factorize(contacts["customer_id"].astype(str).to_numpy()[known])[0],
+        "handled": _handled(contacts).to_numpy()[known],
+        "resolved_flag": (contacts["resolved"].astype("boolean").to_numpy()[known] if "resolved" in contacts.columns
+                          else pd.array([pd.NA] * int(known.sum()), dtype="boolean")),
+    })
+    c = c.iloc[np.lexsort((c["arrived_at"].to_numpy(), c["customer"].to_numpy()))].reset_index(drop=True)
     window = pd.Timedelta(days=window_days)
     data_end = pd.to_datetime(contacts["arrived_at"]).max()
-    same_next = c["customer_id"].eq(c["customer_id"].shift(-1))
-    same_prev = c["customer_id"].eq(c["customer_id"].shift(1))
+    same_next = c["customer"].eq(c["customer"].shift(-1))
+    same_prev = c["customer"].eq(c["customer"].shift(1))
     gap_next = c["arrived_at"].shift(-1) - c["arrived_at"]
     gap_prev = c["arrived_at"] - c["arrived_at"].shift(1)
     c["has_next"] = same_next & (gap_next <= window)
     c["repeat"] = same_prev & (gap_prev <= window)
     window_complete = c["arrived_at"] + window <= data_end
-    not_unresolved = ~c["resolved_flag"].astype("boolean").eq(False).fillna(False).astype(bool)
+    not_unresolved = ~pd.Series(c["resolved_flag"]).eq(False).fillna(False).astype(bool)
     c["fcr_eligible"] = c["handled"] & (c["has_next"] | window_complete)
     c["fcr"] = c["fcr_eligible"] & ~c["has_next"] & not_unresolved
     c["chain"] = np.cumsum(~c["repeat"].to_numpy())
-    # a chain is complete once its last contact's window has passed with no further contact
-    c["chain_complete"] = c.groupby("chain")["arrived_at"].transform("max") + window <= data_end
+    # a chain is complete once its last contact's window has passed with no further contact; rows are in time order
+    # within a chain, so its last contact is the row without a next one in the chain
+    last_arrival = c["arrived_at"].where(~c["has_next"]).bfill()
+    c["chain_complete"] = last_arrival + window <= data_end
     return c
 
 

@@ -127,9 +127,9 @@ def contact_outcomes(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
     return out
 
 
-def contact_sums(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Additive KPI sums per (interval_start, channel) from a contacts table; columns SUM_COLUMNS."""
-    o = contact_outcomes(contacts, config)
+def contact_sums(contacts: pd.DataFrame, config: Config, outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Additive KPI sums per (interval_start, channel) from a contacts table (or its outcomes); columns SUM_COLUMNS."""
+    o = outcomes if outcomes is not None else contact_outcomes(contacts, config)
     handled = o["handled"].to_numpy()
     frame = pd.DataFrame({
         "interval_start": o["interval_start"],

@@ -30,6 +30,7 @@ def report(
     roster: Path | None = typer.Option(None, "--roster", help="Roster table with paid_hours (cost per contact)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="HTML report to write."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the KPI tables to this Excel workbook."),
+    xlsx_slots: bool = typer.Option(False, "--xlsx-slots", help="Include the per-slot KPI sheet (large) in the workbook."),
 ) -> None:
     """Compute the KPIs the inputs allow and write the reports."""
     from planner.io import tables
@@ -59,7 +60,8 @@ def report(
             frames[name] = readers[name](path)
             advance()
     with progress("Computing KPIs and drawing charts", total=None):
-        result = generate_report(cfg, out_path, out_xlsx=xlsx, sources={k: str(v) for k, v in given.items()}, **frames)
+        result = generate_report(cfg, out_path, out_xlsx=xlsx, xlsx_slots=xlsx_slots,
+                                 sources={k: str(v) for k, v in given.items()}, **frames)
     table = kpi_table(result)
     if table is not None:
         out(table)
