@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from rich import box
 from rich.table import Table
 
 from planner.reports.build import SECTIONS, Report
@@ -26,23 +27,27 @@ def kpi_table(report: Report) -> Table | None:
     s = report.table("summary")
     if s is None or s.empty:
         return None
-    table = Table(title=f"{report.config.site.name}: KPIs per channel", title_justify="left")
-    for col in ("channel", "target", "offered", "handled", "abandoned", "service level", "ASA", "AHT", "occupancy", "FCR"):
-        table.add_column(col, justify="left" if col in ("channel", "target") else "right")
+    columns = {
+        "channel": lambda r: str(r["channel"]) + (f"\n[dim]{r['target']}[/]" if r["target"] else ""),
+        "offered": lambda r: f"{r['offered']:,.0f}",
+        "handled": lambda r: _pct(r["handled_rate"]),
+        "aband.": lambda r: _status(_pct(r["abandon_rate"]), r["abandon_status"]),
+        "SL": lambda r: _status(_pct(r["service_level"]), r["service_level_status"]),
+        "ASA": lambda r: _status("–" if r["channel"] == "all" or pd.isna(r["asa_s"]) else format_duration(r["asa_s"]),
+                                 r["asa_status"]),
+        "AHT": lambda r: "–" if pd.isna(r["aht_s"]) else format_duration(r["aht_s"]),
+        "occup.": lambda r: _status(_pct(r["occupancy"]), r["occupancy_status"]),
+        "FCR": lambda r: _pct(r["fcr_rate"]),
+    }
+    optional = {"occup.": "occupancy", "FCR": "fcr_rate", "SL": "service_level"}
+    shown = [c for c in columns if c not in optional or s[optional[c]].notna().any()]
+    table = Table(title=f"{report.config.site.name}: KPIs per channel (✓ target met, ✗ missed)", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in shown:
+        table.add_column(col, justify="left" if col == "channel" else "right", no_wrap=col != "channel",
+                         min_width=13 if col == "channel" else None)
     for _, r in s.iterrows():
-        sl = _pct(r["service_level"])
-        if pd.notna(r["service_level_target"]):
-            sl = _status(f"{sl} / {r['service_level_target']:.0%}", r["service_level_status"])
-        asa = "–" if r["channel"] == "all" or pd.isna(r["asa_s"]) else format_duration(r["asa_s"])
-        if pd.notna(r["asa_target_s"]):
-            asa = _status(f"{asa} / {format_duration(r['asa_target_s'])}", r["asa_status"])
-        table.add_row(
-            str(r["channel"]), str(r["target"]), f"{r['offered']:,.0f}", _pct(r["handled_rate"]),
-            _status(_pct(r["abandon_rate"]), r["abandon_status"]), sl, asa,
-            "–" if pd.isna(r["aht_s"]) else format_duration(r["aht_s"]),
-            _status(_pct(r["occupancy"]), r["occupancy_status"]), _pct(r["fcr_rate"]),
-            end_section=r["channel"] == "all",
-        )
+        table.add_row(*(columns[c](r) for c in shown), end_section=r["channel"] == "all")
     return table
 
 
