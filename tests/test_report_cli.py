@@ -86,3 +86,12 @@ def test_missing_contacts_file_is_a_user_error(demo_config_path, tmp_path):
                      "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 2 or isinstance(result.exception, Exception)
     assert not (tmp_path / "r.html").exists()
+
+
+def test_no_input_at_all_is_a_user_error(tmp_path):
+    config = tmp_path / "site.yaml"
+    config.write_text("site: {name: Empty}\nchannels:\n  - {name: voice, target: {asa_s: 30}, aht_s: 300}\n")
+    result = invoke(["report", "--config", str(config), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code != 0
+    assert "nothing to report on" in str(result.exception) + result.output
+    assert not (tmp_path / "r.html").exists()

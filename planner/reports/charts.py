@@ -89,12 +89,17 @@ def weekly_volume(report: Report) -> go.Figure | None:
     return _layout(fig, "Contacts offered per week", "Week starting (Monday)", "Contacts per week")
 
 
+MIN_CONTACTS = 10  # hours of day with fewer contacts over the whole range are left out of the ratio charts
+DENOMINATOR = {"service_level": "sl_counted", "asa_s": "wait_n", "aht_s": "talk_n"}
+
+
 def _by_hour_lines(report: Report, column: str, channels: list[str], scale: float = 1.0) -> go.Figure:
     table = report.tables["kpi_hour_of_day"]
     colors = channel_colors(report)
     fig = go.Figure()
     for name in channels:
         part = table[table["channel"] == name].sort_values("hour")
+        part = part[part[DENOMINATOR[column]].fillna(0) >= MIN_CONTACTS]
         if part[column].notna().any():
             fig.add_scatter(x=part["hour"], y=part[column] * scale, mode="lines+markers", name=name,
                             line={"color": colors.get(name), "width": 2})

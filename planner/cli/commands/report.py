@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from planner.cli.common import config_from, input_or_config, out, progress
+from planner.errors import RequestError
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +52,9 @@ def report(
         "roster": lambda p: tables.read_roster(p, cfg),
     }
     given = {name: path for name, path in paths.items() if path is not None}
+    if not given:
+        raise RequestError("nothing to report on: give --contacts X and/or --history H (the config's inputs.contacts and "
+                           "inputs.history do not exist), or planning tables with --forecast, --coverage, --roster")
     if not {"contacts", "history"} & set(given):
         out("[yellow]No contacts or history: only planning sections (forecast, coverage, cost) can be reported.[/]")
     frames = {}
