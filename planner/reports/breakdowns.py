@@ -8,13 +8,14 @@ import pandas as pd
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def weekday_hour_volume(sums: pd.DataFrame) -> pd.DataFrame:
-    """Mean contacts offered per hour on each weekday (rows Mon..Sun, columns 0..23), averaged over the dates in range."""
+def weekday_hour_volume(sums: pd.DataFrame, span: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Mean contacts offered per hour on each weekday (rows Mon..Sun, columns 0..23), averaged over the dates in span."""
     t = pd.to_datetime(sums["interval_start"])
     frame = pd.DataFrame({"weekday": t.dt.weekday, "hour": t.dt.hour, "offered": sums["offered"].to_numpy()})
     total = frame.groupby(["weekday", "hour"])["offered"].sum().unstack(fill_value=0)
     total = total.reindex(index=range(7), columns=range(24), fill_value=0)
-    dates = pd.date_range(t.min().normalize(), t.max().normalize(), freq="D")
+    first, last = span if span is not None else (t.min(), t.max())
+    dates = pd.date_range(first.normalize(), last.normalize(), freq="D")
     days = pd.Series(dates.weekday).value_counts().reindex(range(7), fill_value=0)
     mean = total.div(days.replace(0, np.nan), axis=0)
     mean.index = WEEKDAY_NAMES

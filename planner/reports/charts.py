@@ -53,22 +53,38 @@ def _immediate(report: Report) -> list[str]:
 
 
 def heatmap(report: Report) -> go.Figure | None:
-    """Mean contacts received per hour, weekday × hour of day, all channels."""
+    """Mean contacts received per hour, weekday × hour of day: all channels, and each channel through a selector."""
+    from planner.reports.breakdowns import weekday_hour_volume
+
     table = report.table("heatmap")
-    if table is None:
+    if table is None or report.date_range is None:
         return None
     hours = [h for h in table.columns if table[h].fillna(0).sum() > 0]
     if not hours:
         return None
     hours = list(range(min(hours), max(hours) + 1))
-    z = table[hours].round(1)
-    fig = go.Figure(go.Heatmap(
-        z=z.to_numpy(), x=[f"{h:02d}:00" for h in hours], y=list(z.index), colorscale="Blues",
-        colorbar={"title": {"text": "contacts<br>per hour"}},
-        hovertemplate="%{y} %{x}: %{z:.1f} contacts per hour<extra></extra>",
-        text=z.to_numpy(), texttemplate="%{text:.0f}", textfont={"size": 10}))
+    views = [("All channels", table)]
+    slots = report.table("kpi_slot")
+    if slots is not None and slots["channel"].nunique() > 1:
+        sums = slots.rename(columns={"period_start": "interval_start"})
+        for name, part in by_channel(sums, report):
+            views.append((name, weekday_hour_volume(part, report.date_range)))
+    fig = go.Figure()
+    for i, (name, view) in enumerate(views):
+        z = view.reindex(columns=hours).round(1)
+        fig.add_trace(go.Heatmap(
+            z=z.to_numpy(), x=[f"{h:02d}:00" for h in hours], y=list(z.index), colorscale="Blues", visible=i == 0,
+            name=name, colorbar={"title": {"text": "contacts<br>per hour"}},
+            hovertemplate="%{y} %{x}: %{z:.1f} contacts per hour<extra>" + name + "</extra>",
+            text=z.to_numpy(), texttemplate="%{text:.0f}", textfont={"size": 10}))
+    if len(views) > 1:
+        buttons = [{"label": name, "method": "update",
+                    "args": [{"visible": [j == i for j in range(len(views))]}]} for i, (name, _) in enumerate(views)]
+        fig.update_layout(updatemenus=[{"buttons": buttons, "direction": "right", "type": "buttons", "showactive": True,
+                                        "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                                        "pad": {"r": 4, "t": 0}, "font": {"size": 11}}])
     fig.update_yaxes(autorange="reversed")
-    fig = _layout(fig, "Contacts received: mean per hour, by weekday and hour", "Hour of day (site time)", "Weekday", 380)
+    fig = _layout(fig, "Contacts received: mean per hour, by weekday and hour", "Hour of day (site time)", "Weekday", 400)
     fig.update_layout(hovermode="closest")
     return fig
 
@@ -130,6 +146,7 @@ def asa_by_hour(report: Report) -> go.Figure | None:
     fig = _by_hour_lines(report, "asa_s", _immediate(report))
     if not fig.data:
         return None
+    fig.update_yaxes(rangemode="tozero")
     return _layout(fig, "Average speed of answer by hour of day", "Hour of day", "ASA (seconds)")
 
 
@@ -137,9 +154,10 @@ def aht_by_hour(report: Report) -> go.Figure | None:
     """Average handle time (talk + after-contact work) per hour of day and channel (seconds)."""
     if report.table("kpi_hour_of_day") is None:
         return None
-    fig = _by_hour_lines(report, "aht_s", list(report.tables["kpi_hour_of_day"]["channel"].unique()))
+    fig = _by_hour_lines(report, "aht_s", [name for name, _ in by_channel(report.tables["kpi_hour_of_day"], report)])
     if not fig.data:
         return None
+    fig.update_yaxes(rangemode="tozero")
     return _layout(fig, "Average handle time by hour of day", "Hour of day", "AHT (seconds)")
 
 

@@ -98,7 +98,8 @@ def cards_html(report: Report) -> str:
     cost = report.table("cost")
     if cost is not None:
         first = cost.iloc[0]
-        cards.append(("Cost per contact", _num(first["cost_per_contact"], 2), str(first["basis"])))
+        rate = report.config.reports.cost_per_paid_hour
+        cards.append(("Cost per contact", _num(first["cost_per_contact"], 2), f"{first['basis']}; {rate:g} per paid hour"))
     body = "".join(f'<div class="card"><div class="label">{html.escape(label)}</div><div class="value">{html.escape(value)}'
                    f'</div><div class="note">{html.escape(note)}</div></div>' for label, value, note in cards)
     return f'<div class="cards">{body}</div>'
