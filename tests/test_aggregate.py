@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.config import load_config
 from planner.errors import DataError
@@ -128,3 +132,38 @@ def test_bank_history_is_a_valid_complete_month(bank, log):
     # served calls with ser_time 0 (50 of them without any service start) have no handle time, not 0 s
     assert served.handle_s.isna().sum() == ((log.outcome == "AGENT") & (log.ser_time == "0")).sum() == 85
     assert 0 < result.clamped < 11_000
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+DEMO = load_config(Path(__file__).resolve().parents[1] / "configs" / "demo.yaml")
+ROWS = st.lists(st.tuples(st.integers(0, 3 * 86_400 - 1), st.sampled_from(["voice", "chat", "email"]),
+                          st.one_of(st.none(), st.integers(0, 600)), st.floats(1, 2_000)), min_size=1, max_size=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(ROWS)
+def test_counts_are_conserved(rows):
+    start = pd.Timestamp("2026-11-23")
+    arrived = [start + pd.Timedelta(seconds=s) for s, *_ in rows]
+    waits = [w for _, _, w, _ in rows]
+    contacts = pd.DataFrame({
+        "contact_id": [str(i) for i in range(len(rows))],
+        "channel": [c for _, c, _, _ in rows],
+        "arrived_at": arrived,
+        "answered_at": [a + pd.Timedelta(seconds=w) if w is not None else pd.NaT for a, w in zip(arrived, waits, strict=True)],
+        "handle_s": [h for *_, h in rows],
+    })
+    history = contacts_to_intervals(validate_contacts(contacts, "t", DEMO), DEMO)
+    answered = [w for w in waits if w is not None]
+    assert history["offered"].sum() == len(rows)
+    assert history["handled"].sum() == len(answered)
+    assert (history["handled"] + history["abandoned"] == history["offered"]).all()
+    assert (history["answered_within_target"] <= history["handled"]).all()
+    target_s = {"voice": 20, "chat": 30, "email": 86_400}
+    in_target = sum(1 for _, c, w, _ in rows if w is not None and w <= target_s[c])
+    assert history["answered_within_target"].sum() == in_target
+    days = (max(arrived).normalize() - min(arrived).normalize()).days + 1
+    assert len(history) == days * 96 * len(DEMO.channels)
+    total_wait = (history["asa_s"].fillna(0) * history["handled"]).sum()
+    assert total_wait == pytest.approx(sum(answered), abs=0.05 * len(answered) + 1e-9)  # asa_s is rounded to 0.1 s

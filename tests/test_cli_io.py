@@ -7,6 +7,7 @@ import pytest
 
 from planner.cli import common
 from planner.cli.app import main
+from planner.config import load_config
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +122,21 @@ def test_aggregate_needs_contacts(tmp_path, demo_config_path, capsys):
     code, _, err = run(["aggregate", "--config", str(demo_config_path), "--contacts", str(tmp_path / "c.csv"),
                         "--out", str(tmp_path / "h.csv")], capsys)
     assert code == 2 and "file not found" in err and not (tmp_path / "h.csv").exists()
+
+
+def test_aggregate_contract_contacts_to_parquet(tmp_path, demo_config_path, capsys):
+    from planner.io.tables import read_history
+
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("contact_id,channel,arrived_at,answered_at,abandoned,handle_s\n"
+                        "c1,voice,2026-11-23T09:01:00,2026-11-23T09:01:10,false,240\n"
+                        "c2,voice,2026-11-23T09:02:00,,true,\n"
+                        "c3,chat,2026-11-23T09:20:00,2026-11-23T09:21:00,false,600\n")
+    out_path = tmp_path / "history.parquet"
+    code, out, err = run(["aggregate", "--config", str(demo_config_path), "--contacts", str(contacts), "--out", str(out_path)],
+                         capsys)
+    assert code == 0, err
+    history = read_history(out_path, load_config(demo_config_path))
+    voice = history[(history.channel == "voice") & (history.interval_start == pd.Timestamp("2026-11-23 09:00"))].iloc[0]
+    assert (voice.offered, voice.handled, voice.abandoned, voice.answered_within_target, voice.aht_s) == (1 + 1, 1, 1, 1, 240.0)
+    assert "3 contacts read" in out

@@ -136,7 +136,7 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt.upper()} ({exc})") from None
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})") from None
     df.columns = [str(c).strip() for c in df.columns]
     blank = df.isna().all(axis=1).to_numpy()
     lines = np.flatnonzero(~blank).astype(np.int64) + 2

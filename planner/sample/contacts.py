@@ -18,8 +18,8 @@ from planner.sample.simulate import ContactArrays
 from planner.sample.volumes import ChannelSlots, SlotAxis
 
 HISTORY_COLUMNS = ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s", "answered_within_target", "asa_s"]
-CONTACT_COLUMNS = ["contact_id", "channel", "contact_type", "customer_id", "arrived_at", "answered_at", "ended_at", "abandoned",
-                   "handle_s", "wrap_s", "agent_id", "resolved"]
+CONTACT_COLUMNS = ["contact_id", "channel", "arrived_at", "answered_at", "ended_at", "abandoned", "handle_s", "wrap_s",
+                   "agent_id", "customer_id", "resolved", "contact_type"]
 
 
 def target_threshold_s(channel: Channel) -> float:
@@ -31,9 +31,11 @@ def intervals_from_contacts(c: ContactArrays, axis: SlotAxis, slots: ChannelSlot
                             first_slot: int, last_slot: int) -> pd.DataFrame:
     """History rows of slots [first_slot, last_slot) where the channel has rows: counts, means of answered/handled contacts.
 
-    offered counts every arrival; handled = offered - abandoned; aht_s = mean handle_s + wrap_s of handled
-    contacts; answered_within_target counts answered contacts whose wait <= the target threshold;
-    asa_s = mean wait of answered contacts (aht_s and asa_s are empty when nothing was handled).
+    The array twin of planner.io.aggregate.contacts_to_intervals (same definitions, checked by a test),
+    for the weeks whose contacts are never materialised as a table: offered counts every arrival;
+    handled = offered - abandoned; aht_s = mean handle_s + wrap_s of handled contacts;
+    answered_within_target counts answered contacts whose wait <= the target threshold; asa_s = mean
+    wait of answered contacts (aht_s and asa_s are empty when nothing was handled).
     """
     size = len(slots.rate)
     answered = ~c.abandoned
@@ -82,10 +84,10 @@ def _link_issues(rng: np.random.Generator, arrived: np.ndarray, wait: np.ndarray
     retry_at = arrived + wait + rng.exponential(p.retry_lag_mean_min * 60, n)
     for name in np.unique(channel):
         on = np.flatnonzero(channel == name)
-        for k in on[retry[on]]:
-            m = on[np.searchsorted(arrived[on], retry_at[k], side="left"):]
-            if len(m):
-                parent[m[0]] = max(parent[m[0]], k)
+        k = on[retry[on]]
+        nxt = np.searchsorted(arrived[on], retry_at[k], side="left")
+        found = nxt < len(on)
+        np.maximum.at(parent, on[nxt[found]], k[found])  # a retry link beats an earlier follow-up link
     return parent
 
 
@@ -99,9 +101,33 @@ def _roots(parent: np.ndarray) -> np.ndarray:
         root = nxt
 
 
+def _assign_agents(rng: np.random.Generator, config: Config, axis: SlotAxis, agents: pd.DataFrame, leave: pd.DataFrame | None,
+                   channel: np.ndarray, arrived_s: np.ndarray, abandoned: np.ndarray) -> np.ndarray:
+    """agent_id of each answered contact (None when abandoned): a random skilled agent not on approved leave that day."""
+    agent_id = np.full(len(channel), None, dtype=object)
+    day = arrived_s // 86400
+    skills = agents["skills"].str.split(";")
+    off: dict[int, set[str]] = {}
+    if leave is not None:
+        for row in leave[leave["status"] == "approved"].itertuples():
+            first = (row.start_date - axis.first_day).days
+            for d in range(first, first + (row.end_date - row.start_date).days + 1):
+                off.setdefault(d, set()).add(row.agent_id)
+    for ch in config.channels:
+        skilled = agents.loc[skills.apply(lambda s, name=ch.name: name in s), "agent_id"].to_numpy()
+        for d in np.unique(day[channel == ch.name]):
+            pool = np.array([a for a in skilled if a not in off.get(int(d), ())], dtype=object)
+            on = np.flatnonzero((channel == ch.name) & ~abandoned & (day == d))
+            if len(pool) and len(on):
+                agent_id[on] = pool[rng.integers(0, len(pool), len(on))]
+    return agent_id
+
+
 def contacts_frame(rng: np.random.Generator, config: Config, axis: SlotAxis, arrays: list[ContactArrays],
-                   first_slot: int, last_slot: int, agents: pd.DataFrame, params: SiteParams) -> pd.DataFrame:
-    """One row per contact arriving in slots [first_slot, last_slot), with customers, issues, resolution and agents."""
+                   first_slot: int, last_slot: int, agents: pd.DataFrame, params: SiteParams,
+                   leave: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per contact arriving in slots [first_slot, last_slot), with customers, issues, resolution and agents
+    (an answered contact goes to an agent with the skill who is not on approved leave that day)."""
     parts = [_window(c, first_slot, last_slot) for c in arrays]
     cols = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
     order = np.argsort(cols["arrived_s"], kind="stable")
@@ -123,12 +149,7 @@ def contacts_frame(rng: np.random.Generator, config: Config, axis: SlotAxis, arr
         contact_type[on] = names[rng.choice(len(names), on.sum(), p=weights)]
     contact_type = contact_type[root]
 
-    agent_id = np.full(n, None, dtype=object)
-    for ch in config.channels:
-        skilled = agents.loc[agents["skills"].str.split(";").apply(lambda s, name=ch.name: name in s), "agent_id"].to_numpy()
-        on = np.flatnonzero((channel == ch.name) & ~abandoned)
-        if len(skilled) and len(on):
-            agent_id[on] = skilled[rng.integers(0, len(skilled), len(on))]
+    agent_id = _assign_agents(rng, config, axis, agents, leave, channel, arrived, abandoned)
 
     start = np.datetime64(axis.first_day, "s")
     arrived_at = start + arrived.astype("timedelta64[s]")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from planner.config import Config
+from planner.io.aggregate import contacts_to_intervals
 from planner.io.files import write_table
 from planner.sample.agents import make_agents, make_leave
 from planner.sample.contacts import HISTORY_COLUMNS, contacts_frame, intervals_from_contacts
@@ -60,17 +61,41 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
         arrays.append(c)
         frames.append(intervals_from_contacts(c, axis, slots, channel, 0, history_slots))
 
-    order = {name: i for i, name in enumerate(config.channel_names)}
-    history = pd.concat(frames, ignore_index=True)
-    history = history.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s,
-                                  kind="stable").reset_index(drop=True)[HISTORY_COLUMNS]
     first_contact_slot = max(0, history_slots - 7 * CONTACT_WEEKS * axis.slots_per_day)
-    contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params)
     leave = make_leave(leave_rng, agents, end, params)
+    contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params, leave)
+    history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
     return SampleSite(history, contacts, agents, leave, first_day, end)
+
+
+def _with_contact_weeks(history: pd.DataFrame, contacts: pd.DataFrame, config: Config, since: np.datetime64) -> pd.DataFrame:
+    """The history with its rows from `since` on re-derived from the contacts table by the io aggregation, so the two agree.
+
+    The history keeps its own rows (immediate channels only in their opening hours); the aggregation's
+    other rows are empty slots.
+    """
+    recent = history["interval_start"] >= since
+    keys = history.loc[recent, ["interval_start", "channel"]]
+    derived = keys.merge(contacts_to_intervals(contacts, config), on=["interval_start", "channel"], how="left", validate="1:1")
+    counts = ["offered", "handled", "abandoned", "answered_within_target"]
+    derived[counts] = derived[counts].fillna(0).astype("int64")
+    order = {name: i for i, name in enumerate(config.channel_names)}
+    history = pd.concat([history.loc[~recent], derived], ignore_index=True)
+    return history.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s,
+                               kind="stable").reset_index(drop=True)[HISTORY_COLUMNS]
+
+
+def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
+    """df with timestamp columns as ISO 8601 text (the bytes write_table would write, several times faster than pandas)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+            text = np.datetime_as_string(out[col].to_numpy().astype("datetime64[s]"), unit="s")
+            out[col] = np.where(text == "NaT", None, text)
+    return out
 
 
 def write_site(site: SampleSite, out_dir: str | Path) -> list[Path]:
     """Write history.csv, contacts.csv, agents.csv and leave.csv into out_dir (each atomically); returns their paths."""
     out = Path(out_dir)
-    return [write_table(getattr(site, name), out / f"{name}.csv") for name in FILES]
+    return [write_table(_iso_text(getattr(site, name)), out / f"{name}.csv") for name in FILES]
