@@ -19,7 +19,8 @@ SECTIONS = {
     "occupancy": "Occupancy",
     "forecast_accuracy": "Forecast accuracy",
     "forecast": "Forecast",
-    "coverage": "Required vs scheduled agents, projected service level",
+    "coverage": "Required vs scheduled agents",
+    "projected_sl": "Projected service level per day",
     "cost": "Cost per contact",
 }
 
@@ -88,6 +89,8 @@ def build_report(
     if coverage is not None:
         t["coverage_slots"] = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
         t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
+        if t["coverage_daily"]["service_level_projected"].isna().all():
+            report.skipped["projected_sl"] = "the coverage has no service_level_projected values"
         if outcomes is not None:
             # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
             bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
@@ -101,6 +104,7 @@ def build_report(
             report.skipped["occupancy"] = "needs contacts (handled workload) as well as coverage"
     else:
         report.skipped["coverage"] = "no coverage given"
+        report.skipped["projected_sl"] = "no coverage given"
         report.skipped.setdefault("occupancy", "no coverage (staffed agents per slot) given")
 
     cost_rate = config.reports.cost_per_paid_hour
