@@ -248,3 +248,17 @@ def test_skipped_sections_are_named():
     assert report.tables["summary"].set_index("channel").loc["voice", "offered"] == 3
     assert set(report.skipped) >= {"fcr", "agents", "contact_types", "forecast", "coverage", "cost", "occupancy"}
     assert "customer_id" in report.skipped["fcr"]
+
+
+def test_occupancy_from_roster_slots():
+    cfg = make_config()
+    slots = pd.DataFrame({"agent_id": ["A1", "A1", "A2", "A3"],
+                          "interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15"), T("2026-11-02 09:00"),
+                                             T("2026-11-02 09:00")],
+                          "activity": ["voice", "voice", "voice", "break"]})
+    report = build_report(cfg, contacts=frame(VOICE), roster_slots=slots)
+    occ = report.tables["occupancy_daily"].set_index("channel")
+    # workload 610 + 110 s (see the slot-split test); staffed: 2 voice agent-slots at 09:00, 1 at 09:15; breaks do not count
+    assert occ.loc["voice", "staffed_s"] == 3 * 900
+    assert occ.loc["voice", "occupancy"] == pytest.approx(720 / 2700)
+    assert report.tables["summary"].set_index("channel").loc["voice", "occupancy_status"] == "met"  # max_occupancy 0.85

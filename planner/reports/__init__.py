@@ -21,6 +21,7 @@ def generate_report(
     forecast: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
     roster: pd.DataFrame | None = None,
+    roster_slots: pd.DataFrame | None = None,
     out_xlsx: str | Path | None = None,
     sources: dict[str, str] | None = None,
     xlsx_slots: bool = False,
@@ -30,7 +31,7 @@ def generate_report(
     from planner.reports.html import write_html
 
     report = build_report(config, contacts=contacts, history=history, forecast=forecast, coverage=coverage, roster=roster,
-                          sources=sources)
+                          roster_slots=roster_slots, sources=sources)
     write_html(report, out_html)
     if out_xlsx is not None:
         write_excel(report, out_xlsx, slot_sheet=xlsx_slots)

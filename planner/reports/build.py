@@ -47,15 +47,20 @@ def build_report(
     forecast: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
     roster: pd.DataFrame | None = None,
+    roster_slots: pd.DataFrame | None = None,
     sources: dict[str, str] | None = None,
 ) -> Report:
-    """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster)."""
+    """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
+
+    Staffed time for occupancy comes from roster_slots when given (activity = channel), else from coverage `scheduled`.
+    """
     report = Report(config=config, sources=dict(sources or {}))
     contacts = contacts if contacts is not None and len(contacts) else None
     history = history if history is not None and len(history) else None
     forecast = forecast if forecast is not None and len(forecast) else None
     coverage = coverage if coverage is not None and len(coverage) else None
     roster = roster if roster is not None and len(roster) else None
+    roster_slots = roster_slots if roster_slots is not None and len(roster_slots) else None
     t = report.tables
 
     outcomes = kpis.contact_outcomes(contacts, config) if contacts is not None else None
@@ -91,21 +96,10 @@ def build_report(
         t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
         if t["coverage_daily"]["service_level_projected"].isna().all():
             report.skipped["projected_sl"] = "the coverage has no service_level_projected values"
-        if outcomes is not None:
-            # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
-            bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
-            occ_day = occupancy.occupancy_table(occupancy.workload_by_slot(outcomes, config),
-                                                occupancy.staffed_by_slot(coverage, config), "day", config, bounds)
-            if occ_day.empty:
-                report.skipped["occupancy"] = "the coverage (staffed agents) does not overlap the contacts"
-            else:
-                t["occupancy_daily"] = occ_day
-        else:
-            report.skipped["occupancy"] = "needs contacts (handled workload) as well as coverage"
     else:
         report.skipped["coverage"] = "no coverage given"
         report.skipped["projected_sl"] = "no coverage given"
-        report.skipped.setdefault("occupancy", "no coverage (staffed agents per slot) given")
+    _occupancy(report, outcomes, coverage, roster_slots)
 
     cost_rate = config.reports.cost_per_paid_hour
     if roster is None:
@@ -126,6 +120,28 @@ def build_report(
     t["definitions"] = pd.DataFrame({"kpi": list(kpis.DEFINITIONS), "definition": list(kpis.DEFINITIONS.values())})
     t["skipped"] = pd.DataFrame({"section": [SECTIONS[k] for k in report.skipped], "reason": list(report.skipped.values())})
     return report
+
+
+def _occupancy(report: Report, outcomes: pd.DataFrame | None, coverage: pd.DataFrame | None,
+               roster_slots: pd.DataFrame | None) -> None:
+    config = report.config
+    if roster_slots is not None:
+        staffed = occupancy.staffed_from_roster_slots(roster_slots, config)
+    elif coverage is not None:
+        staffed = occupancy.staffed_by_slot(coverage, config)
+    else:
+        report.skipped.setdefault("occupancy", "no roster slots or coverage (staffed agents per slot) given")
+        return
+    if outcomes is None:
+        report.skipped.setdefault("occupancy", "needs contacts (handled workload) as well as staffed agents")
+        return
+    # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
+    bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
+    table = occupancy.occupancy_table(occupancy.workload_by_slot(outcomes, config), staffed, "day", config, bounds)
+    if table.empty:
+        report.skipped["occupancy"] = "the staffed agents (roster slots / coverage) do not overlap the contacts"
+    else:
+        report.tables["occupancy_daily"] = table
 
 
 def _overlaps(sums: pd.DataFrame, forecast: pd.DataFrame) -> bool:

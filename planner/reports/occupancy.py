@@ -47,6 +47,14 @@ def staffed_by_slot(coverage: pd.DataFrame, config: Config) -> pd.DataFrame:
     return frame.groupby(["interval_start", "channel"], as_index=False, sort=True)["staffed_s"].sum()
 
 
+def staffed_from_roster_slots(roster_slots: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Staffed agent-seconds per (interval_start, channel) from per-slot roster activity (rows whose activity is a channel)."""
+    slots = roster_slots[roster_slots["activity"].astype(str).isin(config.channel_names)]
+    frame = pd.DataFrame({"interval_start": pd.to_datetime(slots["interval_start"]), "channel": slots["activity"].astype(str)})
+    counts = frame.groupby(["interval_start", "channel"], as_index=False, sort=True).size()
+    return counts.assign(staffed_s=counts["size"].astype(float) * config.site.interval_s).drop(columns="size")
+
+
 def occupancy_table(workload: pd.DataFrame, staffed: pd.DataFrame, period: str, config: Config,
                     bounds: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """Occupancy per period and channel over staffed slots within bounds (default: the workload's slots); may be empty."""

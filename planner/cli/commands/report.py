@@ -29,6 +29,7 @@ def report(
     forecast: Path | None = typer.Option(None, "--forecast", help="Forecast table (accuracy, forecast chart, projected cost)."),
     coverage: Path | None = typer.Option(None, "--coverage", help="Coverage (required vs scheduled, projected SL, occupancy)."),
     roster: Path | None = typer.Option(None, "--roster", help="Roster table with paid_hours (cost per contact)."),
+    roster_slots: Path | None = typer.Option(None, "--roster-slots", help="Per-slot roster activity (staffed time)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="HTML report to write."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the KPI tables to this Excel workbook."),
     xlsx_slots: bool = typer.Option(False, "--xlsx-slots", help="Include the per-slot KPI sheet (large) in the workbook."),
@@ -42,7 +43,7 @@ def report(
     paths = {
         "contacts": _default_input(contacts, cfg, "contacts"),
         "history": _default_input(history, cfg, "history"),
-        "forecast": forecast, "coverage": coverage, "roster": roster,
+        "forecast": forecast, "coverage": coverage, "roster": roster, "roster_slots": roster_slots,
     }
     readers = {
         "contacts": lambda p: _read_contacts(p, cfg),
@@ -50,6 +51,7 @@ def report(
         "forecast": lambda p: tables.read_forecast(p, cfg),
         "coverage": lambda p: tables.read_coverage(p, cfg),
         "roster": lambda p: tables.read_roster(p, cfg),
+        "roster_slots": lambda p: tables.read_roster_slots(p, cfg),
     }
     given = {name: path for name, path in paths.items() if path is not None}
     if not given:
