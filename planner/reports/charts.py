@@ -102,7 +102,10 @@ def weekly_volume(report: Report) -> go.Figure | None:
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     if table["period_start"].nunique() <= 20:
         _weekly_axis(fig)
-    return _layout(fig, "Contacts offered per week", "Week starting (Monday)", "Contacts per week")
+    title = "Contacts offered per week"
+    if report.date_range is not None and table["period_start"].min() < report.date_range[0] - pd.Timedelta(days=7):
+        title += f" (interval history, {table['period_start'].nunique()} weeks)"
+    return _layout(fig, title, "Week starting (Monday)", "Contacts per week")
 
 
 MIN_CONTACTS = 10  # hours of day with fewer contacts over the whole range are left out of the ratio charts

@@ -172,7 +172,8 @@ def history_sums(history: pd.DataFrame, config: Config) -> pd.DataFrame:
         "abandoned": abandoned if abandoned is not None else np.nan,
         "short_abandoned": zeros,
     })
-    has_sl_target = h["channel"].map(lambda c: _has_sl_target(config, c)).astype(bool)
+    channel = h["channel"].astype(str)
+    has_sl_target = channel.map({c: _has_sl_target(config, c) for c in channel.unique()}).astype(bool)
     if _col(h, "answered_within_target") is not None and handled is not None:
         frame["sl_met"] = pd.to_numeric(h["answered_within_target"]).fillna(0).where(has_sl_target, 0)
         frame["sl_counted"] = (handled + (abandoned if abandoned is not None else 0)).where(has_sl_target, 0)
