@@ -138,6 +138,17 @@ def table_html(df: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
 
 def _tables_html(report: Report) -> str:
     parts = []
+    for period, label in (("week", "week (Monday start)"), ("month", "month")):
+        table = report.table(f"kpi_{period}")
+        if table is not None and table["period_start"].nunique() > 1:
+            view = table[["period_start", "channel", "offered", "handled_rate", "abandon_rate", "service_level", "asa_s",
+                          "aht_s"]]
+            parts.append(f"<h2>KPIs per channel and {label}</h2>")
+            parts.append(f"<details><summary>{len(view)} rows (every period is in the Excel workbook)</summary>"
+                         + table_html(view, {"period_start": "date", "offered": "int", "handled_rate": "pct",
+                                             "abandon_rate": "pct", "service_level": "pct", "asa_s": "dur", "aht_s": "dur"})
+                         + "</details>")
+            break
     fcr = report.table("fcr")
     if fcr is not None:
         days = report.config.reports.fcr_window_days
