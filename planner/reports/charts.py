@@ -10,6 +10,7 @@ from planner.config.schema import ServiceLevelTarget
 from planner.reports.build import Report
 
 PALETTE = ["#1f5f99", "#e07b22", "#2a9d6f", "#b8405e", "#7a5ab8", "#8c7a4b", "#3b9fc0", "#c2a02b"]
+PIE_TEXT = {"textinfo": "label+percent", "textposition": "inside", "insidetextorientation": "horizontal"}
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
 
@@ -172,6 +173,7 @@ def abandon_rate_by_day(report: Report) -> go.Figure | None:
     colors = channel_colors(report)
     fig = go.Figure()
     for name, part in by_channel(table, report):
+        part = part[part["offered"].fillna(0) >= MIN_CONTACTS]
         if part["abandoned"].fillna(0).sum() > 0:
             fig.add_scatter(x=part["period_start"], y=part["abandon_rate"] * 100, mode="lines+markers", name=name,
                             line={"color": colors.get(name), "width": 2})
@@ -181,7 +183,7 @@ def abandon_rate_by_day(report: Report) -> go.Figure | None:
     if limit is not None:
         fig.add_hline(y=limit * 100, line_dash="dash", line_color="#b8405e", annotation_text=f"max {limit:.0%}")
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    return _layout(fig, "Abandon rate per day", "Date", "Abandoned / offered (%)")
+    return _layout(fig, f"Abandon rate per day (days with ≥ {MIN_CONTACTS} contacts)", "Date", "Abandoned / offered (%)")
 
 
 def channel_mix(report: Report) -> go.Figure | None:
@@ -194,14 +196,15 @@ def channel_mix(report: Report) -> go.Figure | None:
     types = report.table("contact_type_mix")
     if types is None:
         fig = go.Figure(go.Pie(labels=per["channel"], values=per["offered"], hole=0.5, sort=False,
-                               marker={"colors": [colors.get(c) for c in per["channel"]]}, textinfo="label+percent"))
+                               marker={"colors": [colors.get(c) for c in per["channel"]]}, **PIE_TEXT))
         fig = _layout(fig, "Channel mix (share of contacts offered)", "", "")
+        fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
         fig.update_layout(hovermode="closest")
         return fig
     fig = make_subplots(rows=1, cols=2, specs=[[{"type": "domain"}, {"type": "xy"}]], column_widths=[0.38, 0.62],
                         subplot_titles=("By channel", "By contact type within each channel"))
     fig.add_trace(go.Pie(labels=per["channel"], values=per["offered"], hole=0.5, sort=False, showlegend=False,
-                         marker={"colors": [colors.get(c) for c in per["channel"]]}, textinfo="label+percent"), 1, 1)
+                         marker={"colors": [colors.get(c) for c in per["channel"]]}, **PIE_TEXT), 1, 1)
     type_names = sorted(types["contact_type"].unique())
     for i, kind in enumerate(type_names):
         part = types[types["contact_type"] == kind]
@@ -209,6 +212,7 @@ def channel_mix(report: Report) -> go.Figure | None:
                     row=1, col=2, hovertemplate="%{x}: %{y:.1f}%")
     fig.update_layout(barmode="stack")
     fig = _layout(fig, "Channel mix and contact-type mix", "", "")
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
     fig.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 0.5, "yanchor": "middle",
                               "title": {"text": "Contact type"}}, margin={"r": 130})
     fig.update_xaxes(title_text="Channel", categoryorder="array", categoryarray=list(per["channel"]), row=1, col=2)

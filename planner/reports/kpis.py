@@ -40,7 +40,7 @@ DEFINITIONS = {
     "repeat rate": "Share of identified customers' contacts that follow a previous contact of the same customer within the "
     "FCR window.",
     "by hour of day": "Service level, ASA and AHT per hour of day pool every day in the range; hours with fewer than 10 "
-    "contacts in the KPI's denominator are not drawn.",
+    "contacts in the KPI's denominator are not drawn (nor days with fewer than 10 contacts in the abandon-rate chart).",
     "WAPE": "Weighted absolute percentage error of the forecast: Σ|forecast − actual| / Σ actual over overlapping slots.",
     "bias": "Forecast bias: (Σ forecast − Σ actual) / Σ actual; positive = over-forecast.",
     "cost per contact": "reports.cost_per_paid_hour × rostered paid hours / handled contacts over the same dates.",
