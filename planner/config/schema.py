@@ -322,10 +322,16 @@ class SolverSettings(Strict):
 
 
 class ReportSettings(Strict):
-    """KPI report settings."""
+    """KPI report settings: first-contact-resolution window, cost, and how abandons count in the service level."""
 
     fcr_window_days: int = Field(default=7, ge=1)
     cost_per_paid_hour: float | None = Field(default=None, ge=0)
+    # exclude_within_target: SL = answered within T / (answered + abandoned after T)  (the common ACD default)
+    # count_all: SL = answered within T / (answered + all abandoned)
+    # met_within_target: SL = (answered within T + abandoned within T) / (answered + all abandoned)
+    service_level_abandons: Literal["exclude_within_target", "count_all", "met_within_target"] = "exclude_within_target"
+    short_abandon_s: float = Field(default=0.0, ge=0)
+    abandon_rate_max: float | None = Field(default=0.05, ge=0, le=1)
 
 
 class Inputs(Strict):

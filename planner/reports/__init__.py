@@ -1,0 +1,38 @@
+"""KPI reports: the KPI engine on contacts/history/forecast/coverage/roster tables, and its HTML, Excel and terminal views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from planner.config.schema import Config
+from planner.reports.build import Report, build_report
+
+__all__ = ["Report", "build_report", "generate_report"]
+
+
+def generate_report(
+    config: Config,
+    out_html: str | Path,
+    *,
+    contacts: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+    forecast: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    roster: pd.DataFrame | None = None,
+    roster_slots: pd.DataFrame | None = None,
+    out_xlsx: str | Path | None = None,
+    sources: dict[str, str] | None = None,
+    xlsx_slots: bool = False,
+) -> Report:
+    """Compute the KPIs the tables allow and write the self-contained HTML report (and the Excel workbook if asked)."""
+    from planner.reports.excel import write_excel
+    from planner.reports.html import write_html
+
+    report = build_report(config, contacts=contacts, history=history, forecast=forecast, coverage=coverage, roster=roster,
+                          roster_slots=roster_slots, sources=sources)
+    write_html(report, out_html)
+    if out_xlsx is not None:
+        write_excel(report, out_xlsx, slot_sheet=xlsx_slots)
+    return report

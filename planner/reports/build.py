@@ -1,0 +1,238 @@
+"""Assemble every KPI table the inputs allow, and record which sections were skipped and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planner.config.schema import AsaTarget, Config, ServiceLevelTarget
+from planner.reports import breakdowns, fcr, kpis, occupancy, planning
+
+SECTIONS = {
+    "volumes": "Volumes, handled and abandon rates",
+    "service": "Service level, ASA and handle time",
+    "fcr": "First-contact resolution and repeat contacts",
+    "contact_types": "Contact-type mix",
+    "agents": "Per-agent handle time (coaching)",
+    "occupancy": "Occupancy",
+    "forecast_accuracy": "Forecast accuracy",
+    "forecast": "Forecast",
+    "coverage": "Required vs scheduled agents",
+    "projected_sl": "Projected service level per day",
+    "cost": "Cost per contact",
+}
+
+
+@dataclass
+class Report:
+    """Every KPI table of a report (name → DataFrame), the sections skipped with their reason, and the inputs used."""
+
+    config: Config
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    date_range: tuple[pd.Timestamp, pd.Timestamp] | None = None
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table called name, or None when its section was skipped."""
+        return self.tables.get(name)
+
+
+def build_report(
+    config: Config,
+    contacts: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+    forecast: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    roster: pd.DataFrame | None = None,
+    roster_slots: pd.DataFrame | None = None,
+    sources: dict[str, str] | None = None,
+) -> Report:
+    """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
+
+    Staffed time for occupancy comes from roster_slots when given (activity = channel), else from coverage `scheduled`.
+    """
+    report = Report(config=config, sources=dict(sources or {}))
+    contacts = contacts if contacts is not None and len(contacts) else None
+    history = history if history is not None and len(history) else None
+    forecast = forecast if forecast is not None and len(forecast) else None
+    coverage = coverage if coverage is not None and len(coverage) else None
+    roster = roster if roster is not None and len(roster) else None
+    roster_slots = roster_slots if roster_slots is not None and len(roster_slots) else None
+    t = report.tables
+
+    outcomes = kpis.contact_outcomes(contacts, config) if contacts is not None else None
+    contact_sums = kpis.contact_sums(contacts, config, outcomes) if contacts is not None else None
+    hist_sums = kpis.history_sums(history, config) if history is not None else None
+    sums = contact_sums if contact_sums is not None else hist_sums
+
+    if sums is None or sums.empty:
+        for key in ("volumes", "service", "fcr", "contact_types", "agents", "occupancy", "forecast_accuracy"):
+            report.skipped[key] = "no contacts or history given"
+    else:
+        report.date_range = (sums["interval_start"].min(), sums["interval_start"].max())
+        _volume_tables(report, sums, hist_sums if hist_sums is not None else sums)
+    if contacts is not None:
+        _contact_tables(report, contacts, outcomes)
+    elif sums is not None:
+        for key, what in (("fcr", "customer_id"), ("contact_types", "contact_type"), ("agents", "agent_id")):
+            report.skipped[key] = f"needs contacts with {what} (only an interval history was given)"
+
+    if forecast is not None:
+        t["forecast_daily"] = planning.forecast_daily(forecast)
+        actual = next((s for s in (contact_sums, hist_sums) if s is not None and _overlaps(s, forecast)), None)
+        if actual is None:
+            report.skipped["forecast_accuracy"] = "the forecast does not overlap the actual contacts/history"
+        else:
+            t["forecast_accuracy"], t["forecast_vs_actual_daily"] = planning.forecast_accuracy(actual, forecast)
+    else:
+        report.skipped.setdefault("forecast_accuracy", "no forecast given")
+        report.skipped["forecast"] = "no forecast given"
+
+    if coverage is not None:
+        t["coverage_slots"] = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
+        t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
+        if t["coverage_daily"]["service_level_projected"].isna().all():
+            report.skipped["projected_sl"] = "the coverage has no service_level_projected values"
+    else:
+        report.skipped["coverage"] = "no coverage given"
+        report.skipped["projected_sl"] = "no coverage given"
+    _occupancy(report, outcomes, coverage, roster_slots)
+
+    cost_rate = config.reports.cost_per_paid_hour
+    if roster is None:
+        report.skipped["cost"] = "no roster given"
+    elif cost_rate is None:
+        report.skipped["cost"] = "reports.cost_per_paid_hour is not set in the config"
+    else:
+        handled = None
+        if contact_sums is not None:
+            handled = contact_sums.groupby(contact_sums["interval_start"].dt.normalize())["handled"].sum()
+        cost = planning.cost_per_contact(roster, cost_rate, handled, forecast)
+        if cost.empty:
+            report.skipped["cost"] = "the roster dates overlap neither the contacts nor the forecast"
+        else:
+            t["cost"] = cost
+
+    t["summary"] = summary_table(report)
+    t["definitions"] = pd.DataFrame({"kpi": list(kpis.DEFINITIONS), "definition": list(kpis.DEFINITIONS.values())})
+    t["skipped"] = pd.DataFrame({"section": [SECTIONS[k] for k in report.skipped], "reason": list(report.skipped.values())})
+    return report
+
+
+def _occupancy(report: Report, outcomes: pd.DataFrame | None, coverage: pd.DataFrame | None,
+               roster_slots: pd.DataFrame | None) -> None:
+    config = report.config
+    if roster_slots is not None:
+        staffed = occupancy.staffed_from_roster_slots(roster_slots, config)
+    elif coverage is not None:
+        staffed = occupancy.staffed_by_slot(coverage, config)
+    else:
+        report.skipped.setdefault("occupancy", "no roster slots or coverage (staffed agents per slot) given")
+        return
+    if outcomes is None:
+        report.skipped.setdefault("occupancy", "needs contacts (handled workload) as well as staffed agents")
+        return
+    # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
+    bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
+    table = occupancy.occupancy_table(occupancy.workload_by_slot(outcomes, config), staffed, "day", config, bounds)
+    if table.empty:
+        report.skipped["occupancy"] = "the staffed agents (roster slots / coverage) do not overlap the contacts"
+    else:
+        report.tables["occupancy_daily"] = table
+
+
+def _overlaps(sums: pd.DataFrame, forecast: pd.DataFrame) -> bool:
+    times = pd.to_datetime(forecast["interval_start"])
+    return bool(((times >= sums["interval_start"].min()) & (times <= sums["interval_start"].max())).any())
+
+
+def _volume_tables(report: Report, sums: pd.DataFrame, long_sums: pd.DataFrame) -> None:
+    config, t = report.config, report.tables
+    t["kpi_channel"] = kpis.channel_totals(sums, config)
+    for period in ("slot", "hour", "day", "week", "month"):
+        t[f"kpi_{period}"] = kpis.kpi_table(sums, period, config)
+    hod = sums.assign(hour=sums["interval_start"].dt.hour).groupby(["hour", "channel"], as_index=False)[
+        kpis.SUM_COLUMNS].sum(min_count=1)
+    t["kpi_hour_of_day"] = kpis.ratios(hod)
+    t["heatmap"] = breakdowns.weekday_hour_volume(sums)
+    t["volume_week"] = kpis.kpi_table(long_sums, "week", config)[["period_start", "channel", "offered", "handled",
+                                                                   "abandoned"]]
+    t["channel_mix"] = breakdowns.channel_mix(sums, "week")
+    if not t["kpi_channel"]["sl_counted"].fillna(0).any() and not t["kpi_channel"]["wait_n"].fillna(0).any():
+        report.skipped["service"] = "no answer times in the data (answered_at / asa_s)"
+
+
+def _contact_tables(report: Report, contacts: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+    config, t = report.config, report.tables
+    table = fcr.fcr_table(contacts, config.reports.fcr_window_days, config.channel_names)
+    if table.empty or not table["identified"].sum():
+        report.skipped["fcr"] = "no customer_id in the contacts"
+    else:
+        t["fcr"] = table
+    mix = breakdowns.contact_type_mix(contacts)
+    if mix.empty:
+        report.skipped["contact_types"] = "no contact_type column in the contacts"
+    else:
+        t["contact_type_mix"] = mix
+    agents = breakdowns.agent_table(outcomes, contacts)
+    if agents.empty:
+        report.skipped["agents"] = "no agent_id in the contacts"
+    else:
+        t["agents"] = agents
+
+
+def summary_table(report: Report) -> pd.DataFrame:
+    """One row per channel: KPIs next to their targets, with status 'met' / 'missed' where a target applies."""
+    config, t = report.config, report.tables
+    base = t.get("kpi_channel")
+    if base is None:
+        return pd.DataFrame()
+    rows = []
+    fcr_t = t.get("fcr")
+    occ = t.get("occupancy_daily")
+    abandon_max = config.reports.abandon_rate_max
+    for _, r in base.iterrows():
+        name = r["channel"]
+        row = {
+            "channel": name, "target": kpis.target_text(config, name) if name != "all" else "",
+            "offered": r["offered"], "handled": r["handled"], "handled_rate": r["handled_rate"],
+            "abandoned": r["abandoned"], "abandon_rate": r["abandon_rate"], "abandon_rate_max": abandon_max,
+            "abandon_status": _status(r["abandon_rate"], abandon_max, higher_is_better=False),
+            "service_level": r["service_level"], "service_level_target": np.nan, "service_level_status": "",
+            "asa_s": r["asa_s"], "asa_target_s": np.nan, "asa_status": "",
+            "aht_s": r["aht_s"], "talk_s": r["talk_s"], "acw_s": r["acw_s"], "aht_plan_s": np.nan,
+            "occupancy": np.nan, "occupancy_max": np.nan, "occupancy_status": "",
+            "fcr_rate": np.nan, "contacts_per_resolution": np.nan, "repeat_rate": np.nan,
+            "channel_share": r["channel_share"],
+        }
+        if name != "all" and name in config.channel_names:
+            ch = config.channel(name)
+            row["aht_plan_s"] = ch.aht_s
+            row["occupancy_max"] = ch.max_occupancy
+            if isinstance(ch.target, ServiceLevelTarget):
+                row["service_level_target"] = ch.target.service_level
+                row["service_level_status"] = _status(r["service_level"], ch.target.service_level, True)
+            elif isinstance(ch.target, AsaTarget):
+                row["asa_target_s"] = ch.target.asa_s
+                row["asa_status"] = _status(r["asa_s"], ch.target.asa_s, False)
+        if occ is not None:
+            part = occ if name == "all" else occ[occ["channel"] == name]
+            if part["staffed_s"].sum() > 0:
+                row["occupancy"] = part["workload_s"].sum() / part["staffed_s"].sum()
+                row["occupancy_status"] = _status(row["occupancy"], row["occupancy_max"], False)
+        if fcr_t is not None and (fcr_t["channel"] == name).any():
+            f = fcr_t[fcr_t["channel"] == name].iloc[0]
+            row.update(fcr_rate=f["fcr_rate"], contacts_per_resolution=f["contacts_per_resolution"],
+                       repeat_rate=f["repeat_rate"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _status(value: float, target: float | None, higher_is_better: bool) -> str:
+    if target is None or value is None or not np.isfinite(target) or not np.isfinite(value):
+        return ""
+    ok = value >= target if higher_is_better else value <= target
+    return "met" if ok else "missed"

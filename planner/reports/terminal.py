@@ -1,0 +1,56 @@
+"""Rich terminal tables of a Report: the per-channel KPIs with targets and status, and the skipped sections."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.table import Table
+
+from planner.reports.build import SECTIONS, Report
+from planner.reports.kpis import format_duration
+
+
+def _pct(v: float) -> str:
+    return "–" if pd.isna(v) else f"{v:.1%}"
+
+
+def _status(text: str, status: str) -> str:
+    if status == "met":
+        return f"[green]{text} ✓[/]"
+    if status == "missed":
+        return f"[red]{text} ✗[/]"
+    return text
+
+
+def kpi_table(report: Report) -> Table | None:
+    """A rich table: one row per channel with offered, rates, SL/ASA against target (green met, red missed), AHT, FCR."""
+    s = report.table("summary")
+    if s is None or s.empty:
+        return None
+    columns = {
+        "channel": lambda r: str(r["channel"]) + (f"\n[dim]{r['target']}[/]" if r["target"] else ""),
+        "offered": lambda r: f"{r['offered']:,.0f}",
+        "handled": lambda r: _pct(r["handled_rate"]),
+        "aband.": lambda r: _status(_pct(r["abandon_rate"]), r["abandon_status"]),
+        "SL": lambda r: _status(_pct(r["service_level"]), r["service_level_status"]),
+        "ASA": lambda r: _status("–" if r["channel"] == "all" or pd.isna(r["asa_s"]) else format_duration(r["asa_s"]),
+                                 r["asa_status"]),
+        "AHT": lambda r: "–" if pd.isna(r["aht_s"]) else format_duration(r["aht_s"]),
+        "occup.": lambda r: _status(_pct(r["occupancy"]), r["occupancy_status"]),
+        "FCR": lambda r: _pct(r["fcr_rate"]),
+    }
+    optional = {"occup.": "occupancy", "FCR": "fcr_rate", "SL": "service_level"}
+    shown = [c for c in columns if c not in optional or s[optional[c]].notna().any()]
+    table = Table(title=f"{report.config.site.name}: KPIs per channel (✓ target met, ✗ missed)", title_justify="left",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in shown:
+        table.add_column(col, justify="left" if col == "channel" else "right", no_wrap=col != "channel",
+                         min_width=13 if col == "channel" else None)
+    for _, r in s.iterrows():
+        table.add_row(*(columns[c](r) for c in shown), end_section=r["channel"] == "all")
+    return table
+
+
+def skipped_lines(report: Report) -> list[str]:
+    """One line per section skipped for lack of data, with the reason."""
+    return [f"[yellow]skipped[/] {SECTIONS[k]}: {v}" for k, v in report.skipped.items()]

@@ -1,0 +1,264 @@
+"""Each KPI on small hand-made contact sets whose answers are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from planner.config import parse_config
+from planner.reports import build_report
+from planner.reports import fcr as fcr_mod
+from planner.reports.kpis import contact_outcomes, contact_sums, history_sums, kpi_table
+from planner.reports.occupancy import occupancy_table, staffed_by_slot, workload_by_slot
+
+CONFIG_YAML = """
+site: {name: Test site, slot_minutes: 15}
+channels:
+  - {name: voice, target: {service_level: 0.8, answer_within_s: 20}, aht_s: 300}
+  - {name: chat, target: {service_level: 0.8, answer_within_s: 30}, aht_s: 600, concurrency: 2}
+  - {name: callback, target: {asa_s: 30}, aht_s: 200}
+reports: {fcr_window_days: 7, cost_per_paid_hour: 20}
+"""
+
+
+def make_config(**reports):
+    text = CONFIG_YAML
+    if reports:
+        text = text.replace("reports: {", "reports: {" + ", ".join(f"{k}: {v}" for k, v in reports.items()) + ", ")
+    return parse_config(text)
+
+
+T = pd.Timestamp
+
+
+def contact(cid, channel, arrived, wait_s=None, abandoned=False, handle_s=None, wrap_s=None, agent=None, customer=None,
+            resolved=None):
+    arrived = T(arrived)
+    answered = None if abandoned or wait_s is None else arrived + pd.Timedelta(seconds=wait_s)
+    ended = arrived + pd.Timedelta(seconds=wait_s) if abandoned else (
+        answered + pd.Timedelta(seconds=handle_s) if answered is not None and handle_s is not None else None)
+    return {"contact_id": cid, "channel": channel, "arrived_at": arrived, "answered_at": answered, "ended_at": ended,
+            "abandoned": abandoned, "handle_s": None if abandoned else handle_s, "wrap_s": None if abandoned else wrap_s,
+            "agent_id": agent, "customer_id": customer, "resolved": resolved}
+
+
+def frame(rows):
+    df = pd.DataFrame(rows)
+    for col in ("arrived_at", "answered_at", "ended_at"):
+        df[col] = pd.to_datetime(df[col])
+    df["handle_s"] = df["handle_s"].astype(float)
+    df["wrap_s"] = df["wrap_s"].astype(float)
+    df["resolved"] = df["resolved"].astype("boolean")
+    return df
+
+
+# Voice, target 80% within 20 s, slots of 15 minutes, Monday 2 Nov 2026:
+#   c1 09:00:00 wait 10 s, talk 100 + wrap 20 -> met
+#   c2 09:05:00 wait 20 s (exactly T), talk 200 + wrap 40 -> met (wait <= T)
+#   c3 09:10:00 wait 50 s, talk 300 + wrap 0 -> missed; busy 09:10:50-09:15:50 spans into the 09:15 slot
+#   c4 09:12:00 abandoned after 5 s (before T) -> not in the SL denominator by default
+#   c5 09:14:59 abandoned after 60 s (after T) -> counted, missed; ends in the next slot but belongs to the 09:00 slot
+#   c6 09:20:00 wait 5 s, talk 60 -> met, in the 09:15 slot
+VOICE = [
+    contact("c1", "voice", "2026-11-02 09:00:00", 10, handle_s=100, wrap_s=20, agent="A1"),
+    contact("c2", "voice", "2026-11-02 09:05:00", 20, handle_s=200, wrap_s=40, agent="A1"),
+    contact("c3", "voice", "2026-11-02 09:10:00", 50, handle_s=300, wrap_s=0, agent="A2"),
+    contact("c4", "voice", "2026-11-02 09:12:00", 5, abandoned=True),
+    contact("c5", "voice", "2026-11-02 09:14:59", 60, abandoned=True),
+    contact("c6", "voice", "2026-11-02 09:20:00", 5, handle_s=60, wrap_s=0, agent="A1"),
+]
+
+
+def _row(table, start, channel="voice"):
+    rows = table[(table["period_start"] == T(start)) & (table["channel"] == channel)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_slot_kpis_abandon_before_and_after_threshold():
+    cfg = make_config()
+    slot = kpi_table(contact_sums(frame(VOICE), cfg), "slot", cfg)
+    first = _row(slot, "2026-11-02 09:00")
+    assert (first["offered"], first["handled"], first["abandoned"]) == (5, 3, 2)
+    assert first["handled_rate"] == pytest.approx(3 / 5)
+    assert first["abandon_rate"] == pytest.approx(2 / 5)
+    # met c1, c2; denominator answered 3 + abandoned after T (c5) = 4
+    assert (first["sl_met"], first["sl_counted"]) == (2, 4)
+    assert first["service_level"] == pytest.approx(0.5)
+    assert first["asa_s"] == pytest.approx((10 + 20 + 50) / 3)
+    assert first["aht_s"] == pytest.approx((120 + 240 + 300) / 3)
+    assert first["acw_s"] == pytest.approx((20 + 40 + 0) / 3)
+    assert first["talk_s"] == pytest.approx(200)
+    second = _row(slot, "2026-11-02 09:15")
+    assert (second["offered"], second["handled"], second["service_level"]) == (1, 1, 1.0)
+
+
+def test_hour_day_week_month_are_sums_of_slots():
+    cfg = make_config()
+    sums = contact_sums(frame(VOICE), cfg)
+    for period, start in (("hour", "2026-11-02 09:00"), ("day", "2026-11-02"), ("week", "2026-11-02"),
+                          ("month", "2026-11-01")):
+        row = _row(kpi_table(sums, period, cfg), start)
+        assert (row["offered"], row["handled"], row["abandoned"]) == (6, 4, 2)
+        assert row["service_level"] == pytest.approx(3 / 5)
+        assert row["asa_s"] == pytest.approx((10 + 20 + 50 + 5) / 4)
+        assert row["aht_s"] == pytest.approx((120 + 240 + 300 + 60) / 4)
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("exclude_within_target", 3 / 5),  # (c1 c2 c6) / (4 answered + c5)
+    ("count_all", 3 / 6),  # every abandon counts as missed
+    ("met_within_target", 4 / 6),  # c4, abandoned within T, counts as met
+])
+def test_service_level_abandon_rule_is_configurable(mode, expected):
+    cfg = make_config(service_level_abandons=mode)
+    row = _row(kpi_table(contact_sums(frame(VOICE), cfg), "hour", cfg), "2026-11-02 09:00")
+    assert row["service_level"] == pytest.approx(expected)
+
+
+def test_short_abandons_leave_offered():
+    cfg = make_config(short_abandon_s=6)  # c4 hung up after 5 s: a ghost call
+    row = _row(kpi_table(contact_sums(frame(VOICE), cfg), "hour", cfg), "2026-11-02 09:00")
+    assert (row["offered"], row["abandoned"], row["short_abandoned"]) == (5, 1, 1)
+    assert row["abandon_rate"] == pytest.approx(1 / 5)
+
+
+def test_workload_is_split_over_the_slots_a_contact_spans():
+    cfg = make_config()
+    outcomes = contact_outcomes(frame(VOICE), cfg)
+    work = workload_by_slot(outcomes, cfg).set_index("interval_start")["workload_s"]
+    # 09:00 slot: c1 120 + c2 240 + c3 09:10:50-09:15:00 = 250; 09:15 slot: c3 50 + c6 60
+    assert work[T("2026-11-02 09:00")] == pytest.approx(610)
+    assert work[T("2026-11-02 09:15")] == pytest.approx(110)
+    coverage = pd.DataFrame({"interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15")], "channel": "voice",
+                             "required": 1, "scheduled": 1, "gap": 0})
+    occ = occupancy_table(workload_by_slot(outcomes, cfg), staffed_by_slot(coverage, cfg), "day", cfg)
+    assert occ.iloc[0]["occupancy"] == pytest.approx(720 / 1800)
+
+
+def test_chat_concurrency_halves_the_agent_workload():
+    cfg = make_config()
+    chats = frame([contact("h1", "chat", "2026-11-02 10:00:00", 10, handle_s=600, wrap_s=0)])
+    work = workload_by_slot(contact_outcomes(chats, cfg), cfg)
+    # busy 10:00:10-10:10:10, inside the 10:00 slot; an agent holds two chats at once -> 600 / 2
+    assert work["workload_s"].sum() == pytest.approx(300)
+
+
+def test_asa_target_channel_status():
+    cfg = make_config()
+    rows = [contact("b1", "callback", "2026-11-02 10:00:00", 40, handle_s=100),
+            contact("b2", "callback", "2026-11-02 10:01:00", 30, handle_s=100)]
+    summary = build_report(cfg, contacts=frame(rows)).tables["summary"].set_index("channel")
+    assert summary.loc["callback", "asa_s"] == pytest.approx(35)
+    assert summary.loc["callback", "asa_status"] == "missed"
+    assert math.isnan(summary.loc["callback", "service_level"])  # no SL target on an ASA channel
+
+
+# FCR, 7-day window; the unidentified contact and K9 only stretch the data to 20 Nov:
+#   K1 voice 2 Nov handled, chat 5 Nov handled  -> voice not FCR (repeat on another channel), chat FCR
+#   K2 email 2 Nov handled, voice 15 Nov handled -> email FCR (13 days later); 15 Nov window incomplete -> not eligible
+#   K3 voice 3 Nov abandoned, 3 Nov handled       -> abandoned not eligible; handled FCR; a chain of 2
+#   K4 voice 4 Nov handled but resolved = false   -> not FCR
+#   eligible 5, FCR 3; repeats: K1 chat, K3 handled = 2 of 8 identified; complete chains K1(2) K2(1) K3(2) K4(1)
+FCR_ROWS = [
+    contact("f1", "voice", "2026-11-02 10:00", 5, handle_s=100, customer="K1"),
+    contact("f2", "chat", "2026-11-05 10:00", 5, handle_s=100, customer="K1"),
+    contact("f3", "voice", "2026-11-02 11:00", 5, handle_s=100, customer="K2"),
+    contact("f4", "voice", "2026-11-15 11:00", 5, handle_s=100, customer="K2"),
+    contact("f5", "voice", "2026-11-03 09:00", 30, abandoned=True, customer="K3"),
+    contact("f6", "voice", "2026-11-03 09:10", 5, handle_s=100, customer="K3"),
+    contact("f7", "voice", "2026-11-04 09:00", 5, handle_s=100, customer="K4", resolved=False),
+    contact("f8", "voice", "2026-11-10 09:00", 5, handle_s=100),
+    contact("f9", "voice", "2026-11-20 12:00", 5, handle_s=100, customer="K9"),
+]
+FCR_ROWS[2]["channel"] = "chat"  # K2's first contact is on chat: contacts per resolution is credited to it
+
+
+def test_first_contact_resolution_across_channels():
+    table = fcr_mod.fcr_table(frame(FCR_ROWS), 7, ["voice", "chat"]).set_index("channel")
+    assert table.loc["all", "fcr_eligible"] == 5
+    assert table.loc["all", "fcr_resolved"] == 3
+    assert table.loc["all", "fcr_rate"] == pytest.approx(0.6)
+    assert table.loc["voice", "fcr_rate"] == pytest.approx(1 / 3)  # K1 voice no, K3 yes, K4 no
+    assert table.loc["chat", "fcr_rate"] == pytest.approx(1.0)  # K1 chat, K2 first contact
+    assert table.loc["all", "identified"] == 8
+    assert table.loc["all", "repeat_contacts"] == 2
+    assert table.loc["all", "repeat_rate"] == pytest.approx(2 / 8)
+    assert table.loc["all", "chains_complete"] == 4
+    assert table.loc["all", "contacts_per_resolution"] == pytest.approx(6 / 4)
+
+
+def test_fcr_window_is_configurable():
+    table = fcr_mod.fcr_table(frame(FCR_ROWS), 14, ["voice", "chat"]).set_index("channel")
+    # with 14 days K2's 15 Nov voice is a repeat of 2 Nov, so K2's first contact is no longer FCR; windows past
+    # 6 Nov are incomplete (data ends 20 Nov)
+    assert table.loc["all", "repeat_contacts"] == 3
+    assert table.loc["chat", "fcr_rate"] == pytest.approx(0.5)
+
+
+def test_history_sums_give_the_same_ratios():
+    cfg = make_config()
+    history = pd.DataFrame({
+        "interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15")], "channel": "voice",
+        "offered": [10, 20], "handled": [8, 20], "abandoned": [2, 0], "aht_s": [200.0, 100.0], "asa_s": [15.0, 5.0],
+        "answered_within_target": [6, 20]})
+    row = _row(kpi_table(history_sums(history, cfg), "hour", cfg), "2026-11-02 09:00")
+    assert row["offered"] == 30
+    assert row["service_level"] == pytest.approx(26 / 30)
+    assert row["aht_s"] == pytest.approx((8 * 200 + 20 * 100) / 28)
+    assert row["asa_s"] == pytest.approx((8 * 15 + 20 * 5) / 28)
+    assert row["abandon_rate"] == pytest.approx(2 / 30)
+
+
+def test_report_mixes_agents_forecast_and_cost():
+    cfg = make_config()
+    chats = [contact("h1", "chat", "2026-11-02 10:00:00", 10, handle_s=600, agent="A2")]
+    contacts = frame(VOICE + chats)
+    contacts["contact_type"] = ["billing", "billing", "tech", "tech", "billing", "tech", "billing"]
+    forecast = pd.DataFrame({"interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15"), T("2026-11-09 09:00")],
+                             "channel": "voice", "offered": [4.0, 3.0, 50.0], "aht_s": 300.0})
+    roster = pd.DataFrame({"agent_id": ["A1", "A2", "A1"], "date": ["2026-11-02", "2026-11-02", "2026-11-03"],
+                           "paid_hours": [8.0, 4.0, 8.0]})
+    report = build_report(cfg, contacts=contacts, forecast=forecast, roster=roster)
+    t = report.tables
+    mix = t["kpi_channel"].set_index("channel")["channel_share"]
+    assert mix["voice"] == pytest.approx(6 / 7) and mix["chat"] == pytest.approx(1 / 7)
+    types = t["contact_type_mix"].set_index(["channel", "contact_type"])["share"]
+    assert types[("voice", "billing")] == pytest.approx(3 / 6)
+    agents = t["agents"].set_index(["agent_id", "channel"])
+    assert agents.loc[("A1", "voice"), "handled"] == 3
+    assert agents.loc[("A1", "voice"), "aht_s"] == pytest.approx((120 + 240 + 60) / 3)
+    assert agents.loc[("A2", "chat"), "aht_s"] == pytest.approx(600)
+    acc = t["forecast_accuracy"].set_index("channel")
+    # overlap 09:00 (4 vs 5) and 09:15 (3 vs 1); 9 Nov is after the contacts
+    assert acc.loc["voice", "wape"] == pytest.approx((1 + 2) / 6)
+    assert acc.loc["voice", "bias"] == pytest.approx((7 - 6) / 6)
+    cost = t["cost"].set_index("basis")
+    # 2 Nov: 12 paid hours × 20 = 240 for 5 handled contacts (4 voice + 1 chat); 3 Nov has no contacts
+    assert cost.loc["actual (handled contacts)", "cost_per_contact"] == pytest.approx(240 / 5)
+    assert "coverage" in report.skipped and "occupancy" in report.skipped
+
+
+def test_skipped_sections_are_named():
+    cfg = make_config()
+    history = pd.DataFrame({"interval_start": [T("2026-11-02 09:00")], "channel": "voice", "offered": [3]})
+    report = build_report(cfg, history=history)
+    assert report.tables["summary"].set_index("channel").loc["voice", "offered"] == 3
+    assert set(report.skipped) >= {"fcr", "agents", "contact_types", "forecast", "coverage", "cost", "occupancy"}
+    assert "customer_id" in report.skipped["fcr"]
+
+
+def test_occupancy_from_roster_slots():
+    cfg = make_config()
+    slots = pd.DataFrame({"agent_id": ["A1", "A1", "A2", "A3"],
+                          "interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15"), T("2026-11-02 09:00"),
+                                             T("2026-11-02 09:00")],
+                          "activity": ["voice", "voice", "voice", "break"]})
+    report = build_report(cfg, contacts=frame(VOICE), roster_slots=slots)
+    occ = report.tables["occupancy_daily"].set_index("channel")
+    # workload 610 + 110 s (see the slot-split test); staffed: 2 voice agent-slots at 09:00, 1 at 09:15; breaks do not count
+    assert occ.loc["voice", "staffed_s"] == 3 * 900
+    assert occ.loc["voice", "occupancy"] == pytest.approx(720 / 2700)
+    assert report.tables["summary"].set_index("channel").loc["voice", "occupancy_status"] == "met"  # max_occupancy 0.85
