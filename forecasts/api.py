@@ -29,7 +29,7 @@ def forecast(
     model: str = "seasonal",
     spec: ForecastSpec | None = None,
 ) -> pd.DataFrame:
-    """Contacts per slot per channel for `weeks` weeks from `start` (columns interval_start, channel, offered, aht_s, offered_lo, offered_hi).
+    """Contacts per slot and channel for `weeks` weeks from `start`: the DESIGN.md forecast table (COLUMNS).
 
     `model` is one of seasonal, mean4, naive, mstl or auto (per channel, the lowest backtest WAPE);
     the chosen model per channel is in `result.attrs["models"]`.

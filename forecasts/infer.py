@@ -11,7 +11,7 @@ from forecasts.errors import ForecastError
 from forecasts.panel import weekday
 
 INFER_WEEKS = 12  # recent weeks that decide the open slots (opening hours change over years)
-MIN_ARRIVALS = 2  # arrivals over those weeks that make a weekday slot open (one stray contact does not)
+MIN_ARRIVALS = 2  # arrivals within an hour around a slot (incl. its own) that make it open: one stray contact does not
 MAX_HOLE_MIN = 60  # quiet stretches inside the day up to this long stay open
 
 
@@ -47,9 +47,11 @@ def infer_open_pattern(y: np.ndarray, day0: np.datetime64, slot_minutes: int) ->
     wd = weekday(days[recent])
     vals = np.nan_to_num(y[recent], nan=0.0)
     pattern = np.zeros((7, slots), dtype=bool)
+    half = max(1, 30 // slot_minutes)
     for g in range(7):
         counts = vals[wd == g].sum(axis=0)
-        open_ = counts >= MIN_ARRIVALS
+        nearby = np.convolve(counts, np.ones(2 * half + 1), mode="same")
+        open_ = (counts > 0) & (nearby >= MIN_ARRIVALS)
         pattern[g] = _fill_holes(open_, max(1, MAX_HOLE_MIN // slot_minutes))
     return pattern
 

@@ -102,7 +102,8 @@ def check_history(history: pd.DataFrame) -> pd.DataFrame:
     offered = pd.to_numeric(out["offered"], errors="coerce")
     bad = offered.isna() | (offered < 0)
     if bad.any():
-        raise ForecastError(f"offered must be a number ≥ 0; {int(bad.sum())} row(s) are not (first: {out['offered'][bad].iloc[0]!r})")
+        first = out["offered"][bad].iloc[0]
+        raise ForecastError(f"offered must be a number ≥ 0; {int(bad.sum())} row(s) are not (first: {first!r})")
     out["interval_start"] = start.astype("datetime64[ns]")
     out["offered"] = offered.astype(float)
     out["channel"] = out["channel"].astype(str)

@@ -22,6 +22,7 @@ class Prepared:
     panel: Panel
     series: dict[str, Series]
     patterns: dict[str, np.ndarray]  # inferred open slots per weekday, for channels without configured hours
+    closed_on_holidays: set[str]  # channels without configured hours whose history shows them closed on holidays
 
     @property
     def channels(self) -> list[str]:
@@ -41,6 +42,8 @@ class Prepared:
         else:
             open_ = calendar.mask_from_pattern(self.patterns[channel], day0, n_days)
         hol = calendar.holiday_flags(self.spec.holidays_country, self.spec.holidays_subdivision, day0, n_days)
+        if channel in self.closed_on_holidays:
+            open_ = open_ & ~hol[:, None]
         return Horizon(day0=day0, open=open_, holiday=hol)
 
     def event_factor(self, channel: str, day0: np.datetime64, n_days: int) -> np.ndarray:
@@ -64,7 +67,7 @@ def prepare(history: pd.DataFrame, spec: ForecastSpec) -> Prepared:
     panel = build_panel(history, slot, channels)
     n = panel.n_days
     hol = calendar.holiday_flags(spec.holidays_country, spec.holidays_subdivision, panel.day0, n)
-    series, patterns = {}, {}
+    series, patterns, closed = {}, {}, set()
     for i, ch in enumerate(channels):
         y = panel.offered[i]
         hours = spec.open_hours.get(ch)
@@ -73,6 +76,18 @@ def prepare(history: pd.DataFrame, spec: ForecastSpec) -> Prepared:
         else:
             patterns[ch] = infer.infer_open_pattern(y, panel.day0, slot)
             open_ = calendar.mask_from_pattern(patterns[ch], panel.day0, n)
+            if _closed_on_holidays(y, open_, hol):
+                closed.add(ch)
+                open_ = open_ & ~hol[:, None]
         excluded = events.event_days(spec.events, ch, panel.day0, n)
         series[ch] = Series(day0=panel.day0, y=y, open=open_, holiday=hol, excluded=excluded)
-    return Prepared(spec=spec, panel=panel, series=series, patterns=patterns)
+    return Prepared(spec=spec, panel=panel, series=series, patterns=patterns, closed_on_holidays=closed)
+
+
+def _closed_on_holidays(y: np.ndarray, open_: np.ndarray, hol: np.ndarray) -> bool:
+    """True when most past holidays on normally open days had no contacts (no rows, or zeros)."""
+    days = hol & open_.any(axis=1)
+    if not days.any():
+        return False
+    quiet = ~np.isfinite(y[days]).all(axis=1) | (np.nansum(np.where(open_[days], y[days], 0.0), axis=1) == 0)
+    return bool(quiet.sum() >= 0.5 * days.sum())

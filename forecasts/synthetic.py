@@ -47,7 +47,8 @@ def bank_like(slot_minutes: int = 5, weeks: int = 52, seed_volume: float = 2500.
     hours = {g: (7 * 60, 21 * 60) for g in range(5)} | {5: None, 6: None}
     return SyntheticSite(
         channels=(
-            SyntheticChannel("calls", seed_volume, hours, 210.0, (1.2, 1.05, 1.0, 0.97, 0.9, 0, 0), day_noise=0.07, slot_noise=0.02),
+            SyntheticChannel("calls", seed_volume, hours, 210.0, (1.2, 1.05, 1.0, 0.97, 0.9, 0, 0),
+                             day_noise=0.07, slot_noise=0.02),
             SyntheticChannel("callback", seed_volume / 8, hours, 330.0, (1.1, 1.0, 1.0, 1.0, 0.95, 0, 0), day_noise=0.1),
         ),
         weeks=weeks,
@@ -62,12 +63,12 @@ def bank_like(slot_minutes: int = 5, weeks: int = 52, seed_volume: float = 2500.
 def four_channel_site(weeks: int = 104, slot_minutes: int = 15) -> SyntheticSite:
     """A voice/chat/email/social site open every day (email and social arrive around the clock), England holidays closed."""
     full_day = {g: (0, 1440) for g in range(7)}
+    voice_hours = {g: (8 * 60, 20 * 60) for g in range(5)} | {5: (9 * 60, 17 * 60), 6: (10 * 60, 16 * 60)}
+    chat_hours = {g: (8 * 60, 22 * 60) for g in range(5)} | {5: (9 * 60, 18 * 60), 6: (10 * 60, 16 * 60)}
     return SyntheticSite(
         channels=(
-            SyntheticChannel("voice", 3000.0, {g: (8 * 60, 20 * 60) for g in range(5)} | {5: (9 * 60, 17 * 60), 6: (10 * 60, 16 * 60)},
-                             300.0, slot_noise=0.03),
-            SyntheticChannel("chat", 1200.0, {g: (8 * 60, 22 * 60) for g in range(5)} | {5: (9 * 60, 18 * 60), 6: (10 * 60, 16 * 60)},
-                             600.0, (1.15, 1.05, 1.0, 1.0, 0.95, 0.7, 0.5)),
+            SyntheticChannel("voice", 3000.0, voice_hours, 300.0, slot_noise=0.03),
+            SyntheticChannel("chat", 1200.0, chat_hours, 600.0, (1.15, 1.05, 1.0, 1.0, 0.95, 0.7, 0.5)),
             SyntheticChannel("email", 800.0, full_day, 420.0, (1.2, 1.1, 1.0, 1.0, 0.9, 0.5, 0.45), day_noise=0.08),
             SyntheticChannel("social", 300.0, full_day, 240.0, (1.0, 1.0, 1.0, 1.0, 1.0, 0.9, 0.9), day_noise=0.1),
         ),

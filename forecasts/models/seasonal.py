@@ -101,7 +101,8 @@ class Seasonal(Model):
         if hold < 7 or len(y) - hold < 3:
             return 10.0
         prof, masks = profile.weekday_profiles(y[:hold], open_[:hold], g[:hold], weight[:hold])
-        errors = [profile.slot_errors(y[hold:], open_[hold:], g[hold:], profile.smooth(prof, masks, s / slot_min)) for s in self.smoothing_min]
+        test = (y[hold:], open_[hold:], g[hold:])
+        errors = [profile.slot_errors(*test, profile.smooth(prof, masks, s / slot_min)) for s in self.smoothing_min]
         return float(self.smoothing_min[int(np.argmin(errors))])
 
     def _predict(self, horizon: Horizon, gap_days: int) -> np.ndarray:
