@@ -242,9 +242,11 @@ def _sample_frames() -> dict[str, pd.DataFrame]:
                                       "aht_s": [300.0] * 3, "workload_erlangs": [3.3, 4.0, 0.0], "agents_productive": [5, 6, 0],
                                       "agents_required": [8, 9, 0], "service_level": [0.85, 0.82, 1.0], "asa_s": [9.0, 12.0, 0.0],
                                       "occupancy": [0.66, 0.67, 0.0]}),
-        "roster": pd.DataFrame({"agent_id": ["A1"], "date": [dt.date(2026, 11, 23)],
-                                "shift_start": [pd.Timestamp("2026-11-23 08:00")],
-                                "shift_end": [pd.Timestamp("2026-11-23 16:30")], "breaks": ["12:00-12:30"], "paid_hours": [8.0]}),
+        "roster": pd.DataFrame({"agent_id": ["A1", "A2"], "date": [dt.date(2026, 11, 23)] * 2,
+                                "shift_start": [pd.Timestamp("2026-11-23 08:00"), pd.Timestamp("2026-11-23 22:00")],
+                                "shift_end": [pd.Timestamp("2026-11-23 16:30"), pd.Timestamp("2026-11-24 06:00")],
+                                "breaks": ["12:00-12:30", None], "paid_hours": [8.0, 8.0],
+                                "channels": [["voice", "chat"], ["voice"]]}),
         "roster_slots": pd.DataFrame({"agent_id": ["A1", "A1"], "interval_start": slots[:2], "activity": ["voice", "break"]}),
         "coverage": pd.DataFrame({"interval_start": slots, "channel": "voice", "required": [8.0, 9, 0], "scheduled": [8.0, 7, 1],
                                   "gap": [0.0, -2, 1]}),
@@ -254,14 +256,9 @@ def _sample_frames() -> dict[str, pd.DataFrame]:
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 @pytest.mark.parametrize("name", list(_sample_frames()))
 def test_round_trip(tmp_path, cfg, name, suffix):
-    from planner.io.files import write_table
-
     frame = _sample_frames()[name]
     path = tmp_path / f"{name}{suffix}"
-    if name == "agents":
-        tables.write_agents(frame, path)
-    else:
-        write_table(frame, path)
+    tables.write_contract(frame, path)
     reader = getattr(tables, f"read_{name}")
     back = reader(path, ["A1", "A2"]) if name == "leave" else reader(path) if name.startswith("roster") else reader(path, cfg)
     pd.testing.assert_frame_equal(back[list(frame.columns)], frame, check_dtype=False)

@@ -120,7 +120,7 @@ _HHMM_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
 # --- raw reading ---------------------------------------------------------------------------------
 
 
-def read_table(path: str | Path, sep: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, np.ndarray]:
     """A table as strings (CSV/TSV) or typed columns (Parquet) with the editor line number of each row; blank lines skipped."""
     path = Path(path)
     if not path.exists():
@@ -131,12 +131,12 @@ def read_table(path: str | Path, sep: str | None = None) -> tuple[pd.DataFrame, 
         return df, np.arange(len(df), dtype=np.int64) + 2
     delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
     try:
-        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig",
+        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
                          skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt.upper()} ({exc})") from None
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})") from None
     df.columns = [str(c).strip() for c in df.columns]
     blank = df.isna().all(axis=1).to_numpy()
     lines = np.flatnonzero(~blank).astype(np.int64) + 2
@@ -236,18 +236,18 @@ def read_agents(path: str | Path, config=None) -> pd.DataFrame:
     return validate_agents(df, path, config, lines)
 
 
-def agents_for_file(df: pd.DataFrame) -> pd.DataFrame:
-    """The agents table with list columns joined by ';' so it can be written to CSV."""
+def lists_joined(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every list-valued column (agents' skills, roster channels) joined by ';' for a CSV file."""
     out = df.copy()
-    for col in ("skills",):
-        if col in out.columns:
-            out[col] = [";".join(v) if isinstance(v, list | tuple | np.ndarray) else v for v in out[col]]
+    for col in out.columns:
+        if out[col].dtype == object and any(isinstance(v, list | tuple | np.ndarray) for v in out[col]):
+            out[col] = [";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v for v in out[col]]
     return out
 
 
-def write_agents(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write an agents table (skills ';'-joined in CSV, a list column in Parquet) atomically."""
-    return write_table(df if table_format(Path(path)) == "parquet" else agents_for_file(df), path)
+def write_contract(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write any contract table atomically: Parquet keeps list columns, CSV/TSV get them ';'-joined (what the readers parse)."""
+    return write_table(df if table_format(Path(path)) == "parquet" else lists_joined(df), path)
 
 
 # --- leave -----------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ The rule (the same for every table with an `interval_start` or a contact time):
   hour may therefore appear twice: both rows are kept, in file order, the first being the summer-time
   (daylight-saving) occurrence and the second the standard-time one. Nothing is merged or dropped;
   `fold_of` tells the two apart and `to_utc` turns them into distinct instants. A third row, or a
-  repeat outside that hour, is a duplicate error.
+  repeat outside that hour, is a duplicate error. Without a config (no time zone known) no DST check
+  is made and every repeat is a duplicate error.
+- Contact times (arrived_at, …) in the repeated hour are kept as given; `contacts_to_intervals`
+  counts them in one row per slot and says so in its notes.
 """
 
 from __future__ import annotations

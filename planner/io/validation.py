@@ -48,6 +48,8 @@ class Checker:
     def add(self, mask: np.ndarray, column: str | None, values: Iterable, expected: str | Iterable[str]) -> None:
         """Record a problem for every row where mask is true (values/expected aligned with the table or scalar)."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(positions) == 0:
+            return
         self.total += len(positions)
         values = list(values) if not isinstance(values, pd.Series) else values.tolist()
         per_row = not isinstance(expected, str)
