@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from forecasts.errors import ForecastError
 from forecasts.models import daily, profile
 from forecasts.models.base import Model
 from forecasts.panel import Horizon, Series, weekday
@@ -55,8 +56,6 @@ class Seasonal(Model):
         valid = np.isfinite(series.y).all(axis=1) & series.open.any(axis=1) & ~series.excluded
         valid &= np.arange(n) >= n - 7 * self.fit_weeks
         if valid.sum() < 7:
-            from forecasts.errors import ForecastError
-
             raise ForecastError(f"model {self.name!r} found fewer than 7 open days with data in the history")
         rows = np.flatnonzero(valid)
         age = (n - 1 - rows).astype(float)
