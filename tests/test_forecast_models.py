@@ -51,6 +51,15 @@ def test_contract_every_model(history, model):
     assert set(fc.attrs["models"]) == {"voice", "chat"}
 
 
+@pytest.mark.parametrize("model", ["seasonal", "mean4", "naive", "mstl"])
+def test_start_after_a_gap(history, model):
+    later = START + dt.timedelta(days=10)  # a Thursday, ten days after the history
+    fc = forecasts.forecast(history, later, 1, model=model)
+    assert fc["interval_start"].min() == pd.Timestamp(later) and len(fc) == 2 * 7 * 48
+    daily = fc.groupby(fc["interval_start"].dt.weekday)["offered"].sum()
+    assert daily[6] == 0 and daily[0] > daily[5] > 0  # Sunday closed, Saturday short, Monday busiest
+
+
 @pytest.mark.parametrize("model", ["seasonal", "mean4", "naive"])
 def test_deterministic(history, model):
     a = forecasts.forecast(history, START, 1, model=model)
@@ -242,3 +251,15 @@ def test_history_too_short():
 def test_bad_history_columns():
     with pytest.raises(ForecastError, match="lacks column"):
         forecasts.forecast(pd.DataFrame({"interval_start": ["2026-01-01 08:00"], "channel": ["voice"]}), START, 1)
+
+
+def test_real_bank_calls_seasonal_beats_naive(shared_data):
+    from forecasts.bank import bank_history
+
+    history = bank_history(shared_data / "anonymous_bank_1999_02_calls.tsv", slot_minutes=5)
+    scores = forecasts.backtest(history, weeks=2, horizon_weeks=1, models=("seasonal", "naive"))
+    wape = scores.pivot(index="channel", columns="model", values="wape")
+    assert (wape["seasonal"] < 0.85 * wape["naive"]).all()
+    fc = forecasts.forecast(history, dt.date(1999, 3, 1), 1)
+    saturday = fc[fc["interval_start"].dt.weekday == 5]
+    assert saturday["offered"].sum() < 0.2 * fc["offered"].sum() / 7  # the bank is nearly shut on Saturdays

@@ -45,7 +45,9 @@ def forecast(
     """Forecast offered contacts and AHT and write the forecast table."""
     cfg = config_from(config, required=False)
     day = _parse_date(start)
-    frame = forecast_stage(cfg, _history(history, cfg), day, weeks, model)
+    hist = _history(history, cfg)
+    with progress("Forecasting"):
+        frame = forecast_stage(cfg, hist, day, weeks, model)
     write_table(frame, out_path)
     chosen = frame.attrs.get("models", {})
     table = Table(title=f"Forecast {day} + {weeks} week(s)")
