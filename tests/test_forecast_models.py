@@ -263,3 +263,17 @@ def test_real_bank_calls_seasonal_beats_naive(shared_data):
     fc = forecasts.forecast(history, dt.date(1999, 3, 1), 1)
     saturday = fc[fc["interval_start"].dt.weekday == 5]
     assert saturday["offered"].sum() < 0.2 * fc["offered"].sum() / 7  # the bank is nearly shut on Saturdays
+
+
+def test_recurring_special_date_learned_from_two_years():
+    site = small_site(weeks=130, channels=(small_site().channels[0],))
+    hist = synthetic.generate(site, seed=11)
+    dates = hist["interval_start"].dt.strftime("%m-%d")
+    hist.loc[dates == "12-24", "offered"] = (hist.loc[dates == "12-24", "offered"] * 0.3).round()  # Christmas Eve, every year
+    fc = forecasts.forecast(hist, dt.date(2026, 12, 21), 1)
+    day = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
+    assert day[dt.date(2026, 12, 24)] < 0.45 * day[dt.date(2026, 12, 23)]
+    once = hist[hist["interval_start"] >= pd.Timestamp("2025-06-01")]  # one Christmas Eve only: not enough to repeat it
+    fc = forecasts.forecast(once, dt.date(2026, 12, 21), 1)
+    day = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
+    assert day[dt.date(2026, 12, 24)] > 0.8 * day[dt.date(2026, 12, 23)]
