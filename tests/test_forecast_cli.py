@@ -115,7 +115,7 @@ def test_history_too_short_exits_2(tmp_path, capsys):
     path = tmp_path / "short.csv"
     synthetic.generate(synthetic.four_channel_site(weeks=2), seed=1).to_csv(path, index=False)
     assert run(["forecast", "--history", str(path), "--start", START, "--model", "mean4", "--out", str(tmp_path / "f.csv")]) == 2
-    assert "needs at least 28 days" in " ".join(capsys.readouterr().err.split())
+    assert "needs at least 22 days" in " ".join(capsys.readouterr().err.split())
     assert run(["backtest", "--history", str(path), "--weeks", "8", "--out", str(tmp_path / "b.csv")]) == 2
     assert "use fewer --weeks" in " ".join(capsys.readouterr().err.split())
 

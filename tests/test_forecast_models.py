@@ -242,7 +242,7 @@ def test_bad_requests(history, kwargs, message):
 
 def test_history_too_short():
     hist = synthetic.generate(small_site(weeks=2), seed=1)
-    with pytest.raises(ForecastError, match="'mean4' needs at least 28 days"):
+    with pytest.raises(ForecastError, match="'mean4' needs at least 22 days"):
         forecasts.forecast(hist, START, 1, model="mean4")
     with pytest.raises(ForecastError, match="needs at least"):
         forecasts.backtest(hist, weeks=8, models=("seasonal",))
