@@ -12,7 +12,7 @@ from planner.cli.app import main
 from planner.cli.common import STATE
 from planner.config import load_config
 from planner.errors import RequestError
-from planner.forecasting import forecast_stage, spec_from_config
+from planner.forecasting import first_day_after, forecast_stage, spec_from_config
 
 START = "2026-11-23"
 
@@ -123,3 +123,8 @@ def test_history_too_short_exits_2(tmp_path, capsys):
 def test_missing_history_is_a_request_error(tmp_path):
     with pytest.raises(RequestError):
         forecast_stage(None, pd.DataFrame({"interval_start": [], "channel": [], "offered": []}), dt.date(2026, 1, 1), 1)
+
+
+def test_first_day_after(history_csv):
+    hist = pd.read_csv(history_csv, parse_dates=["interval_start"])
+    assert first_day_after(hist) == dt.date(2026, 11, 23)
