@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import forecasts
 from forecasts import EventSpec, ForecastError, ForecastSpec, synthetic
@@ -277,3 +279,34 @@ def test_recurring_special_date_learned_from_two_years():
     fc = forecasts.forecast(once, dt.date(2026, 12, 21), 1)
     day = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
     assert day[dt.date(2026, 12, 24)] > 0.8 * day[dt.date(2026, 12, 23)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    weeks=st.integers(min_value=3, max_value=6),
+    slot=st.sampled_from([10, 15, 20, 30, 60]),
+    volume=st.floats(min_value=5, max_value=3000),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_forecast_contract_holds_on_random_histories(weeks, slot, volume, seed):
+    chan = dataclasses.replace(small_site().channels[0], daily_volume=volume)
+    hist = synthetic.generate(small_site(weeks=weeks, slot_minutes=slot, channels=(chan,)), seed=seed)
+    fc = forecasts.forecast(hist, START, 1)
+    assert len(fc) == 7 * 1440 // slot and not fc.isna().any().any()
+    assert (fc["offered_lo"] <= fc["offered"] + 1e-9).all() and (fc["offered"] <= fc["offered_hi"] + 1e-9).all()
+    assert (fc["offered_lo"] >= 0).all()
+    assert fc[fc["interval_start"].dt.weekday == 6]["offered"].eq(0).all()
+
+
+@pytest.mark.slow
+def test_sample_site_accuracy_targets(demo_config_path):
+    from planner.config import load_config
+    from planner.forecasting import backtest_stage
+    from planner.sample import generate_site
+
+    config = load_config(demo_config_path)
+    history = generate_site(config, seed=7, weeks=104).history
+    scores = backtest_stage(config, history, 8, 1, ("seasonal", "mean4", "naive"))
+    wape = scores.pivot(index="channel", columns="model", values="wape")
+    assert (wape["seasonal"] <= 0.85 * wape["naive"]).all()
+    assert (wape["seasonal"] < wape["mean4"]).all()
