@@ -310,3 +310,11 @@ def test_sample_site_accuracy_targets(demo_config_path):
     wape = scores.pivot(index="channel", columns="model", values="wape")
     assert (wape["seasonal"] <= 0.85 * wape["naive"]).all()
     assert (wape["seasonal"] < wape["mean4"]).all()
+
+
+def test_mstl_without_statsforecast_says_how_to_install(history, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "statsforecast", None)  # import statsforecast now raises ImportError
+    with pytest.raises(ForecastError, match=r"pip install 'staffing-planner\[statsforecast\]'"):
+        forecasts.forecast(history, START, 1, model="mstl")
