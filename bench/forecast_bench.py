@@ -142,6 +142,7 @@ def speed(repeats: int, with_mstl: bool) -> None:
     name, history, config = sites(7)[0]
     console.print(f"Speed on {name}: {len(history):,} history rows, {history['channel'].nunique()} channels")
     rows = []
+    load_before = _load()
     peer = timed(lambda: run_forecast(history, config, "mean4"), repeats)
     rows.append(("fit + 4-week forecast, mean4 (peer)", peer, 1.0, "—"))
     for model in ("seasonal", "naive"):
@@ -156,7 +157,7 @@ def speed(repeats: int, with_mstl: bool) -> None:
         rows.append(("8-origin backtest, + mstl adapter", t, t / base, "< 60 s"))
         t = timed(lambda: run_forecast(history, config, "auto"), repeats)
         rows.append(("fit + 4-week forecast, auto (4-origin pick)", t, t / peer, "—"))
-    table = Table(title=f"Speed, median of {repeats} run(s); load average before: {_load()}")
+    table = Table(title=f"Speed, median of {repeats} run(s); load average before: {load_before}")
     for col in ("what", "seconds", "ratio to peer", "target"):
         table.add_column(col, justify="left" if col == "what" else "right")
     for what, secs, ratio, target in rows:
