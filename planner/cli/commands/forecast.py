@@ -76,9 +76,10 @@ def backtest(
     cfg = config_from(config, required=False)
     names = [m.strip() for m in models.split(",") if m.strip()]
     frame = _history(history, cfg)
-    with progress("Backtesting", total=None) as advance:
+    origins = weeks if weeks is not None else (cfg.forecast.backtest_weeks if cfg is not None else 8)
+    with progress(f"Backtesting {len(names)} model(s) over {origins} origin(s)", total=origins * len(names)) as advance:
         def on_progress(done: int, total: int) -> None:
-            advance(1, description=f"Backtesting ({done}/{total} origin × model)")
+            advance(1)
 
         scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
