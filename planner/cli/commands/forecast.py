@@ -83,6 +83,12 @@ def backtest(
 
         scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
+    out(backtest_table(scores))
+    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+
+
+def backtest_table(scores) -> Table:
+    """A rich table of backtest scores with each channel's best model (lowest WAPE) marked."""
     best = winners(scores)
     table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better)")
     for col in ("channel", "model", "WAPE", "MASE", "bias"):
@@ -91,8 +97,7 @@ def backtest(
         style = "bold green" if best.get(row.channel) == row.model else None
         mark = " ★" if style else ""
         table.add_row(row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}", style=style)
-    out(table)
-    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+    return table
 
 
 def _history(path: Path | None, cfg):
