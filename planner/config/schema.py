@@ -338,6 +338,105 @@ class Inputs(Strict):
     previous_roster: Path | None = None
 
 
+class ImportCondition(Strict):
+    """A test on one source column: its value is one of `equals`, or the cell is (`empty: true`) / is not empty."""
+
+    column: str
+    equals: list[str] | None = None
+    empty: bool | None = None
+
+    @field_validator("equals", mode="before")
+    @classmethod
+    def _listify(cls, v: object) -> object:
+        return [str(v)] if isinstance(v, str | int | float) else v
+
+    @model_validator(mode="after")
+    def _one_test(self) -> ImportCondition:
+        if (self.equals is None) == (self.empty is None):
+            raise ValueError("give exactly one of equals (a value or list of values) or empty (true/false)")
+        return self
+
+
+# A rule is one condition or a list of conditions that must all hold.
+ImportRule = ImportCondition | list[ImportCondition]
+
+
+class ImportChannel(Strict):
+    """Where the channel comes from: a source column, and an optional map of its values (e.g. ACD queues) to channels."""
+
+    column: str
+    map: dict[str, str] | None = None
+    unmapped: Literal["error", "drop"] = "error"
+
+
+class ContactsImport(Strict):
+    """How to read one ACD/CRM export (one row per contact) into the contacts contract of DESIGN.md.
+
+    `columns` maps contract columns to source columns; contact_id may join several (e.g. line and call
+    id) with ':' when no single column is unique. `empty_values` are cells meaning "no value": a list
+    for every column, or a map from source column (or "*" for every column) to a list.
+
+    Times: each contract time (arrived_at, answered_at, ended_at) is the first non-empty of a list of
+    source columns. With `date_column`, those columns hold times of day (`time_format`) on that date, and a time
+    more than 12 hours before the `day_anchor` column's time is taken to be on the next day (calls across
+    midnight). Without it they are full timestamps (`time_format`, or ISO 8601 when null).
+    """
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    columns: dict[str, str | list[str]] = Field(default_factory=dict)
+    channel: ImportChannel
+    date_column: str | None = None
+    date_format: str = "%Y-%m-%d"
+    time_format: str | None = None
+    empty_values: list[str] | dict[str, list[str]] = Field(default_factory=list)
+    source_timezone: str | None = None
+    arrived_at: list[str] = Field(min_length=1)
+    answered_at: list[str] = Field(default_factory=list)
+    ended_at: list[str] = Field(default_factory=list)
+    day_anchor: str | None = None
+    clock_skew_s: float = Field(default=0.0, ge=0)
+    drop: list[ImportRule] = Field(default_factory=list)
+    abandoned: list[ImportRule] | None = None
+
+    def empty_for(self, column: str) -> set[str]:
+        """Cell values of a source column that mean 'no value'."""
+        if isinstance(self.empty_values, list):
+            return set(self.empty_values)
+        return set(self.empty_values.get("*", [])) | set(self.empty_values.get(column, []))
+
+    @field_validator("columns")
+    @classmethod
+    def _known_targets(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        allowed = {"contact_id", "handle_s", "wrap_s", "agent_id", "customer_id", "resolved"}
+        unknown = sorted(set(v) - allowed)
+        if unknown:
+            raise ValueError(f"columns maps contract column(s) {unknown}; mappable are {sorted(allowed)} "
+                             "(channel, times and abandoned have their own keys)")
+        joined = sorted(k for k, cols in v.items() if isinstance(cols, list) and k != "contact_id")
+        if joined:
+            raise ValueError(f"only contact_id may join several source columns, not {joined}")
+        return v
+
+    @field_validator("source_timezone")
+    @classmethod
+    def _check_tz(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown IANA time zone {v!r}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _anchor_needs_date(self) -> ContactsImport:
+        if self.day_anchor is not None and self.date_column is None:
+            raise ValueError("day_anchor applies only with date_column (times of day on a date)")
+        if self.date_column is not None and self.time_format is None:
+            raise ValueError("date_column needs time_format, the format of the time-of-day cells (e.g. '%H:%M:%S')")
+        return self
+
+
 class Config(Strict):
     """A whole site configuration."""
 
@@ -350,7 +449,7 @@ class Config(Strict):
     solver: SolverSettings = Field(default_factory=SolverSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     inputs: Inputs = Field(default_factory=Inputs)
-    contacts_import: dict | None = None
+    contacts_import: ContactsImport | None = None
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     @model_validator(mode="after")
@@ -363,6 +462,10 @@ class Config(Strict):
         dupes = sorted({n for n in contract_names if contract_names.count(n) > 1})
         if dupes:
             raise ValueError(f"contract name(s) {dupes} appear more than once")
+        if self.contacts_import is not None and self.contacts_import.channel.map is not None:
+            unknown = sorted(set(self.contacts_import.channel.map.values()) - set(names))
+            if unknown:
+                raise ValueError(f"contacts_import.channel.map names unknown channel(s) {unknown}; channels are {names}")
         for event in self.forecast.events:
             if event.channels != "all":
                 unknown = sorted(set(event.channels) - set(names))

@@ -1,0 +1,394 @@
+"""Readers and validators of the DESIGN.md file contracts (CSV/TSV or Parquet by extension).
+
+Every `read_*(path, ...)` reads the file and calls the matching `validate_*(df, source, config)`,
+which works on any DataFrame (strings as read from CSV, or typed columns from Parquet/pandas) and
+returns a typed copy: timestamps as naive site wall-clock datetime64, dates as datetime.date,
+counts as int64, durations as float64, agent skills as lists. Columns outside the contract are
+kept, after the contract's columns.
+
+Validation is lazy: every problem in the table is collected and raised as one DataError whose
+message lists the first 20 (file, line as a text editor counts it with the header on line 1,
+column, value, what was expected). For Parquet files and in-memory DataFrames, row i (0-based)
+is reported as line i + 2, as if the table were a CSV file with a header.
+
+Time stamps follow the DST rule documented in `planner.io.timestamps`: naive = site wall clock;
+a time skipped by a spring-forward change is an error; in the hour repeated at a fall-back change
+a slot may appear twice per channel (file order: summer time first, standard time second).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import DataError
+from planner.io.files import read_raw, table_format, write_table
+from planner.io.validation import Checker, Col
+
+HISTORY = [
+    Col("interval_start", "timestamp"),
+    Col("channel", "str"),
+    Col("offered", "int", min=0),
+    Col("handled", "int", required=False, min=0),
+    Col("abandoned", "int", required=False, min=0),
+    Col("aht_s", "float", required=False, nullable=True, min=0),
+    Col("answered_within_target", "int", required=False, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0),
+]
+CONTACTS = [
+    Col("contact_id", "str"),
+    Col("channel", "str"),
+    Col("arrived_at", "timestamp"),
+    Col("answered_at", "timestamp", required=False, nullable=True),
+    Col("ended_at", "timestamp", required=False, nullable=True),
+    Col("abandoned", "bool", required=False),
+    Col("handle_s", "float", required=False, nullable=True, min=0),
+    Col("wrap_s", "float", required=False, nullable=True, min=0),
+    Col("agent_id", "str", required=False, nullable=True),
+    Col("customer_id", "str", required=False, nullable=True),
+    Col("resolved", "bool", required=False, nullable=True),
+]
+AGENTS = [
+    Col("agent_id", "str"),
+    Col("name", "str"),
+    Col("skills", "list"),
+    Col("contract", "str"),
+    Col("team", "str", required=False, nullable=True),
+    Col("available_from", "hhmm", required=False, nullable=True),
+    Col("available_to", "hhmm", required=False, nullable=True),
+    Col("preferences", "str", required=False, nullable=True),
+]
+LEAVE = [
+    Col("agent_id", "str"),
+    Col("start_date", "date"),
+    Col("end_date", "date"),
+    Col("kind", "str"),
+    Col("status", "str"),
+]
+LEAVE_STATUSES = ("approved", "requested")
+FORECAST = [
+    Col("interval_start", "timestamp"),
+    Col("channel", "str"),
+    Col("offered", "float", min=0),
+    Col("aht_s", "float", nullable=True, min=0),
+    Col("offered_lo", "float", required=False, nullable=True, min=0),
+    Col("offered_hi", "float", required=False, nullable=True, min=0),
+]
+REQUIREMENTS = [
+    Col("interval_start", "timestamp"),
+    Col("channel", "str"),
+    Col("offered", "float", min=0),
+    Col("aht_s", "float", nullable=True, min=0),
+    Col("workload_erlangs", "float", required=False, nullable=True, min=0),
+    Col("agents_productive", "int", min=0),
+    Col("agents_required", "int", min=0),
+    Col("service_level", "float", required=False, nullable=True, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("occupancy", "float", required=False, nullable=True, min=0),
+]
+ROSTER = [
+    Col("agent_id", "str"),
+    Col("date", "date"),
+    Col("shift_start", "timestamp"),
+    Col("shift_end", "timestamp"),
+    Col("breaks", "str", nullable=True),
+    Col("paid_hours", "float", min=0),
+    Col("channels", "list", required=False),
+]
+ROSTER_SLOTS = [
+    Col("agent_id", "str"),
+    Col("interval_start", "timestamp"),
+    Col("activity", "str"),
+]
+SLOT_ACTIVITIES = ("break", "lunch", "leave")
+COVERAGE = [
+    Col("interval_start", "timestamp"),
+    Col("channel", "str"),
+    Col("required", "float", min=0),
+    Col("scheduled", "float", min=0),
+    Col("gap", "float"),
+    Col("service_level_projected", "float", required=False, nullable=True, min=0),
+]
+_BREAKS = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
+_HHMM_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
+
+
+# --- raw reading ---------------------------------------------------------------------------------
+
+
+def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, np.ndarray]:
+    """A table as strings (CSV/TSV) or typed columns (Parquet) with the editor line number of each row; blank lines skipped."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    fmt = table_format(path)
+    if fmt == "parquet":
+        df = read_raw(path).reset_index(drop=True)
+        return df, np.arange(len(df), dtype=np.int64) + 2
+    delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
+    try:
+        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
+                         skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    blank = df.isna().all(axis=1).to_numpy()
+    lines = np.flatnonzero(~blank).astype(np.int64) + 2
+    return df[~blank].reset_index(drop=True), lines
+
+
+def _tz(config) -> str | None:
+    return config.site.timezone if config is not None else None
+
+
+def _interval_checks(chk: Checker, out: pd.DataFrame, config, keys: list[str]) -> None:
+    if config is not None:
+        if "channel" in keys:
+            chk.check_channels(out["channel"], "channel", config.channel_names)
+        chk.check_aligned(out["interval_start"], "interval_start", config.site.slot_minutes)
+    chk.check_unique(out, keys, _tz(config), "interval_start")
+
+
+# --- history ---------------------------------------------------------------------------------------
+
+
+def validate_history(df: pd.DataFrame, source: object = "<history>", config=None, lines=None) -> pd.DataFrame:
+    """Typed interval history (one row per slot per channel); DataError listing every problem."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(HISTORY, "history")
+    out = chk.parse(HISTORY, _tz(config))
+    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    if {"answered_within_target", "handled"} <= set(out.columns):
+        chk.add((out["answered_within_target"] > out["handled"]).to_numpy(dtype=bool), "answered_within_target",
+                df["answered_within_target"] if "answered_within_target" in df else out["answered_within_target"],
+                "at most the row's handled count")
+    chk.raise_if_any("history")
+    return out
+
+
+def read_history(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate an interval history file (CSV or Parquet)."""
+    df, lines = read_table(path)
+    return validate_history(df, path, config, lines)
+
+
+# --- contacts --------------------------------------------------------------------------------------
+
+
+def validate_contacts(df: pd.DataFrame, source: object = "<contacts>", config=None, lines=None) -> pd.DataFrame:
+    """Typed one-row-per-contact table; DataError listing every problem."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(CONTACTS, "contacts")
+    out = chk.parse(CONTACTS, _tz(config))
+    if config is not None:
+        chk.check_channels(out["channel"], "channel", config.channel_names)
+    chk.check_unique(out, ["contact_id"], None, None)
+    for later in ("answered_at", "ended_at"):
+        if later in out.columns:
+            early = (out[later] < out["arrived_at"]).to_numpy(dtype=bool)
+            chk.add(early, later, out[later], "a time not before arrived_at")
+    if {"abandoned", "answered_at"} <= set(out.columns):
+        both = out["abandoned"].fillna(False).to_numpy(dtype=bool) & out["answered_at"].notna().to_numpy()
+        chk.add(both, "abandoned", out["abandoned"], "false for a contact with an answered_at time")
+    chk.raise_if_any("contacts")
+    return out
+
+
+def read_contacts(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a contacts file (one row per contact, CSV or Parquet)."""
+    df, lines = read_table(path)
+    return validate_contacts(df, path, config, lines)
+
+
+# --- agents ----------------------------------------------------------------------------------------
+
+
+def validate_agents(df: pd.DataFrame, source: object = "<agents>", config=None, lines=None) -> pd.DataFrame:
+    """Typed agents table with `skills` as a list of channel names; DataError listing every problem."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(AGENTS, "agents")
+    out = chk.parse(AGENTS)
+    chk.check_unique(out, ["agent_id"], None, None)
+    chk.add(np.array([len(s) == 0 for s in out["skills"]], dtype=bool), "skills", df["skills"],
+            "at least one channel, ';'-separated (e.g. voice;chat)")
+    if config is not None:
+        channels = config.channel_names
+        bad = [[s for s in skills if s not in channels] for skills in out["skills"]]
+        chk.add(np.array([bool(b) for b in bad]), "skills", [";".join(b) for b in bad],
+                f"channels of the config: {', '.join(channels)}")
+        contracts = [c.name for c in config.contracts]
+        unknown = out["contract"].notna().to_numpy() & ~out["contract"].isin(contracts).to_numpy()
+        expected = f"a contract of the config: {', '.join(contracts)}" if contracts else "a contract named in the config"
+        chk.add(unknown, "contract", out["contract"], expected)
+    chk.raise_if_any("agents")
+    return out
+
+
+def read_agents(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate an agents file; skills become a list column."""
+    df, lines = read_table(path)
+    return validate_agents(df, path, config, lines)
+
+
+def lists_joined(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every list-valued column (agents' skills, roster channels) joined by ';' for a CSV file."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object and any(isinstance(v, list | tuple | np.ndarray) for v in out[col]):
+            out[col] = [";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v for v in out[col]]
+    return out
+
+
+def write_contract(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write any contract table atomically: Parquet keeps list columns, CSV/TSV get them ';'-joined (what the readers parse)."""
+    return write_table(df if table_format(Path(path)) == "parquet" else lists_joined(df), path)
+
+
+# --- leave -----------------------------------------------------------------------------------------
+
+
+def validate_leave(df: pd.DataFrame, source: object = "<leave>", config=None, lines=None, agents=None) -> pd.DataFrame:
+    """Typed leave table (dates as datetime.date); agents (a DataFrame with agent_id, or ids) enables the unknown-agent check."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(LEAVE, "leave")
+    out = chk.parse(LEAVE)
+    status = out["status"].str.lower()
+    chk.add(status.notna().to_numpy() & ~status.isin(LEAVE_STATUSES).to_numpy(), "status", out["status"],
+            " or ".join(LEAVE_STATUSES))
+    out["status"] = status
+    starts, ends = out["start_date"], out["end_date"]
+    backwards = np.array([s is not None and e is not None and e < s for s, e in zip(starts, ends, strict=True)], dtype=bool)
+    chk.add(backwards, "end_date", [str(e) for e in ends], [f"a date on or after start_date {s}" for s in starts])
+    if agents is not None:
+        known = set(_agent_ids(agents))
+        unknown = out["agent_id"].notna().to_numpy() & ~out["agent_id"].isin(known).to_numpy()
+        chk.add(unknown, "agent_id", out["agent_id"], "an agent_id listed in the agents file")
+    chk.raise_if_any("leave")
+    return out
+
+
+def read_leave(path: str | Path, agents=None) -> pd.DataFrame:
+    """Read and validate a leave file; with agents (DataFrame or ids) every agent_id must be known."""
+    df, lines = read_table(path)
+    return validate_leave(df, path, None, lines, agents)
+
+
+def _agent_ids(agents) -> Iterable[str]:
+    if isinstance(agents, pd.DataFrame):
+        return [str(a) for a in agents["agent_id"]]
+    return [str(a) for a in agents]
+
+
+# --- forecast and requirements --------------------------------------------------------------------
+
+
+def validate_forecast(df: pd.DataFrame, source: object = "<forecast>", config=None, lines=None) -> pd.DataFrame:
+    """Typed forecast table; DataError listing every problem."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(FORECAST, "forecast")
+    out = chk.parse(FORECAST, _tz(config))
+    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    if {"offered_lo", "offered_hi"} <= set(out.columns):
+        chk.add((out["offered_lo"] > out["offered_hi"]).to_numpy(dtype=bool), "offered_lo", out["offered_lo"],
+                "offered_lo ≤ offered_hi")
+    chk.raise_if_any("forecast")
+    return out
+
+
+def read_forecast(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a forecast file."""
+    df, lines = read_table(path)
+    return validate_forecast(df, path, config, lines)
+
+
+def validate_requirements(df: pd.DataFrame, source: object = "<requirements>", config=None, lines=None) -> pd.DataFrame:
+    """Typed requirements table; DataError listing every problem."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(REQUIREMENTS, "requirements")
+    out = chk.parse(REQUIREMENTS, _tz(config))
+    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    chk.add((out["agents_required"] < out["agents_productive"]).to_numpy(dtype=bool), "agents_required",
+            out["agents_required"], "at least agents_productive (shrinkage only adds agents)")
+    chk.raise_if_any("requirements")
+    return out
+
+
+def read_requirements(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a requirements file."""
+    df, lines = read_table(path)
+    return validate_requirements(df, path, config, lines)
+
+
+# --- roster, roster slots, coverage ---------------------------------------------------------------
+
+
+def validate_roster(df: pd.DataFrame, source: object = "<roster>", config=None, lines=None) -> pd.DataFrame:
+    """Typed roster (one row per agent per worked day); shift_start/end may be full timestamps or HH:MM on `date`."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(ROSTER, "roster")
+    raw = chk.df.copy()
+    for col in ("shift_start", "shift_end"):
+        if raw[col].dtype == object:
+            clock = raw[col].astype("string").str.match(_HHMM_ONLY).fillna(False).to_numpy(dtype=bool)
+            raw.loc[clock, col] = raw.loc[clock, "date"].astype(str).str.strip() + "T" + raw.loc[clock, col].str.strip()
+    chk.df = raw
+    out = chk.parse(ROSTER, _tz(config))
+    ends_early = (out["shift_end"] <= out["shift_start"]).to_numpy(dtype=bool)
+    clock_end = df["shift_end"].astype("string").str.match(_HHMM_ONLY).fillna(False).to_numpy(dtype=bool) \
+        if df["shift_end"].dtype == object else np.zeros(len(df), dtype=bool)
+    out.loc[ends_early & clock_end, "shift_end"] += pd.Timedelta(days=1)  # an HH:MM end before the start is next morning
+    chk.add(ends_early & ~clock_end, "shift_end", out["shift_end"], "a time after shift_start")
+    bad_breaks = np.array([b is not None and not all(_BREAKS.match(p.strip()) for p in b.split(";") if p.strip())
+                           for b in out["breaks"]], dtype=bool)
+    chk.add(bad_breaks, "breaks", out["breaks"], "breaks as HH:MM-HH:MM separated by ';' (e.g. 12:00-12:30;15:00-15:15)")
+    chk.check_unique(out, ["agent_id", "date"], None, None)
+    chk.raise_if_any("roster")
+    return out
+
+
+def read_roster(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a roster file."""
+    df, lines = read_table(path)
+    return validate_roster(df, path, config, lines)
+
+
+def validate_roster_slots(df: pd.DataFrame, source: object = "<roster_slots>", config=None, lines=None) -> pd.DataFrame:
+    """Typed per-slot roster activity (a channel, break, lunch or leave); one row per agent per slot."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(ROSTER_SLOTS, "roster slots")
+    out = chk.parse(ROSTER_SLOTS, _tz(config))
+    if config is not None:
+        allowed = list(config.channel_names) + list(SLOT_ACTIVITIES)
+        chk.check_channels(out["activity"], "activity", allowed)
+        chk.check_aligned(out["interval_start"], "interval_start", config.site.slot_minutes)
+    chk.check_unique(out, ["agent_id", "interval_start"], _tz(config), "interval_start")
+    chk.raise_if_any("roster slots")
+    return out
+
+
+def read_roster_slots(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a roster-slots file."""
+    df, lines = read_table(path)
+    return validate_roster_slots(df, path, config, lines)
+
+
+def validate_coverage(df: pd.DataFrame, source: object = "<coverage>", config=None, lines=None) -> pd.DataFrame:
+    """Typed coverage table (required, scheduled, gap per slot per channel)."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(COVERAGE, "coverage")
+    out = chk.parse(COVERAGE, _tz(config))
+    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    chk.raise_if_any("coverage")
+    return out
+
+
+def read_coverage(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a coverage file."""
+    df, lines = read_table(path)
+    return validate_coverage(df, path, config, lines)

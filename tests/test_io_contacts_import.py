@@ -1,0 +1,116 @@
+"""The contacts_import mapping: date + time columns, midnight roll-over, queue map, drop and abandon rules, errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from planner.config import parse_config
+from planner.errors import ConfigError, DataError
+from planner.io.contacts_import import import_contacts, load_contacts
+
+MAPPING = """
+contacts_import:
+  delimiter: ";"
+  columns: {contact_id: id, handle_s: talk, agent_id: agent}
+  channel: {column: queue, map: {Q1: voice, Q2: chat}, unmapped: error}
+  date_column: day
+  date_format: "%d/%m/%Y"
+  time_format: "%H:%M:%S"
+  empty_values: {"*": ["-"], agent: [NONE]}
+  arrived_at: [queued, entered]
+  answered_at: [answered]
+  ended_at: [ended]
+  day_anchor: entered
+  clock_skew_s: 5
+  drop:
+    - {column: status, equals: [TEST, GHOST]}
+  abandoned:
+    - [{column: status, equals: LOST}, {column: queued, empty: false}]
+"""
+HEAD = "id;queue;day;entered;queued;answered;ended;talk;agent;status"
+
+
+@pytest.fixture()
+def cfg(demo_config_path):
+    return parse_config(demo_config_path.read_text() + MAPPING, source="demo+import.yaml", base_dir=demo_config_path.parent)
+
+
+def _export(tmp_path, rows: list[str]):
+    path = tmp_path / "acd.txt"
+    path.write_text("\n".join([HEAD, *rows]) + "\n")
+    return path
+
+
+def test_mapping_builds_the_contract(tmp_path, cfg):
+    path = _export(tmp_path, [
+        "1;Q1;23/11/2026;08:00:00;08:00:10;08:00:40;08:05:40;300;ann;OK",
+        "2;Q2;23/11/2026;23:59:50;-;00:00:20;00:10:20;600;bob;OK",        # never queued; answered after midnight
+        "3;Q1;23/11/2026;09:00:00;09:00:05;-;09:01:00;0;NONE;LOST",       # abandoned in the queue
+        "4;Q1;23/11/2026;09:00:00;09:00:05;-;-;0;NONE;GHOST",             # dropped
+        "5;Q1;23/11/2026;10:00:00;10:00:10;10:00:07;10:02:00;113;ann;OK",  # answer 3 s before arrival: clock skew
+    ])
+    result = import_contacts(path, cfg)
+    c = result.contacts
+    assert c["contact_id"].tolist() == ["1", "2", "3", "5"]
+    assert c["channel"].tolist() == ["voice", "chat", "voice", "voice"]
+    assert c["arrived_at"].tolist() == [pd.Timestamp("2026-11-23 08:00:10"), pd.Timestamp("2026-11-23 23:59:50"),
+                                        pd.Timestamp("2026-11-23 09:00:05"), pd.Timestamp("2026-11-23 10:00:10")]
+    assert c["answered_at"][1] == pd.Timestamp("2026-11-24 00:00:20")  # rolled over to the next day
+    assert c["abandoned"].tolist() == [False, False, True, False]
+    assert pd.isna(c["answered_at"][2]) and pd.isna(c["handle_s"][2]) and c["agent_id"][2] is None
+    assert c["answered_at"][3] == c["arrived_at"][3] and result.clamped == 1
+    assert result.dropped == {"status = TEST or GHOST": 1}
+    assert result.rows_read == 5 and "dropped 1 record(s): status = TEST or GHOST" in result.notes()
+    assert load_contacts(path, cfg).equals(c)
+
+
+def test_unmapped_queue_and_bad_time_name_source_line_and_column(tmp_path, cfg):
+    path = _export(tmp_path, [
+        "1;Q1;23/11/2026;08:00:00;08:00:10;08:00:40;08:05:40;300;ann;OK",
+        "2;Q9;23/11/2026;08:00:00;08:00:10;08:00:40;08:05:40;300;ann;OK",
+        "3;Q1;23/11/2026;08:00:00;8h00;08:00:40;08:05:40;300;ann;OK",
+    ])
+    with pytest.raises(DataError) as info:
+        import_contacts(path, cfg)
+    problems = [(p.line, p.column, p.value) for p in info.value.problems]
+    assert problems == [(3, "queue", "Q9"), (4, "queued", "8h00")]
+    assert "unmapped: drop" in info.value.problems[0].expected
+
+
+def test_skew_beyond_tolerance_is_reported_on_its_line(tmp_path, cfg):
+    path = _export(tmp_path, ["1;Q1;23/11/2026;08:00:00;08:00:10;08:00:00;08:05:40;300;ann;OK"])
+    with pytest.raises(DataError) as info:
+        import_contacts(path, cfg)
+    assert [(p.line, p.column) for p in info.value.problems] == [(2, "answered_at")]
+
+
+def test_missing_source_column_hints_at_the_delimiter(tmp_path, cfg):
+    path = tmp_path / "acd.txt"
+    path.write_text(HEAD.replace(";", ",") + "\n")
+    with pytest.raises(DataError, match="delimiter ';'"):
+        import_contacts(path, cfg)
+
+
+def test_mapping_is_validated(demo_config_path):
+    bad = MAPPING.replace("map: {Q1: voice, Q2: chat}", "map: {Q1: voice, Q2: fax}")
+    with pytest.raises(ConfigError, match="unknown channel"):
+        parse_config(demo_config_path.read_text() + bad, source="x.yaml")
+    typo = MAPPING.replace("clock_skew_s", "clock_skew")
+    with pytest.raises(ConfigError, match="contacts_import.clock_skew .*did you mean 'clock_skew_s'"):
+        parse_config(demo_config_path.read_text() + typo, source="x.yaml")
+
+
+def test_source_timezone_converts_to_site_time(tmp_path, demo_config_path):
+    text = demo_config_path.read_text() + """
+contacts_import:
+  columns: {contact_id: id}
+  channel: {column: queue}
+  source_timezone: UTC
+  arrived_at: [start]
+"""
+    cfg = parse_config(text, source="x.yaml")
+    path = tmp_path / "utc.csv"
+    path.write_text("id,queue,start\n1,voice,2026-07-01T08:00:00\n2,chat,2026-12-01 08:00:00\n")
+    c = import_contacts(path, cfg).contacts
+    assert c["arrived_at"].tolist() == [pd.Timestamp("2026-07-01 09:00"), pd.Timestamp("2026-12-01 08:00")]  # BST, then GMT
