@@ -1,0 +1,64 @@
+"""`planner staff`: forecast → agents per slot per channel (the requirements table), with a summary per channel and day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from planner.cli.common import config_from, out
+from planner.io.files import write_table
+from planner.io.tables import read_forecast
+from planner.staffing import model_name, requirements
+from planner.staffing.requirements import daily_summary, deferred_shares
+
+
+def register(app: typer.Typer) -> None:
+    """Add the staff command to app."""
+    app.command(
+        help="Turn a forecast into agents per slot per channel (Erlang C, Erlang A with patience, chat concurrency, "
+        "deferred backlog) after shrinkage, and write the requirements table.\n\n"
+        "Example: planner staff --config configs/demo.yaml --forecast runs/demo/forecast.csv --out runs/demo/requirements.csv"
+    )(staff)
+
+
+def staff(
+    config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
+    forecast: Path = typer.Option(..., "--forecast", "-f", help="Forecast table (CSV or Parquet) from `planner forecast`."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="Requirements table to write (.csv or .parquet)."),
+    fte_hours: float = typer.Option(37.5, "--fte-hours", min=1.0, help="Weekly hours of one FTE, for the summary."),
+) -> None:
+    """Compute and write the requirements table, then print peak agents, agent-hours and FTE per channel and day."""
+    cfg = config_from(config)
+    table = requirements(read_forecast(forecast, cfg), cfg)
+    write_table(table, out_path)
+    days = daily_summary(table, cfg.site.interval_s, fte_hours)
+    view = Table(title=f"{cfg.site.name}: agents required (after shrinkage; FTE = {fte_hours:g} h/week ÷ 5 per day)")
+    for col, justify in [("channel", "left"), ("model", "left"), ("date", "left"), ("contacts", "right"),
+                         ("peak productive", "right"), ("peak scheduled", "right"), ("agent-hours", "right"),
+                         ("FTE", "right")]:
+        view.add_column(col, justify=justify)
+    for name in cfg.channel_names:
+        rows = days[days["channel"] == name]
+        if rows.empty:
+            continue
+        ch = cfg.channel(name)
+        model = model_name(ch) + (f" ×{ch.concurrency} seats" if ch.concurrency > 1 else "")
+        for r in rows.itertuples(index=False):
+            view.add_row(name, model, r.date.strftime("%a %Y-%m-%d"), f"{r.offered:,.0f}", str(r.peak_productive),
+                         str(r.peak_required), f"{r.agent_hours:,.1f}", f"{r.fte:,.1f}")
+        view.add_row(f"[bold]{name}[/]", "", "[bold]total[/]", f"[bold]{rows['offered'].sum():,.0f}[/]", "",
+                     f"[bold]{rows['peak_required'].max()}[/]", f"[bold]{rows['agent_hours'].sum():,.1f}[/]",
+                     f"[bold]{rows['agent_hours'].sum() / fte_hours:,.1f}[/] /wk" if len(rows) == 7 else "",
+                     end_section=True)
+    out(view)
+    for r in deferred_shares(table, cfg).itertuples(index=False):
+        hours = f"{r.answer_within_s / 3600:g} h"
+        if r.within_target_share + 1e-9 >= r.target:
+            out(f"{r.channel}: {r.within_target_share:.1%} answered within {hours} (target {r.target:.0%})")
+        else:
+            out(f"[yellow]{r.channel}: {r.within_target_share:.1%} answered within {hours}, below the {r.target:.0%} "
+                "target: contacts arriving while the channel is closed cannot all be answered in time; the plan "
+                "answers them in the first hours after opening (lengthen the channel's opening_hours to do better)[/]")
+    out(f"[green]Wrote[/] {out_path} ({len(table):,} rows)")

@@ -1,0 +1,18 @@
+"""Staffing: queueing models turning the forecast into agents per slot per channel, and back into expected service.
+
+Public entry points: `requirements(forecast_df, config)`, `project(agents, forecast_df, config)`,
+`late_contacts_curve(offered, aht_s, interval_s, channel, max_agents)`; array kernels in `erlang_c`, `erlang_a`,
+`erlang_b`, `deferred`; `scheduled_agents` for shrinkage.
+"""
+
+from planner.staffing import deferred, erlang_a, erlang_b, erlang_c
+from planner.staffing.channel_models import late_contacts_curve, model_name
+from planner.staffing.open_hours import open_slots
+from planner.staffing.projection import project, summary
+from planner.staffing.requirements import requirements
+from planner.staffing.shrinkage import productive_agents, scheduled_agents
+
+__all__ = [
+    "deferred", "erlang_a", "erlang_b", "erlang_c", "late_contacts_curve", "model_name", "open_slots", "productive_agents",
+    "project", "requirements", "scheduled_agents", "summary",
+]

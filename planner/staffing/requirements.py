@@ -1,0 +1,128 @@
+"""The forecast turned into agents per slot per channel (DESIGN.md requirements table)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.config.schema import Channel, Config
+from planner.errors import DataError
+from planner.staffing import channel_models, deferred
+from planner.staffing.erlang_c import traffic
+from planner.staffing.open_hours import open_slots
+from planner.staffing.shrinkage import scheduled_agents
+
+COLUMNS = [
+    "interval_start", "channel", "offered", "aht_s", "workload_erlangs", "agents_productive", "agents_required",
+    "service_level", "asa_s", "occupancy", "abandon_rate", "backlog",
+]
+
+
+def channel_rows(forecast_df: pd.DataFrame, config: Config) -> dict[str, pd.DataFrame]:
+    """Forecast rows per configured channel, sorted by interval_start, aht_s filled from the config; DataError on strangers."""
+    unknown = sorted(set(forecast_df["channel"].astype(str)) - set(config.channel_names))
+    if unknown:
+        raise DataError(f"the forecast has channel(s) {unknown} that the config does not define; "
+                        f"configured channels are {config.channel_names}")
+    out = {}
+    for ch in config.channels:
+        rows = forecast_df[forecast_df["channel"] == ch.name].sort_values("interval_start", kind="stable")
+        if rows.empty:
+            continue
+        rows = rows.reset_index(drop=True)
+        aht = rows["aht_s"].astype(float) if "aht_s" in rows else pd.Series(np.nan, index=rows.index)
+        rows = rows.assign(interval_start=pd.to_datetime(rows["interval_start"]),
+                           offered=rows["offered"].astype(float).clip(lower=0),
+                           aht_s=aht.where(aht > 0, ch.aht_s))
+        out[ch.name] = rows
+    return out
+
+
+def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    interval_s = config.site.interval_s
+    offered = rows["offered"].to_numpy(float)
+    aht = rows["aht_s"].to_numpy(float)
+    is_open = open_slots(config, ch.name, rows["interval_start"])
+    abandon = np.full(offered.size, np.nan)
+    backlog = np.full(offered.size, np.nan)
+    if ch.kind == "deferred":
+        t = channel_models.answer_within_s(ch)
+        agents = deferred.plan(offered, aht, interval_s, is_open, t, ch.max_occupancy, ch.min_agents)
+        result = deferred.serve(agents, offered, aht, interval_s, t, ch.max_occupancy)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sl = np.where(offered > 0, result.within_target / offered, np.nan)
+        asa, occ, backlog = result.response_s, result.occupancy, result.backlog
+    else:
+        agents = np.zeros(offered.size, dtype=np.int64)
+        agents[is_open] = channel_models.immediate_agents(ch, offered[is_open], aht[is_open], interval_s)
+        agents[is_open] = np.maximum(agents[is_open], ch.min_agents)
+        m = channel_models.immediate_measures(ch, agents, offered, aht, interval_s)
+        sl = np.where(is_open, m["service_level"], np.nan)
+        asa = np.where(is_open, m["asa_s"], np.nan)
+        occ = np.where(is_open, m["occupancy"], 0.0)
+        if "abandon_rate" in m:
+            abandon = np.where(is_open, m["abandon_rate"], np.nan)
+    return pd.DataFrame({
+        "interval_start": rows["interval_start"].to_numpy(),
+        "channel": ch.name,
+        "offered": offered,
+        "aht_s": aht,
+        "workload_erlangs": traffic(offered, aht, interval_s),
+        "agents_productive": agents.astype(np.int64),
+        "agents_required": scheduled_agents(agents, ch.shrinkage).astype(np.int64),
+        "service_level": sl,
+        "asa_s": asa,
+        "occupancy": occ,
+        "abandon_rate": abandon,
+        "backlog": backlog,
+    })
+
+
+def requirements(forecast_df: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Agents per slot per channel (productive and after shrinkage) and the service expected with them.
+
+    Closed slots of immediate channels get 0 agents (service_level and asa_s NaN). Deferred channels carry a FIFO
+    backlog across slots and closed hours (backlog = contacts waiting at the end of the slot); their service_level is
+    the share of the slot's arrivals answered within the target and asa_s their mean response time in seconds.
+    abandon_rate is set for Erlang A channels only.
+    """
+    per_channel = channel_rows(forecast_df, config)
+    parts = [_channel_requirements(config.channel(name), rows, config) for name, rows in per_channel.items()]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
+    order = {name: i for i, name in enumerate(config.channel_names)}
+    df = pd.concat(parts, ignore_index=True)
+    df = df.sort_values(["interval_start", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s, kind="stable")
+    return df.reset_index(drop=True)[COLUMNS]
+
+
+def daily_summary(requirements_df: pd.DataFrame, interval_s: float, weekly_hours: float = 37.5) -> pd.DataFrame:
+    """Per channel and day: contacts, peak productive and scheduled agents, scheduled agent-hours and FTE.
+
+    FTE is the day's scheduled agent-hours over a full-timer's day (weekly_hours / 5).
+    """
+    df = requirements_df.assign(date=pd.to_datetime(requirements_df["interval_start"]).dt.date)
+    slot_h = interval_s / 3600
+    g = df.groupby(["channel", "date"], sort=False)
+    out = g.agg(offered=("offered", "sum"), peak_productive=("agents_productive", "max"),
+                peak_required=("agents_required", "max"), agent_hours=("agents_required", "sum")).reset_index()
+    out["agent_hours"] = out["agent_hours"] * slot_h
+    out["fte"] = out["agent_hours"] / (weekly_hours / 5)
+    return out
+
+
+def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per deferred channel: share of judged contacts answered within the target (FIFO with the table's agents).
+
+    Contacts still waiting at the end of the table whose target time has not yet passed are not judged.
+    """
+    rows = []
+    for ch in config.channels:
+        g = requirements_df[requirements_df["channel"] == ch.name].sort_values("interval_start", kind="stable")
+        if ch.kind != "deferred" or g.empty:
+            continue
+        served = deferred.serve(g["agents_productive"], g["offered"], g["aht_s"], config.site.interval_s,
+                                ch.target.answer_within_s, ch.max_occupancy)
+        rows.append({"channel": ch.name, "within_target_share": served.within_target_share,
+                     "target": ch.target.service_level, "answer_within_s": ch.target.answer_within_s})
+    return pd.DataFrame(rows, columns=["channel", "within_target_share", "target", "answer_within_s"])
