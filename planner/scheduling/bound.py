@@ -1,17 +1,18 @@
-"""A proven lower bound on a week's total shortfall (agent-slots): the LP relaxation of covering the requirement.
+"""A proven lower bound on a roster's total shortfall (agent-slots): the LP relaxation of covering the requirement.
 
-The LP keeps what every roster must respect in aggregate, per group of interchangeable agents (same
-skills, contract and daily availability window): the shift templates and break placements, one shift
-per agent per day, approved leave, the contract's maximum days and paid hours per week, and one channel
-per worked slot. It drops what ties one agent's days together (rest, consecutive days, minimum hours,
-soft rules) and integrality. Any roster therefore maps to a feasible LP point with the same coverage,
-so its shortfall is at least the LP optimum.
+It is built on the CP-SAT model's own instance (planner.scheduling.instance: the same slot axis, required
+agents, shift templates with their break windows, and each agent's allowed templates per day after
+availability, open hours and approved leave). The LP keeps what every roster must respect in aggregate, per
+group of agents with the same skills, contract and daily availability window: one shift per agent per day
+from the group's allowed templates, every break of a shift inside its window, the contract's maximum days
+and paid hours per week, and one open channel among the skills per worked slot. It drops what ties one
+agent's days together (rest, consecutive days, minimum hours, soft rules) and integrality. Any roster
+therefore maps to a feasible LP point with the same coverage, so its shortfall is at least the LP optimum.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import math
 import time
 from collections import defaultdict
@@ -22,11 +23,11 @@ import pandas as pd
 from ortools.linear_solver import pywraplp
 
 from planner.config import Config
-from planner.errors import DataError, RequestError
-from planner.scheduling.bound_templates import ShiftTemplate, availability_window, templates_for
+from planner.scheduling.instance import AgentInfo, Instance, Template, build_instance
 
-MINUTES_PER_DAY = 24 * 60
-# GLOP solves in floating point: an LP optimum within this of an integer is taken as that integer.
+# CLP (simplex, shipped with OR-Tools) solves this LP several times faster than GLOP; GLOP is the fallback.
+LP_SOLVERS = ("CLP", "GLOP")
+# The LP solver works in floating point in floating point: an LP optimum within this of an integer is taken as that integer.
 LP_TOLERANCE = 1e-6
 
 
@@ -41,7 +42,7 @@ class BoundResult:
     solve_s: float
     groups: int
     templates: int
-    required_column: str
+    solver: str
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -59,219 +60,163 @@ class BoundResult:
             "solve_s": round(self.solve_s, 3),
             "groups": self.groups,
             "templates": self.templates,
-            "required_column": self.required_column,
+            "solver": self.solver,
             "notes": self.notes,
         }
 
 
+
+
 @dataclass
 class _Group:
+    """Agents the LP treats as interchangeable: same skills, contract and daily availability window."""
+
     skills: tuple[str, ...]
     contract: str
-    window: tuple[int, int]
-    agents: list[str] = field(default_factory=list)
-    off_days: list[set[int]] = field(default_factory=list)
+    agents: list[AgentInfo] = field(default_factory=list)
+
+    def templates_on(self, day: int) -> set[int]:
+        """Templates any agent of the group may work on day (a superset of each agent's: a relaxation)."""
+        return set().union(*(a.templates.get(day, []) for a in self.agents))
+
+    def available_on(self, day: int) -> int:
+        """Agents of the group who may work on day (not on approved leave, some template allowed)."""
+        return sum(1 for a in self.agents if a.templates.get(day))
 
 
-def _skills_of(value: object) -> list[str]:
-    if isinstance(value, list | tuple | np.ndarray):
-        return [str(s).strip() for s in value if str(s).strip()]
-    return [s.strip() for s in str(value).split(";") if s.strip()]
-
-
-def requirement_matrix(requirements_df: pd.DataFrame, config: Config, week_start: dt.date, days: int,
-                       column: str = "agents_required") -> np.ndarray:
-    """Required agents per horizon slot × channel (config order), rounded up to whole agents; 0 where absent."""
-    if column not in requirements_df.columns:
-        raise DataError(f"requirements: column '{column}' is missing; columns are {list(requirements_df.columns)}")
-    slot_min = config.site.slot_minutes
-    n_slots = (days + 1) * MINUTES_PER_DAY // slot_min  # one spare day for shifts crossing the last midnight
-    channels = config.channel_names
-    out = np.zeros((n_slots, len(channels)))
-    start = pd.Timestamp(week_start)
-    ts = pd.to_datetime(requirements_df["interval_start"])
-    idx = ((ts - start) / pd.Timedelta(minutes=slot_min)).to_numpy()
-    col = requirements_df["channel"].map({c: i for i, c in enumerate(channels)})
-    values = pd.to_numeric(requirements_df[column], errors="coerce").fillna(0).to_numpy(dtype=float)
-    keep = (idx >= 0) & (idx < days * MINUTES_PER_DAY // slot_min) & col.notna().to_numpy()
-    rows = np.floor(idx[keep] + 1e-9).astype(int)
-    np.add.at(out, (rows, col[keep].astype(int).to_numpy()), np.ceil(values[keep] - 1e-9))
-    return np.maximum(out, 0)
-
-
-def _leave_days(leave_df: pd.DataFrame | None, week_start: dt.date, days: int) -> dict[str, set[int]]:
-    """Day indices of approved leave per agent (requested leave is soft: the agent may still work)."""
-    off: dict[str, set[int]] = defaultdict(set)
-    if leave_df is None or leave_df.empty:
-        return off
-    approved = leave_df if "status" not in leave_df.columns else leave_df[leave_df["status"].astype(str) == "approved"]
-    for row in approved.itertuples(index=False):
-        first = pd.Timestamp(row.start_date).date()
-        last = pd.Timestamp(row.end_date).date()
-        for d in range(days):
-            if first <= week_start + dt.timedelta(days=d) <= last:
-                off[str(row.agent_id)].add(d)
-    return off
-
-
-def _groups(config: Config, agents_df: pd.DataFrame, leave_df: pd.DataFrame | None,
-            week_start: dt.date, days: int) -> list[_Group]:
-    off = _leave_days(leave_df, week_start, days)
-    known = set(config.channel_names)
+def _groups(inst: Instance) -> list[_Group]:
     groups: dict[tuple, _Group] = {}
-    for _, agent in agents_df.sort_values("agent_id").iterrows():
-        skills = tuple(sorted(set(_skills_of(agent["skills"])) & known))
-        try:
-            config.contract(str(agent["contract"]))
-        except KeyError:
-            raise DataError(f"agent {agent['agent_id']}: unknown contract '{agent['contract']}'; "
-                            f"contracts are {[c.name for c in config.contracts]}") from None
-        if not skills:
-            continue
-        key = (skills, str(agent["contract"]), availability_window(agent))
-        group = groups.setdefault(key, _Group(*key))
-        group.agents.append(str(agent["agent_id"]))
-        group.off_days.append(off.get(str(agent["agent_id"]), set()))
+    for agent in inst.agents:
+        key = (agent.skills, agent.contract, agent.available_from_min, agent.available_to_min)
+        groups.setdefault(key, _Group(agent.skills, agent.contract)).agents.append(agent)
     return list(groups.values())
 
 
 def shortfall_lower_bound(config: Config, requirements_df: pd.DataFrame, agents_df: pd.DataFrame,
-                          leave_df: pd.DataFrame | None, week_start: dt.date, *, days: int = 7,
-                          required_column: str = "agents_required", per_channel: bool = True) -> BoundResult:
-    """LP lower bound on the week's total shortfall in agent-slots (and per channel), against `required_column`."""
-    if week_start.weekday() != 0:
-        raise RequestError(f"week {week_start} is a {week_start:%A}; give the Monday the week starts on")
-    started = time.perf_counter()
-    channels = config.channel_names
-    req = requirement_matrix(requirements_df, config, week_start, days, required_column)
-    required = {c: float(req[:, j].sum()) for j, c in enumerate(channels)}
-    groups = _groups(config, agents_df, leave_df, week_start, days)
+                          leave_df: pd.DataFrame | None, week_start: dt.date, *, weeks: int | None = None,
+                          per_channel: bool = False) -> BoundResult:
+    """LP lower bound on the roster's total shortfall in agent-slots (and, if asked, each channel's own bound)."""
+    inst = build_instance(config, requirements_df, agents_df, leave_df, week_start, None, weeks)
+    return bound_from_instance(inst, per_channel=per_channel)
 
-    solver = pywraplp.Solver.CreateSolver(os.environ.get("LPS", "GLOP"))
-    if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
-        raise RuntimeError("OR-Tools GLOP is not available")
-    if os.environ.get("GLOPP"):
-        solver.SetSolverSpecificParametersAsString(os.environ["GLOPP"])
-    inf = solver.infinity()
-    # coverage[t, c]: the terms of sum_g w[g, t, c]; one shortfall variable per slot and channel with demand
+
+def bound_from_instance(inst: Instance, per_channel: bool = False) -> BoundResult:
+    """The LP bound on an already built roster instance (see shortfall_lower_bound)."""
+    started = time.perf_counter()
+    req = inst.required.astype(float)  # (channels, slots), whole agents
+    channels = inst.channels
+    required = {c: float(req[j].sum()) for j, c in enumerate(channels)}
+    solver, name = _new_solver()
     cover_terms: dict[tuple[int, int], list] = defaultdict(list)
+    groups = _groups(inst)
     n_templates = 0
     for g, group in enumerate(groups):
-        contract = config.contract(group.contract)
-        skill_cols = [channels.index(s) for s in group.skills]
-        useful = req[:, skill_cols].sum(axis=1) > 0
-        templates = [t for t in templates_for(config, contract.shift_lengths_h, group.window, days)
-                     if useful[t.start_slot:t.end_slot].any()]
-        n_templates += len(templates)
-        _add_group(solver, g, group, contract, templates, skill_cols, req, cover_terms, days)
-
-    shortfall: dict[tuple[int, int], pywraplp.Variable] = {}
-    for t, j in zip(*np.nonzero(req), strict=True):
-        s = solver.NumVar(0, inf, f"short_{t}_{j}")
-        shortfall[(int(t), int(j))] = s
-        row = solver.Constraint(float(req[t, j]), inf, f"cover_{t}_{j}")
+        n_templates += _add_group(solver, inst, g, group, req, cover_terms)
+    inf = solver.infinity()
+    shortfall: dict[tuple[int, int], object] = {}
+    for j, t in zip(*np.nonzero(req), strict=True):
+        s = solver.NumVar(0, inf, f"short_{j}_{t}")
+        shortfall[(int(j), int(t))] = s
+        row = solver.Constraint(float(req[j, t]), inf, f"cover_{j}_{t}")
         row.SetCoefficient(s, 1)
-        for w in cover_terms.get((int(t), int(j)), []):
+        for w in cover_terms.get((int(j), int(t)), []):
             row.SetCoefficient(w, 1)
-
-    integral = bool(np.all(np.equal(np.mod(req, 1), 0)))
     objective = solver.Objective()
-    total, lp_value = _minimise(solver, objective, list(shortfall.values()), integral)
+    total, lp_value = _minimise(solver, objective, list(shortfall.values()))
     per: dict[str, float] = {}
     if per_channel:
         for j, c in enumerate(channels):
-            vars_c = [v for (t, jj), v in shortfall.items() if jj == j]
-            per[c] = _minimise(solver, objective, vars_c, integral, clear=list(shortfall.values()))[0] if vars_c else 0.0
-    notes = [
-        "valid for any roster that works at most one shift per agent per day, "
-        "from the shift templates and break options of planner.scheduling.bound_templates",
-        "per_channel values are each channel's own bound (minimised alone); they need not add up to the total",
-    ]
-    return BoundResult(total, per, required, lp_value, time.perf_counter() - started, len(groups), n_templates,
-                       required_column, notes)
+            own = [v for (jj, _), v in shortfall.items() if jj == j]
+            per[c] = _minimise(solver, objective, own, clear=list(shortfall.values()))[0] if own else 0.0
+    notes = ["valid for every roster of planner.scheduling.solve_roster on the same instance: it relaxes integrality, "
+             "rest, consecutive days, minimum hours and soft rules"]
+    if per_channel:
+        notes.append("per_channel: each channel's own bound (minimised alone); they need not add up to the total")
+    return BoundResult(total, per, required, lp_value, time.perf_counter() - started, len(groups), n_templates, name, notes)
 
 
-def _minimise(solver: pywraplp.Solver, objective, variables: list, integral: bool, clear: list | None = None):
+def _new_solver() -> tuple[pywraplp.Solver, str]:
+    for name in LP_SOLVERS:
+        solver = pywraplp.Solver.CreateSolver(name)
+        if solver is not None:
+            return solver, name
+    raise RuntimeError(f"none of the LP solvers {LP_SOLVERS} is available in this OR-Tools build")
+
+
+def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list | None = None) -> tuple[float, float]:
+    """Minimise the sum of variables; returns (bound rounded up to whole agent-slots, LP value)."""
     for v in clear or []:
         objective.SetCoefficient(v, 0)
     for v in variables:
         objective.SetCoefficient(v, 1)
     objective.SetMinimization()
-    t0 = time.perf_counter()
     status = solver.Solve()
-    if os.environ.get("LPDEBUG"):
-        print("vars", solver.NumVariables(), "rows", solver.NumConstraints(), "solve", time.perf_counter() - t0)
     if status != pywraplp.Solver.OPTIMAL:
-        raise RuntimeError(f"the LP bound did not solve to optimality (GLOP status {status})")
+        raise RuntimeError(f"the LP bound did not solve to optimality (status {status})")
     value = objective.Value()
-    bound = math.ceil(value - LP_TOLERANCE * max(1.0, value)) if integral else max(0.0, value - LP_TOLERANCE * max(1.0, value))
-    return float(max(bound, 0)), float(value)
+    # Every roster's shortfall is a whole number of agent-slots, so the bound may be rounded up once the
+    # solver's floating-point tolerance is taken off.
+    return float(max(0, math.ceil(value - LP_TOLERANCE * max(1.0, value)))), float(value)
 
 
-def _add_group(solver, g: int, group: _Group, contract, templates: list[ShiftTemplate], skill_cols: list[int],
-               req: np.ndarray, cover_terms: dict, days: int) -> None:
-    """Add one group's shift counts, break placements, daily/weekly limits and channel split to the LP."""
+def _add_group(solver: pywraplp.Solver, inst: Instance, g: int, group: _Group, req: np.ndarray, cover_terms: dict) -> int:
+    """Add one group's shift counts, break placements, day/week limits and channel split; returns its template count."""
     inf = solver.infinity()
-    useful = req[:, skill_cols].sum(axis=1) > 0
+    contract = inst.config.contract(group.contract)
+    skill_cols = [inst.channels.index(c) for c in group.skills]
+    servable = inst.channel_open[skill_cols] & (req[skill_cols] > 0)  # (skills, slots)
+    useful = servable.any(axis=0)
     working: dict[int, list[tuple[object, float]]] = defaultdict(list)  # + shifts on duty, − breaks, per slot
     per_day: dict[int, list] = defaultdict(list)
-    paid_terms: list[tuple[object, float]] = []
-    lunch_shifts: dict[float, list] = defaultdict(list)
-    for k, tpl in enumerate(templates):
-        x = solver.NumVar(0, inf, f"x_{g}_{k}")
-        per_day[tpl.day].append(x)
-        paid_terms.append((x, tpl.shape.length_h))
-        if tpl.shape.extra_unpaid_h:
-            lunch_shifts[tpl.shape.extra_unpaid_h].append(x)
-        for t in range(tpl.start_slot, tpl.end_slot):
-            if useful[t]:
-                working[t].append((x, 1.0))
-        for b, options in enumerate(tpl.shape.breaks):
-            link = solver.Constraint(0, 0, f"brk_{g}_{k}_{b}")  # each shift takes each break once
-            link.SetCoefficient(x, -1)
-            for o, opt in enumerate(options):
-                z = solver.NumVar(0, inf, f"z_{g}_{k}_{b}_{o}")
-                link.SetCoefficient(z, 1)
-                if opt.unpaid_h:
-                    paid_terms.append((z, -opt.unpaid_h))
-                start = tpl.start_slot + opt.offset_slots
-                for t in range(start, start + opt.length_slots):
-                    if useful[t]:
-                        working[t].append((z, -1.0))
-    # longer unpaid lunches: at most one per shift with a lunch, each giving back extra_h paid hours
-    for extra_h, xs in lunch_shifts.items():
-        longer = solver.NumVar(0, inf, f"long_lunch_{g}_{extra_h}")
-        row = solver.Constraint(-inf, 0, f"long_lunch_{g}_{extra_h}")
-        row.SetCoefficient(longer, 1)
+    paid: dict[int, list[tuple[object, float]]] = defaultdict(list)  # per week: (var, paid hours)
+    need_break: dict[tuple[int, object], list] = defaultdict(list)  # (start, break kind) -> shift counts
+    week_of = {d: w for w, days in enumerate(inst.weeks) for d in days}
+    count = 0
+    for day in range(inst.n_days):
+        for k in sorted(group.templates_on(day)):
+            tpl: Template = inst.templates[k]
+            if not useful[tpl.start:tpl.end].any():
+                continue  # a shift that can cover nothing never lowers the shortfall
+            count += 1
+            x = solver.NumVar(0, inf, f"x_{g}_{k}")
+            per_day[day].append(x)
+            paid[week_of[day]].append((x, tpl.paid_min / 60))
+            for t in np.flatnonzero(useful[tpl.start:tpl.end]) + tpl.start:
+                working[int(t)].append((x, 1.0))
+            for kind in tpl.breaks:
+                need_break[(tpl.start, kind)].append(x)
+    # Breaks aggregated as in the model: shifts of the group starting at a slot share each break kind's window.
+    for (start, kind), xs in need_break.items():
+        row = solver.Constraint(0, 0, f"brk_{g}_{start}_{kind.name}_{kind.duration_slots}")
         for x in xs:
             row.SetCoefficient(x, -1)
-        paid_terms.append((longer, -extra_h))
-    # one shift per agent per day, only agents not on approved leave
+        for off in range(kind.earliest_offset, kind.latest_offset + 1):
+            z = solver.NumVar(0, inf, f"b_{g}_{start}_{kind.name}_{kind.duration_slots}_{off}")
+            row.SetCoefficient(z, 1)
+            first = start + off
+            for t in range(first, min(first + kind.duration_slots, len(useful))):
+                if useful[t]:
+                    working[t].append((z, -1.0))
     for day, xs in per_day.items():
-        available = sum(1 for off in group.off_days if day not in off)
-        row = solver.Constraint(0, available, f"day_{g}_{day}")
+        row = solver.Constraint(0, group.available_on(day), f"day_{g}_{day}")
         for x in xs:
             row.SetCoefficient(x, 1)
-    # days per week within the contract, per week; paid hours summed over the horizon (valid for any length)
-    weeks = math.ceil(days / 7)
-    for week in range(weeks):
-        week_days = range(week * 7, min(days, week * 7 + 7))
-        max_days = sum(min(contract.days_per_week_max, sum(1 for d in week_days if d not in off)) for off in group.off_days)
-        row = solver.Constraint(0, max_days, f"days_{g}_{week}")
-        for d in week_days:
+    for w, days in enumerate(inst.weeks):
+        max_days = sum(min(contract.days_per_week_max, sum(1 for d in days if a.templates.get(d))) for a in group.agents)
+        row = solver.Constraint(0, max_days, f"days_{g}_{w}")
+        for d in days:
             for x in per_day.get(d, []):
                 row.SetCoefficient(x, 1)
-    row = solver.Constraint(-inf, len(group.agents) * contract.weekly_hours_max * weeks, f"hours_{g}")
-    for var, coef in paid_terms:
-        row.SetCoefficient(var, row.GetCoefficient(var) + coef)
-    # each worked slot serves one channel among the group's skills (only channels short of nothing are skipped)
+        row = solver.Constraint(0, len(group.agents) * contract.weekly_hours_max, f"hours_{g}_{w}")
+        for x, hours in paid.get(w, []):
+            row.SetCoefficient(x, hours)
     for t, terms in working.items():
         row = solver.Constraint(-inf, 0, f"split_{g}_{t}")
         for var, coef in terms:
-            row.SetCoefficient(var, row.GetCoefficient(var) - coef)
-        for j in skill_cols:
-            if req[t, j] <= 0:
-                continue
-            w = solver.NumVar(0, inf, f"w_{g}_{t}_{j}")
-            row.SetCoefficient(w, 1)
-            cover_terms[(t, j)].append(w)
+            row.SetCoefficient(var, -coef)
+        for i, j in enumerate(skill_cols):
+            if servable[i, t]:
+                w = solver.NumVar(0, inf, f"w_{g}_{t}_{j}")
+                row.SetCoefficient(w, 1)
+                cover_terms[(j, t)].append(w)
+    return count
