@@ -87,18 +87,16 @@ def coverage_with_service_level(result: RosterResult, config: Config, requiremen
     forecast["interval_start"] = pd.to_datetime(forecast["interval_start"])
     merged = coverage.merge(forecast[["interval_start", "channel", "offered", "aht_s"]], on=["interval_start", "channel"],
                             how="left")
-    # The roster counts agents on a channel; when the requirement includes shrinkage, only (1 − shrinkage)
-    # of them are expected to be productive, which is what the queueing model needs.
-    productive = merged["scheduled"].astype(float)
-    if required_column == "agents_required":
-        keep = merged["channel"].map({c.name: 1 - c.shrinkage for c in config.channels}).fillna(1.0)
-        productive = productive * keep
-    agents = merged[["interval_start", "channel"]].assign(agents=productive)
-    has_load = merged["offered"].notna()
+    # The roster counts agents on a channel; when the requirement includes shrinkage, the queueing model
+    # sees only the productive share of them (staffing.project takes the shrinkage off).
+    agents_are = "scheduled" if required_column == "agents_required" else "productive"
+    has_load = merged["offered"].notna().to_numpy()
     coverage["service_level_projected"] = np.nan
     if has_load.any():
-        projected = project(agents[has_load], merged.loc[has_load, ["interval_start", "channel", "offered", "aht_s"]], config)
-        projected = projected[["interval_start", "channel", "service_level"]]
+        agents = merged.loc[has_load, ["interval_start", "channel"]].assign(agents=merged.loc[has_load, "scheduled"])
+        load = merged.loc[has_load, ["interval_start", "channel", "offered", "aht_s"]].reset_index(drop=True)
+        projected = project(agents.reset_index(drop=True), load, config, agents_are=agents_are)
+        projected = projected[["interval_start", "channel", "service_level"]].copy()
         projected["interval_start"] = pd.to_datetime(projected["interval_start"])
         coverage = coverage.drop(columns="service_level_projected").merge(projected, on=["interval_start", "channel"],
                                                                           how="left")

@@ -55,7 +55,7 @@ def _cell_text(row: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> str:
     text = f"{start:%H:%M}–{end:%H:%M}"
     breaks = str(row.get("breaks") or "").strip()
     if breaks and breaks.lower() != "nan":
-        text += "\n" + breaks.replace(";", ", ")
+        text += "\nbreaks " + breaks.replace(";", ", ")
     return text
 
 
@@ -82,7 +82,7 @@ def write_roster_xlsx(result: RosterResult, config: Config, agents_df: pd.DataFr
     main = main_channels(result)
     leave = _leave_days(result.roster_slots)
     if not roster.empty:
-        roster["_start"], roster["_end"] = shift_times(roster)
+        roster["start_ts"], roster["end_ts"] = shift_times(roster)
     by_key = {(r.agent_id, r.date): r for r in roster.itertuples(index=False)}
 
     wb = Workbook()
@@ -109,7 +109,7 @@ def write_roster_xlsx(result: RosterResult, config: Config, agents_df: pd.DataFr
             shift = by_key.get(key)
             if shift is not None:
                 row = pd.Series(shift._asdict())
-                cell.value = _cell_text(row, shift._start, shift._end)
+                cell.value = _cell_text(row, shift.start_ts, shift.end_ts)
                 channel = main.get(key)
                 if channel in colours:
                     cell.fill = PatternFill("solid", start_color=colours[channel])
