@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from planner.config import Config
+from planner.config import WEEKDAYS, Config
 from planner.sample.params import SiteParams
 
 AGENT_COLUMNS = ["agent_id", "name", "skills", "contract", "team", "available_from", "available_to", "preferences"]
@@ -78,7 +78,7 @@ def make_agents(rng: np.random.Generator, config: Config, params: SiteParams) ->
     with_window = rng.random(n) < p.window_share
     with_prefs = rng.random(n) < p.preference_share
     for i in range(n):
-        options = windows.get(contract[i], [])
+        options = [w for w in windows.get(contract[i], []) if _window_fits(config, skills[skill_idx[i]][0], contract[i], w)]
         if with_window[i] and options:
             avail_from[i], avail_to[i] = options[rng.integers(len(options))]
         if with_prefs[i]:
@@ -100,6 +100,21 @@ def make_agents(rng: np.random.Generator, config: Config, params: SiteParams) ->
         "available_to": avail_to,
         "preferences": prefs,
     })[AGENT_COLUMNS]
+
+
+def _window_fits(config: Config, skills: tuple[str, ...], contract_name: str, window: tuple[str, str]) -> bool:
+    """True when a shortest contract shift fits the window and a skill's opening hours on enough weekdays for the contract."""
+    contract = config.contract(contract_name)
+    length_min = round(min(contract.shift_lengths_h) * 60)
+    lo, hi = (int(t[:2]) * 60 + int(t[3:]) for t in window)
+    days = 0
+    for day in WEEKDAYS:
+        for name in skills:
+            hours = (config.channel(name).opening_hours or config.site.opening_hours)[day]
+            if hours != "closed" and max(lo, hours.open_min) + length_min <= min(hi, hours.close_min):
+                days += 1
+                break
+    return days >= contract.days_per_week_max
 
 
 def make_leave(rng: np.random.Generator, agents: pd.DataFrame, history_end: dt.date, params: SiteParams) -> pd.DataFrame:
