@@ -6,8 +6,9 @@ carries across slots and across closed hours. A contact arriving in slot i and h
 within the target H when (j − i + 1) × interval ≤ H: from the start of its arrival slot to the end of its handling
 slot, the longest it can have waited, so the share reported is a guaranteed lower bound under the fluid model.
 
-Planning: every contact gets a deadline, the last open slot that still meets H (contacts that arrive while the
-channel stays closed longer than H get the first H of opening time instead: they are late whatever we do). The plan
+Planning: every contact gets a deadline, the last open slot that still meets H; for a contact that arrives while
+the channel is closed, H counts from the opening (the night's backlog is cleared within H of opening, not in the
+first slot; such contacts are still reported late by the wall clock when they are). The plan
 walks the open slots in order, keeping the cumulative work served ahead of the cumulative work due. In each slot it
 computes r, the lowest constant rate (agents per slot) meeting every deadline in the look-ahead window, and staffs
 floor(r) agents, or more when needed so that the deadlines ahead stay reachable with at most ceil(r) agents per
@@ -103,14 +104,19 @@ def serve(agents, offered, aht_s, interval_s: float, answer_within_s: float, max
 
 
 def _deadlines(open_mask: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per arrival slot: the position (index into the open slots) of its deadline, and of its first open slot."""
+    """Per arrival slot: the position (index into the open slots) of its deadline, and of its first open slot.
+
+    The clock of a contact that arrives while the channel is closed starts when it opens: its deadline is the
+    last open slot within H of the opening (or of its arrival, when it arrives open). Counting from arrival
+    instead would make the whole night's backlog due in the first minutes of the morning, because under FIFO
+    it must be answered before the first contact that can still be on time: a spike no roster can staff.
+    """
     n_slots = open_mask.size
     open_idx = np.flatnonzero(open_mask)
     first_pos = np.searchsorted(open_idx, np.arange(n_slots), side="left")  # first open slot at or after i
-    last_ok = np.searchsorted(open_idx, np.arange(n_slots) + h - 1, side="right") - 1  # last open slot ≤ i + h − 1
-    reachable = last_ok >= first_pos
-    # unreachable (closed for longer than H): the first H of opening time, counted in open slots
-    deadline = np.minimum(np.where(reachable, last_ok, first_pos + h - 1), open_idx.size - 1)
+    clock_start = open_idx[np.minimum(first_pos, open_idx.size - 1)]  # the arrival slot itself when open
+    deadline = np.searchsorted(open_idx, clock_start + h - 1, side="right") - 1  # last open slot ≤ start + H
+    deadline = np.minimum(np.maximum(deadline, first_pos), open_idx.size - 1)
     # FIFO: answering a contact by its deadline answers every earlier one too, so no deadline may fall after a later one's
     return np.minimum.accumulate(deadline[::-1])[::-1], first_pos
 
