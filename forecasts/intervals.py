@@ -23,22 +23,27 @@ def count_interval(mean: np.ndarray, k: float, level: float) -> tuple[np.ndarray
     interval covers close to `level` of the counts instead of overshooting on small counts.
     """
     mu = np.maximum(np.asarray(mean, dtype=float), 0.0)
-    lo = _jittered_quantile(mu, k, (1 - level) / 2)
-    hi = _jittered_quantile(mu, k, (1 + level) / 2)
+    lo = np.zeros_like(mu)
+    hi = np.zeros_like(mu)
+    pos = mu > 0
+    if pos.any():
+        dist = _distribution(mu[pos], k)
+        lo[pos] = _jittered_quantile(dist, np.full(int(pos.sum()), (1 - level) / 2))
+        # the mass lo really leaves out below (none when lo rounds to 0, as on quiet slots) sets the upper tail
+        excluded = dist.cdf(np.ceil(lo[pos]) - 1)
+        hi[pos] = _jittered_quantile(dist, np.minimum(excluded + level, 1 - 1e-9))
     return np.minimum(lo, mu), np.maximum(hi, mu)
 
 
-def _jittered_quantile(mu: np.ndarray, k: float, q: float) -> np.ndarray:
-    pos = mu > 0
-    out = np.zeros_like(mu)
-    m = mu[pos]
+def _distribution(mu: np.ndarray, k: float):
     if k > 1e-8:
         n = 1.0 / k
-        dist = stats.nbinom(n, n / (n + m))
-    else:
-        dist = stats.poisson(m)
+        return stats.nbinom(n, n / (n + mu))
+    return stats.poisson(mu)
+
+
+def _jittered_quantile(dist, q: np.ndarray) -> np.ndarray:
     count = dist.ppf(q)
     below = dist.cdf(count - 1)
     mass = np.maximum(dist.pmf(count), 1e-12)
-    out[pos] = np.maximum(count - 0.5 + (q - below) / mass, 0.0)
-    return out
+    return np.maximum(count - 0.5 + (q - below) / mass, 0.0)

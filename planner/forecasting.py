@@ -87,6 +87,13 @@ def backtest_stage(
         raise RequestError(str(exc)) from exc
 
 
+def first_day_after(history: pd.DataFrame) -> dt.date:
+    """The day after the history's last interval: the earliest start a forecast accepts."""
+    if history.empty:
+        raise RequestError("the history is empty")
+    return (pd.Timestamp(history["interval_start"].max()).normalize() + pd.Timedelta(days=1)).date()
+
+
 def winners(scores: pd.DataFrame) -> dict[str, str]:
     """Per channel, the model with the lowest WAPE in a backtest table."""
     return forecasts.backtest_winners(scores)

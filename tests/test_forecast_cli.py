@@ -12,7 +12,7 @@ from planner.cli.app import main
 from planner.cli.common import STATE
 from planner.config import load_config
 from planner.errors import RequestError
-from planner.forecasting import forecast_stage, spec_from_config
+from planner.forecasting import first_day_after, forecast_stage, spec_from_config
 
 START = "2026-11-23"
 
@@ -115,7 +115,7 @@ def test_history_too_short_exits_2(tmp_path, capsys):
     path = tmp_path / "short.csv"
     synthetic.generate(synthetic.four_channel_site(weeks=2), seed=1).to_csv(path, index=False)
     assert run(["forecast", "--history", str(path), "--start", START, "--model", "mean4", "--out", str(tmp_path / "f.csv")]) == 2
-    assert "needs at least 28 days" in " ".join(capsys.readouterr().err.split())
+    assert "needs at least 22 days" in " ".join(capsys.readouterr().err.split())
     assert run(["backtest", "--history", str(path), "--weeks", "8", "--out", str(tmp_path / "b.csv")]) == 2
     assert "use fewer --weeks" in " ".join(capsys.readouterr().err.split())
 
@@ -123,3 +123,8 @@ def test_history_too_short_exits_2(tmp_path, capsys):
 def test_missing_history_is_a_request_error(tmp_path):
     with pytest.raises(RequestError):
         forecast_stage(None, pd.DataFrame({"interval_start": [], "channel": [], "offered": []}), dt.date(2026, 1, 1), 1)
+
+
+def test_first_day_after(history_csv):
+    hist = pd.read_csv(history_csv, parse_dates=["interval_start"])
+    assert first_day_after(hist) == dt.date(2026, 11, 23)

@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import forecasts
 from forecasts import EventSpec, ForecastError, ForecastSpec, synthetic
@@ -49,6 +51,15 @@ def test_contract_every_model(history, model):
     assert (fc["offered_lo"] <= fc["offered"] + 1e-9).all() and (fc["offered"] <= fc["offered_hi"] + 1e-9).all()
     assert fc.equals(fc.sort_values(["interval_start", "channel"]).reset_index(drop=True))
     assert set(fc.attrs["models"]) == {"voice", "chat"}
+
+
+@pytest.mark.parametrize("model", ["seasonal", "mean4", "naive", "mstl"])
+def test_start_after_a_gap(history, model):
+    later = START + dt.timedelta(days=10)  # a Thursday, ten days after the history
+    fc = forecasts.forecast(history, later, 1, model=model)
+    assert fc["interval_start"].min() == pd.Timestamp(later) and len(fc) == 2 * 7 * 48
+    daily = fc.groupby(fc["interval_start"].dt.weekday)["offered"].sum()
+    assert daily[6] == 0 and daily[0] > daily[5] > 0  # Sunday closed, Saturday short, Monday busiest
 
 
 @pytest.mark.parametrize("model", ["seasonal", "mean4", "naive"])
@@ -233,7 +244,7 @@ def test_bad_requests(history, kwargs, message):
 
 def test_history_too_short():
     hist = synthetic.generate(small_site(weeks=2), seed=1)
-    with pytest.raises(ForecastError, match="'mean4' needs at least 28 days"):
+    with pytest.raises(ForecastError, match="'mean4' needs at least 22 days"):
         forecasts.forecast(hist, START, 1, model="mean4")
     with pytest.raises(ForecastError, match="needs at least"):
         forecasts.backtest(hist, weeks=8, models=("seasonal",))
@@ -242,3 +253,68 @@ def test_history_too_short():
 def test_bad_history_columns():
     with pytest.raises(ForecastError, match="lacks column"):
         forecasts.forecast(pd.DataFrame({"interval_start": ["2026-01-01 08:00"], "channel": ["voice"]}), START, 1)
+
+
+def test_real_bank_calls_seasonal_beats_naive(shared_data):
+    from forecasts.bank import bank_history
+
+    history = bank_history(shared_data / "anonymous_bank_1999_02_calls.tsv", slot_minutes=5)
+    scores = forecasts.backtest(history, weeks=2, horizon_weeks=1, models=("seasonal", "naive"))
+    wape = scores.pivot(index="channel", columns="model", values="wape")
+    assert (wape["seasonal"] < 0.85 * wape["naive"]).all()
+    fc = forecasts.forecast(history, dt.date(1999, 3, 1), 1)
+    saturday = fc[fc["interval_start"].dt.weekday == 5]
+    assert saturday["offered"].sum() < 0.2 * fc["offered"].sum() / 7  # the bank is nearly shut on Saturdays
+
+
+def test_recurring_special_date_learned_from_two_years():
+    site = small_site(weeks=130, channels=(small_site().channels[0],))
+    hist = synthetic.generate(site, seed=11)
+    dates = hist["interval_start"].dt.strftime("%m-%d")
+    hist.loc[dates == "12-24", "offered"] = (hist.loc[dates == "12-24", "offered"] * 0.3).round()  # Christmas Eve, every year
+    fc = forecasts.forecast(hist, dt.date(2026, 12, 21), 1)
+    day = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
+    assert day[dt.date(2026, 12, 24)] < 0.45 * day[dt.date(2026, 12, 23)]
+    once = hist[hist["interval_start"] >= pd.Timestamp("2025-06-01")]  # one Christmas Eve only: not enough to repeat it
+    fc = forecasts.forecast(once, dt.date(2026, 12, 21), 1)
+    day = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
+    assert day[dt.date(2026, 12, 24)] > 0.8 * day[dt.date(2026, 12, 23)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    weeks=st.integers(min_value=3, max_value=6),
+    slot=st.sampled_from([10, 15, 20, 30, 60]),
+    volume=st.floats(min_value=5, max_value=3000),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_forecast_contract_holds_on_random_histories(weeks, slot, volume, seed):
+    chan = dataclasses.replace(small_site().channels[0], daily_volume=volume)
+    hist = synthetic.generate(small_site(weeks=weeks, slot_minutes=slot, channels=(chan,)), seed=seed)
+    fc = forecasts.forecast(hist, START, 1)
+    assert len(fc) == 7 * 1440 // slot and not fc.isna().any().any()
+    assert (fc["offered_lo"] <= fc["offered"] + 1e-9).all() and (fc["offered"] <= fc["offered_hi"] + 1e-9).all()
+    assert (fc["offered_lo"] >= 0).all()
+    assert fc[fc["interval_start"].dt.weekday == 6]["offered"].eq(0).all()
+
+
+@pytest.mark.slow
+def test_sample_site_accuracy_targets(demo_config_path):
+    from planner.config import load_config
+    from planner.forecasting import backtest_stage
+    from planner.sample import generate_site
+
+    config = load_config(demo_config_path)
+    history = generate_site(config, seed=7, weeks=104).history
+    scores = backtest_stage(config, history, 8, 1, ("seasonal", "mean4", "naive"))
+    wape = scores.pivot(index="channel", columns="model", values="wape")
+    assert (wape["seasonal"] <= 0.85 * wape["naive"]).all()
+    assert (wape["seasonal"] < wape["mean4"]).all()
+
+
+def test_mstl_without_statsforecast_says_how_to_install(history, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "statsforecast", None)  # import statsforecast now raises ImportError
+    with pytest.raises(ForecastError, match=r"pip install 'staffing-planner\[statsforecast\]'"):
+        forecasts.forecast(history, START, 1, model="mstl")

@@ -16,11 +16,12 @@ class Model:
 
     def fit(self, series: Series) -> Model:
         """Learn from a channel's history; ForecastError when it is too short for this model."""
-        observed = int(np.isfinite(series.y).all(axis=1).sum())
+        # a closed day (weekend of a weekday-only site) counts as known: zero contacts
+        observed = int((np.isfinite(series.y).all(axis=1) | ~series.open.any(axis=1)).sum())
         if series.n_days < self.min_history_days or observed < self.min_history_days * 0.75:
             raise ForecastError(
-                f"model {self.name!r} needs at least {self.min_history_days} days of history "
-                f"({self.min_history_days // 7} weeks); got {series.n_days} days with data on {observed}"
+                f"model {self.name!r} needs at least {self.min_history_days} days of history; "
+                f"got {series.n_days} days, {observed} of them with data or closed"
             )
         self._fit(series)
         self.n_days_ = series.n_days

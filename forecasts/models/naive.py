@@ -14,7 +14,8 @@ class SeasonalMean(Model):
     def __init__(self, weeks: int = 4) -> None:
         self.weeks = weeks
         self.name = "naive" if weeks == 1 else f"mean{weeks}"
-        self.min_history_days = 7 * weeks
+        # the oldest of the weeks may be partial (a history ending on a Friday has four Mondays in 26 days)
+        self.min_history_days = max(7, 7 * weeks - 6)
 
     def _fit(self, series: Series) -> None:
         self.by_phase_ = _last_weeks_mean(series.y, series.open, series.excluded, self.weeks)

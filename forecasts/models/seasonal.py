@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from forecasts.errors import ForecastError
 from forecasts.models import daily, profile
@@ -14,7 +15,9 @@ class Seasonal(Model):
     """Daily totals from a robust log-linear regression, spread over the day by a smoothed per-weekday profile.
 
     Outlier days (outages, spikes) get zero weight in both parts; gaps (days without rows) and
-    event days are left out; the last two weeks' residual level is carried forward.
+    event days are left out; the last two weeks' residual level is carried forward. A date whose
+    volume was far off the model on the same date one and two years earlier, in the same
+    direction both times (the days around Christmas, a yearly sale), gets that recurring deviation.
     """
 
     name = "seasonal"
@@ -29,6 +32,7 @@ class Seasonal(Model):
         yearly_order: int = 5,
         yearly_ridge: float = 1e-3,
         min_yearly_weeks: int = 60,
+        recurring_threshold: float = 2.5,
         level_halflife_days: float = 7.0,
         trend_damping: float = 0.98,
         profile_weeks: int = 16,
@@ -42,6 +46,7 @@ class Seasonal(Model):
         self.yearly_order = yearly_order
         self.yearly_ridge = yearly_ridge
         self.min_yearly_weeks = min_yearly_weeks
+        self.recurring_threshold = recurring_threshold
         self.level_halflife_days = level_halflife_days
         self.trend_damping = trend_damping
         self.profile_weeks = profile_weeks
@@ -73,6 +78,8 @@ class Seasonal(Model):
         pen = self.design_.penalty(recency.sum(), self.knot_ridge, self.yearly_ridge)
         self.coef_, self.scale_, robust = daily.fit_robust(x, z, recency, pen)
         resid = z - x @ self.coef_
+        self.resid_ = np.full(n, np.nan)
+        self.resid_[rows] = resid
         recent = age < 28
         lw = 0.5 ** (age[recent] / self.level_halflife_days) * robust[recent]
         self.level_ = float(lw @ resid[recent] / (lw.sum() + 0.5)) if recent.any() else 0.0
@@ -104,6 +111,20 @@ class Seasonal(Model):
         errors = [profile.slot_errors(*test, profile.smooth(prof, masks, s / slot_min)) for s in self.smoothing_min]
         return float(self.smoothing_min[int(np.argmin(errors))])
 
+    def _recurring(self, days: np.ndarray) -> np.ndarray:
+        """Log deviation seen on the same calendar date one and two years before each day, where both agree and are large."""
+        first = self.day0_.astype("datetime64[D]")
+        when = pd.DatetimeIndex(days)
+        r = []
+        for years in (1, 2):
+            idx = ((when - pd.DateOffset(years=years)).to_numpy().astype("datetime64[D]") - first).astype(np.int64)
+            ok = (idx >= 0) & (idx < self.n_days_)
+            r.append(np.where(ok, self.resid_[np.clip(idx, 0, self.n_days_ - 1)], np.nan))
+        limit = self.recurring_threshold * max(self.scale_, 1e-6)
+        with np.errstate(invalid="ignore"):
+            agree = (np.sign(r[0]) == np.sign(r[1])) & (np.abs(r[0]) > limit) & (np.abs(r[1]) > limit)
+        return np.where(agree, np.sign(r[0]) * np.minimum(np.abs(r[0]), np.abs(r[1])), 0.0)
+
     def _predict(self, horizon: Horizon, gap_days: int) -> np.ndarray:
         h = horizon.n_days
         ahead = gap_days + 1 + np.arange(h)
@@ -111,7 +132,8 @@ class Seasonal(Model):
         wd = weekday(horizon.day0 + np.arange(h).astype("timedelta64[D]"))
         t = daily.damped_offsets(ahead, self.trend_damping)
         x = self.design_.matrix(t, wd, horizon.holiday, abs_days)
-        totals = np.exp(x @ self.coef_ + self.level_ + 0.5 * self.scale_**2) - 0.5
+        log_total = x @ self.coef_ + self.level_ + self._recurring(horizon.day0 + np.arange(h).astype("timedelta64[D]"))
+        totals = np.exp(log_total + 0.5 * self.scale_**2) - 0.5
         shares = self.profile_[wd] * horizon.open
         norm = shares.sum(axis=1, keepdims=True)
         uniform = horizon.open / np.maximum(horizon.open.sum(axis=1, keepdims=True), 1)

@@ -45,7 +45,9 @@ def forecast(
     """Forecast offered contacts and AHT and write the forecast table."""
     cfg = config_from(config, required=False)
     day = _parse_date(start)
-    frame = forecast_stage(cfg, _history(history, cfg), day, weeks, model)
+    hist = _history(history, cfg)
+    with progress("Forecasting"):
+        frame = forecast_stage(cfg, hist, day, weeks, model)
     write_table(frame, out_path)
     chosen = frame.attrs.get("models", {})
     table = Table(title=f"Forecast {day} + {weeks} week(s)")
@@ -74,12 +76,19 @@ def backtest(
     cfg = config_from(config, required=False)
     names = [m.strip() for m in models.split(",") if m.strip()]
     frame = _history(history, cfg)
-    with progress("Backtesting", total=None) as advance:
+    origins = weeks if weeks is not None else (cfg.forecast.backtest_weeks if cfg is not None else 8)
+    with progress(f"Backtesting {len(names)} model(s) over {origins} origin(s)", total=origins * len(names)) as advance:
         def on_progress(done: int, total: int) -> None:
-            advance(1, description=f"Backtesting ({done}/{total} origin × model)")
+            advance(1)
 
         scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
+    out(backtest_table(scores))
+    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+
+
+def backtest_table(scores) -> Table:
+    """A rich table of backtest scores with each channel's best model (lowest WAPE) marked."""
     best = winners(scores)
     table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better)")
     for col in ("channel", "model", "WAPE", "MASE", "bias"):
@@ -88,8 +97,7 @@ def backtest(
         style = "bold green" if best.get(row.channel) == row.model else None
         mark = " ★" if style else ""
         table.add_row(row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}", style=style)
-    out(table)
-    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+    return table
 
 
 def _history(path: Path | None, cfg):
