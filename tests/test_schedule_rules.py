@@ -117,7 +117,7 @@ def test_availability_window_holds_shifts():
     cfg = tiny_config()
     result = _solve(cfg, tiny_requirements(cfg, default={"voice": 1}), _one(available_from="10:00", available_to="19:00"))
     assert len(result.roster) == 5
-    assert all("10:00" <= r.shift_start and r.shift_end <= "19:00" for r in result.roster.itertuples())
+    assert all(r.shift_start >= "10:00" and r.shift_end <= "19:00" for r in result.roster.itertuples())
 
 
 def test_shift_starts_on_the_start_step():

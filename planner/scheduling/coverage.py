@@ -60,7 +60,8 @@ def add_demand_costs(model: cp_model.CpModel, inst: Instance, cov: Coverage, upp
             continue
         req = inst.required[c, slots]
         max_agents = int(max(req.max(), np.ceil(inst.productive[c, slots].max())) + 2)
-        curves = late_contacts_curve(inst.offered[c, slots], inst.aht_s[c, slots], interval_s, channel, max_agents)
+        curves = late_contacts_curve(inst.offered[c, slots], inst.aht_s[c, slots], interval_s, channel, max_agents,
+                                     open_mask=inst.channel_open[c, slots])
         for i, s in enumerate(slots):
             r = int(req[i])
             cov.curves[(c, s)] = curves[i]
