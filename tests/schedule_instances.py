@@ -61,7 +61,7 @@ def tiny_requirements(cfg: Config, need: dict[str, dict[int, int]] | None = None
         hours = cfg.hours_on(date)
         for minute in range(hours.open_min, hours.close_min, cfg.site.slot_minutes):
             for ch in cfg.channel_names:
-                n = (need or {}).get(ch, {}).get(minute // 60, (default or {}).get(ch, 0))
+                n = (need or {}).get(ch, {}).get(minute // 60 % 24, (default or {}).get(ch, 0))
                 rows.append((pd.Timestamp(date) + pd.Timedelta(minutes=minute), ch, 10.0 * n, cfg.channel(ch).aht_s, n, n))
     return pd.DataFrame(rows, columns=["interval_start", "channel", "offered", "aht_s", "agents_productive", "agents_required"])
 
@@ -111,7 +111,7 @@ def realistic_site(config_path, n_agents: int = 150, seed: int = 7) -> Site:
                 shape = {"voice": 16 * np.exp(-((h - 11) / 2.5) ** 2) + 12 * np.exp(-((h - 15) / 2.5) ** 2) + 3,
                          "chat": 8 * np.exp(-((h - 13) / 4) ** 2) + 6 * np.exp(-((h - 20) / 2) ** 2) + 2,
                          "email": 6.0, "social": 3 + 2 * np.exp(-((h - 19) / 2) ** 2)}[ch]
-                productive = max(0.0, shape * day_factor[d] * scale * rng.uniform(0.92, 1.08))
+                productive = max(0.0, 1.3 * shape * day_factor[d] * scale * rng.uniform(0.92, 1.08))
                 channel = cfg.channel(ch)
                 required = int(np.ceil(productive / (1 - channel.shrinkage)))
                 required = max(required, channel.min_agents)

@@ -249,3 +249,22 @@ def test_deferred_shares(req, cfg):
     assert shares.loc["email", "within_target_share"] == pytest.approx(1.0)
     # social (1 h) while the site is closed 22:00–08:00: the night's contacts are late whatever the staffing
     assert shares.loc["social", "within_target_share"] < shares.loc["social", "target"]
+
+
+def test_late_contacts_curves_per_channel(forecast, cfg, req):
+    from planner.staffing import late_contacts_curves
+
+    curves = late_contacts_curves(forecast, cfg, 60)
+    assert set(curves) == set(cfg.channel_names)
+    for name, (starts, curve) in curves.items():
+        rows = req[req["channel"] == name]
+        np.testing.assert_array_equal(starts, rows["interval_start"].to_numpy())
+        assert curve.shape == (len(rows), 61)
+        if cfg.channel(name).kind == "immediate":
+            # the late contacts at the required agents are what the requirements table expects
+            got = curve[np.arange(len(rows)), rows["agents_productive"].to_numpy()]
+            expected = rows["offered"].to_numpy() * (1 - rows["service_level"].fillna(1).to_numpy())
+            opened = rows["agents_productive"].to_numpy() > 0
+            np.testing.assert_allclose(got[opened], expected[opened], atol=1e-9)
+        else:
+            assert np.allclose(curve[np.arange(len(rows)), rows["agents_productive"].to_numpy()], 0)

@@ -319,7 +319,7 @@ class SolverSettings(Strict):
     time_limit_s: float = Field(default=60.0, gt=0)
     workers: int = Field(default=2, ge=1)
     seed: int = 0
-    deterministic: bool = False  # interleaved search stopped on deterministic time: same seed and workers, same roster
+    deterministic: bool = True  # interleaved search stopped on deterministic time: same seed and workers, same roster
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
 
 

@@ -24,6 +24,7 @@ class Coverage:
     overstaff: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     late_cost: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # scaled objective units
     curves: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+    cost_points: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # scaled (u, cost) breakpoints
     constant_cost: int = 0
 
 
@@ -59,7 +60,8 @@ def add_demand_costs(model: cp_model.CpModel, inst: Instance, cov: Coverage, upp
             continue
         req = inst.required[c, slots]
         max_agents = int(max(req.max(), np.ceil(inst.productive[c, slots].max())) + 2)
-        curves = late_contacts_curve(inst.offered[c, slots], inst.aht_s[c, slots], interval_s, channel, max_agents)
+        curves = late_contacts_curve(inst.offered[c, slots], inst.aht_s[c, slots], interval_s, channel, max_agents,
+                                     open_mask=inst.channel_open[c, slots])
         for i, s in enumerate(slots):
             r = int(req[i])
             cov.curves[(c, s)] = curves[i]
@@ -79,6 +81,7 @@ def add_demand_costs(model: cp_model.CpModel, inst: Instance, cov: Coverage, upp
                     for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False):
                         model.add((u1 - u0) * z >= (u1 - u0) * c0 + (c1 - c0) * (u - u0))
                     cov.late_cost[(c, s)] = z
+                    cov.cost_points[(c, s)] = points
             o = model.new_int_var(0, max(upper_cover.get((c, s), 0) - r, 0), f"over[{name},{s}]")
             model.add(o >= covered - r)
             cov.overstaff[(c, s)] = o

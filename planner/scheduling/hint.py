@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+
 import numpy as np
 from ortools.sat.python import cp_model
 
@@ -47,36 +50,85 @@ def greedy_weeks(inst: Instance) -> dict[int, dict[int, int]]:
     return weeks
 
 
-def add_greedy_hint(inst: Instance, rm: RosterModel, time_limit_s: float) -> bool:
-    """Hint a complete first roster: the greedy weeks, with breaks and channels placed optimally for them by CP-SAT.
+def add_greedy_hint(inst: Instance, rm: RosterModel) -> None:
+    """Hint the model with the greedy weeks, completed into a whole consistent roster."""
+    hint_from_weeks(inst, rm, greedy_weeks(inst))
 
-    The model is cloned with every template choice fixed to the greedy week, solved (only the aggregated breaks,
-    channel flows and penalties are left free), and the whole solution becomes the hint of the real model, so its
-    search starts from a feasible roster at once. Returns False when no completion was found in time (no hint).
+def _hint(model: cp_model.CpModel, var, value: int) -> None:
+    model.add_hint(var, int(value))
+
+
+def hint_from_weeks(inst: Instance, rm: RosterModel, weeks: dict[int, dict[int, int]]) -> None:
+    """Hint a complete roster built from the greedy weeks: breaks spread over their windows, channels by residual need.
+
+    Every structural variable (templates, counts, breaks, working agents, channel flows, gaps and their costs) gets
+    a consistent value, so CP-SAT starts from a feasible roster; the soft-rule indicators are left to its propagation.
     """
-    weeks = greedy_weeks(inst)
-    fixed = rm.model.clone()
+    model = rm.model
+    model.clear_hints()
+    chosen_t: dict[tuple[int, int], int] = defaultdict(int)  # (group, template) -> agents
     for i, av in enumerate(rm.agents):
-        chosen = weeks.get(i, {})
-        for pairs in av.x.values():
+        week = weeks.get(i, {})
+        for day, pairs in av.x.items():
+            _hint(model, av.work[day], day in week)
             for t, v in pairs:
-                value = int(chosen.get(t.day) == t.index)
-                domain = fixed.proto.variables[v.index].domain
-                domain.clear()
-                domain.extend([value, value])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = inst.config.solver.workers
-    solver.parameters.random_seed = inst.config.solver.seed
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.interleave_search = True  # deterministic completion
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
-    status = solver.solve(fixed)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
-    rm.model.clear_hints()
-    values = list(solver.response_proto.solution)
-    hint = rm.model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
-    return True
+                on = week.get(day) == t.index
+                _hint(model, v, on)
+                if on:
+                    chosen_t[(av.agent.group, t.index)] += 1
+            t_on = inst.templates[week[day]] if day in week else None
+            if day in av._starts:
+                _hint(model, av._starts[day], t_on.start if t_on else 0)
+            if day in av._ends:
+                _hint(model, av._ends[day], t_on.end if t_on else 0)
+        for first, var in av.paid.items():
+            _hint(model, var, sum(inst.templates[k].paid_min for d, k in week.items() if first <= d < first + 7))
+    working: dict[tuple[int, int], int] = defaultdict(int)
+    for (g, k), var in rm.counts.items():
+        n = chosen_t.get((g, k), 0)
+        _hint(model, var, n)
+        t = inst.templates[k]
+        for s in range(t.start, t.end):
+            working[(g, s)] += n
+    takers: dict[tuple, int] = defaultdict(int)
+    for (g, k), n in chosen_t.items():
+        t = inst.templates[k]
+        for kind in t.breaks:
+            takers[(g, t.start, kind)] += n
+    spread: dict[tuple, int] = defaultdict(int)
+    for (g, start, kind), n in takers.items():
+        width = kind.latest_offset - kind.earliest_offset + 1
+        for j in range(n):  # spread the group's breaks evenly over the window
+            off = kind.earliest_offset + (j * width) // max(n, 1) if n <= width else kind.earliest_offset + j % width
+            spread[(g, start, kind, off)] += 1
+            for s in range(start + off, start + off + kind.duration_slots):
+                working[(g, s)] -= 1
+    for key, var in rm.breaks.items():
+        _hint(model, var, spread.get(key, 0))
+    for key, var in rm.working.items():
+        _hint(model, var, working.get(key, 0))
+    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+    flows: dict[tuple[int, int, int], int] = {}
+    for (g, s), n in sorted(working.items(), key=lambda kv: (len(inst.groups[kv[0][0]]), kv[0][1], kv[0][0])):
+        open_here = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]
+        if not open_here:
+            continue
+        for c in open_here:
+            flows[(s, g, c)] = 0
+        for _ in range(n):
+            c = max(open_here, key=lambda c, s=s: (inst.required[c, s] - cover[c, s], -c))
+            cover[c, s] += 1
+            flows[(s, g, c)] += 1
+    for key, var in rm.coverage.flows.items():
+        _hint(model, var, flows.get(key, 0))
+    cov = rm.coverage
+    for (c, s), var in cov.shortfall.items():
+        _hint(model, var, max(0, inst.required[c, s] - cover[c, s]))
+    for (c, s), var in cov.overstaff.items():
+        _hint(model, var, max(0, cover[c, s] - inst.required[c, s]))
+    for (c, s), var in cov.late_cost.items():
+        u = max(0, inst.required[c, s] - cover[c, s])
+        points = cov.cost_points[(c, s)]
+        need = max(math.ceil(((u1 - u0) * c0 + (c1 - c0) * (u - u0)) / (u1 - u0))
+                   for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False))
+        _hint(model, var, max(0, need))

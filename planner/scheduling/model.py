@@ -25,6 +25,7 @@ class RosterModel:
     coverage: Coverage
     penalties: list[Penalty]
     objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)  # (expr, scaled weight)
+    working: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (group, slot) -> agents on task
 
     def size(self) -> dict[str, int]:
         """Model size: variables and constraints after building (before presolve)."""
@@ -106,4 +107,4 @@ def build_model(inst: Instance) -> RosterModel:
     terms += [(v, round(t.paid_min * paid_w)) for av in agents for pairs in av.x.values() for t, v in pairs]
     terms = [(e, c) for e, c in terms if c]
     model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]) + coverage.constant_cost)
-    return RosterModel(model, agents, counts, breaks, coverage, penalties, terms)
+    return RosterModel(model, agents, counts, breaks, coverage, penalties, terms, working)

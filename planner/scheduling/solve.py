@@ -21,7 +21,6 @@ from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
 
-HINT_SHARE = 0.2  # at most this share of the time limit completes the greedy first roster
 ProgressFn = Callable[[float, float, float], None]
 
 
@@ -81,9 +80,9 @@ def solve_roster(
     check_agents(inst)
     rm = build_model(inst)
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
-    add_greedy_hint(inst, rm, HINT_SHARE * limit)
+    add_greedy_hint(inst, rm)
     solver = cp_model.CpSolver()
-    solver_parameters(solver, config, limit * (1 - HINT_SHARE), wall_s=max(1.0, limit - (time.perf_counter() - started)))
+    solver_parameters(solver, config, limit, wall_s=max(1.0, limit - (time.perf_counter() - started)))
     progress = _Progress(on_progress, started)
     status = solver.solve(rm.model, progress)
     if status == cp_model.INFEASIBLE:

@@ -126,3 +126,16 @@ def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFra
         rows.append({"channel": ch.name, "within_target_share": served.within_target_share,
                      "target": ch.target.service_level, "answer_within_s": ch.target.answer_within_s})
     return pd.DataFrame(rows, columns=["channel", "within_target_share", "target", "answer_within_s"])
+
+
+def late_contacts_curves(forecast_df: pd.DataFrame, config: Config, max_agents: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per channel: (interval_start array, late-contacts curve [slots, max_agents + 1]) with the config's targets,
+    the forecast's aht_s (config aht_s where missing) and, for deferred channels, the channel's open slots."""
+    out = {}
+    for name, rows in channel_rows(forecast_df, config).items():
+        ch = config.channel(name)
+        mask = open_slots(config, name, rows["interval_start"]) if ch.kind == "deferred" else None
+        curve = channel_models.late_contacts_curve(rows["offered"].to_numpy(float), rows["aht_s"].to_numpy(float),
+                                                   config.site.interval_s, ch, max_agents, open_mask=mask)
+        out[name] = (rows["interval_start"].to_numpy(), curve)
+    return out
