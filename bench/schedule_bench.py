@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from planner.config import load_config  # noqa: E402
 from planner.sample import generate_site  # noqa: E402
 from planner.scheduling.bound import shortfall_lower_bound  # noqa: E402
+from planner.scheduling.explain import agent_conflict  # noqa: E402
 from planner.scheduling.instance import build_instance  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
 from planner.staffing import requirements  # noqa: E402
@@ -57,6 +58,20 @@ def sample_week(cfg, scale: float = 1.0):
         leave = pd.concat(leaves, ignore_index=True)
         leave = leave[leave["agent_id"].isin(agents["agent_id"])]
     return req, agents.reset_index(drop=True), leave.reset_index(drop=True)
+
+
+def feasible_agents(cfg, req, agents, leave) -> tuple[pd.DataFrame, list[str]]:
+    """Agents whose own week can meet the hard rules (the model's per-agent check), and the ids left out."""
+    inst = build_instance(cfg, req, agents, leave, WEEK)
+    verdicts: dict[tuple, bool] = {}
+    out = []
+    for agent in inst.agents:
+        key = (agent.contract, tuple((d, tuple(ks)) for d, ks in sorted(agent.templates.items())))
+        if key not in verdicts:
+            verdicts[key] = agent_conflict(inst, agent) is not None
+        if verdicts[key]:
+            out.append(agent.agent_id)
+    return agents[~agents["agent_id"].isin(out)].reset_index(drop=True), out
 
 
 def one_run(cfg, req, agents, leave, limit_s: float) -> dict:
@@ -126,6 +141,11 @@ def main() -> None:
 
     cfg = load_config(CONFIG)
     req, agents, leave = sample_week(cfg)
+    n_sample = len(agents)
+    agents, dropped = feasible_agents(cfg, req, agents, leave)
+    if dropped:
+        console.print(f"[yellow]Left out {len(dropped)} agent(s) whose own week breaks a hard rule[/] "
+                      f"(solve_roster would raise InfeasibleError naming them): {', '.join(dropped)}")
     console.print(f"Sample week {WEEK}: {len(agents)} agents, {len(cfg.channels)} channels, {cfg.site.slot_minutes}-min slots, "
                   f"{len(leave)} leave rows; solver workers {cfg.solver.workers}, time limit {limit:g} s, {runs} run(s)")
     bound = shortfall_lower_bound(cfg, req, agents, leave, WEEK)
@@ -153,8 +173,9 @@ def main() -> None:
     console.print("Shortfall per channel (middle run): " + ", ".join(f"{c} {v}" for c, v in per_channel.items()))
 
     if not args.no_scale:
-        ratio = 400 / len(agents)
+        ratio = 400 / n_sample
         sreq, sagents, sleave = sample_week(cfg, scale=ratio)
+        sagents, _ = feasible_agents(cfg, sreq, sagents, sleave)
         sbound = shortfall_lower_bound(cfg, sreq, sagents, sleave, WEEK)
         try:
             s = one_run(cfg, sreq, sagents, sleave, scale_limit)
