@@ -34,11 +34,12 @@ from planner.staffing import requirements  # noqa: E402
 
 WEEK = dt.date(2026, 11, 23)
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
-console = Console()
+console = Console(width=170)  # tables stay whole when piped to a file
 
 
-def sample_week(cfg, scale: float = 1.0):
-    """Requirements, agents and leave of the planning week; scale > 1 multiplies volumes and replicates agents."""
+def sample_week(cfg, scale: float = 1.0, base_agents: pd.DataFrame | None = None):
+    """Requirements, agents and leave of the planning week; scale > 1 multiplies volumes and replicates the agents
+    (base_agents if given, else the sample's) to round(len × scale)."""
     site = generate_site(cfg, seed=7)
     history = site.history.copy()
     history["interval_start"] = pd.to_datetime(history["interval_start"])
@@ -46,7 +47,7 @@ def sample_week(cfg, scale: float = 1.0):
     last["interval_start"] += pd.Timedelta(days=7)
     last["offered"] = last["offered"].astype(float) * scale
     req = requirements(last[["interval_start", "channel", "offered", "aht_s"]], cfg)
-    agents, leave = site.agents, site.leave
+    agents, leave = (site.agents if base_agents is None else base_agents), site.leave
     if scale != 1.0:
         copies = int(np.ceil(scale))
         parts, leaves = [], []
@@ -141,7 +142,6 @@ def main() -> None:
 
     cfg = load_config(CONFIG)
     req, agents, leave = sample_week(cfg)
-    n_sample = len(agents)
     agents, dropped = feasible_agents(cfg, req, agents, leave)
     if dropped:
         console.print(f"[yellow]Left out {len(dropped)} agent(s) whose own week breaks a hard rule[/] "
@@ -173,9 +173,8 @@ def main() -> None:
     console.print("Shortfall per channel (middle run): " + ", ".join(f"{c} {v}" for c, v in per_channel.items()))
 
     if not args.no_scale:
-        ratio = 400 / n_sample
-        sreq, sagents, sleave = sample_week(cfg, scale=ratio)
-        sagents, _ = feasible_agents(cfg, sreq, sagents, sleave)
+        ratio = 400 / len(agents)
+        sreq, sagents, sleave = sample_week(cfg, scale=ratio, base_agents=agents)
         sbound = shortfall_lower_bound(cfg, sreq, sagents, sleave, WEEK)
         try:
             s = one_run(cfg, sreq, sagents, sleave, scale_limit)
@@ -199,7 +198,9 @@ def main() -> None:
         cmp.add_row(f"pyworkforce MinAbsDifference ({peer['shifts']} shifts/day, {peer['agent_days']} agent-days)",
                     peer["status"], f"{peer['abs_dev']:,.0f}", f"{peer['shortfall']:,.0f}", "none", f"{peer['wall_s']:.1f}")
         pooled_short = float(np.clip(-(ours["result"].coverage.groupby("interval_start")["gap"].sum()), 0, None).sum())
-        cmp.add_row(f"planner roster ({len(agents)} named agents)", ours["status"], f"{ours['abs_dev_totals']:,.0f}",
+        agent_days = len(ours["result"].roster)
+        cmp.add_row(f"planner roster ({len(agents)} named agents, {agent_days} agent-days)", ours["status"],
+                    f"{ours['abs_dev_totals']:,.0f}",
                     f"{pooled_short:,.0f}", "all", f"{ours['wall_s']:.1f}")
         console.print(cmp)
 
