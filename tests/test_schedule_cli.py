@@ -92,19 +92,14 @@ def test_help_has_an_example():
 
 @pytest.mark.slow
 def test_verify_passes_on_a_solved_roster(files):
-    import planner.scheduling.solve as solve
-
-    if not hasattr(solve, "check_roster"):
-        pytest.skip("planner.scheduling.solve.check_roster is not built yet")
     result = runner.invoke(app, _args(files, "--verify")[1:], terminal_width=120)
     assert result.exit_code == 0, result.output
 
 
 def test_verify_exits_2_listing_violations(files, monkeypatch, capsys):
-    import planner.scheduling.solve as solve
+    import planner.scheduling.check as check
 
-    monkeypatch.setattr(solve, "check_roster", lambda *a, **k: ["agent A1: rest of 9.0 h before 2026-11-24 08:00 (< 11 h)"],
-                        raising=False)
+    monkeypatch.setattr(check, "check_roster", lambda *a, **k: ["agent A1: rest of 9.0 h before 2026-11-24 08:00 (< 11 h)"])
     with pytest.raises(SystemExit) as info:
         main(_args(files, "--verify", "--no-bound"))
     assert info.value.code == 2

@@ -118,6 +118,7 @@ def write_roster_xlsx(result: RosterResult, config: Config, agents_df: pd.DataFr
                 cell.value = "leave"
                 cell.fill = PatternFill("solid", start_color=LEAVE_COLOUR)
         ws.cell(row=r, column=len(header), value=round(paid, 2))
+        ws.row_dimensions[r].height = 30  # two lines: the shift, then its breaks
     ws.freeze_panes = ws.cell(row=2, column=len(AGENT_COLUMNS) + 1)
     for c, width in enumerate([10, 18, 12, 18], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
