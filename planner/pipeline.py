@@ -56,8 +56,9 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
         raise RequestError(f"the roster week must start on a Monday; {week_start} is a {week_start:%A}")
     first_forecast_day = history_end(history) + dt.timedelta(days=1)
     if week_start < first_forecast_day:
-        raise RequestError(f"week {week_start} is inside the history (which runs to {first_forecast_day - dt.timedelta(days=1)}); "
-                           f"plan a week starting on or after {next_monday(first_forecast_day - dt.timedelta(days=1))}")
+        last = first_forecast_day - dt.timedelta(days=1)
+        raise RequestError(f"week {week_start} is inside the history (which runs to {last}); "
+                           f"plan a week starting on or after {next_monday(last)}")
     week_end = week_start + dt.timedelta(days=7)
     if (week_start - first_forecast_day).days > 7 * MAX_WEEKS_AHEAD:
         raise RequestError(f"week {week_start} is more than {MAX_WEEKS_AHEAD} weeks after the history ends; "

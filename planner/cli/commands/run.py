@@ -56,7 +56,8 @@ def parse_monday(text: str) -> dt.date:
     except ValueError:
         raise RequestError(f"--week {text!r}: expected a date YYYY-MM-DD (a Monday)") from None
     if day.weekday() != 0:
-        raise RequestError(f"--week {day} is a {day:%A}; rosters start on a Monday (try {day - dt.timedelta(days=day.weekday())})")
+        monday = day - dt.timedelta(days=day.weekday())
+        raise RequestError(f"--week {day} is a {day:%A}; rosters start on a Monday (try {monday})")
     return day
 
 
