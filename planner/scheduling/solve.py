@@ -21,6 +21,7 @@ from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
 
+LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LNS only
 WALL_SAFETY = 1.5  # deterministic runs may overrun the wall budget by this factor before being cut
 ProgressFn = Callable[[float, float, float], None]
 
@@ -84,6 +85,9 @@ def solve_roster(
     add_greedy_hint(inst, rm)
     solver = cp_model.CpSolver()
     solver_parameters(solver, config, limit, wall_s=max(1.0, limit - (time.perf_counter() - started)))
+    # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
+    # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
+    solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
     progress = _Progress(on_progress, started)
     status = solver.solve(rm.model, progress)
     if status == cp_model.INFEASIBLE:
