@@ -134,4 +134,5 @@ def realistic_site(config_path, n_agents: int = 150, seed: int = 7) -> Site:
             first = WEEK + dt.timedelta(days=int(rng.integers(0, 5)))
             status = "approved" if rng.random() < 0.7 else "requested"
             leave.append((aid, first, first + dt.timedelta(days=int(rng.integers(0, 2))), "annual", status))
-    return Site(cfg, req, pd.DataFrame(agents), pd.DataFrame(leave, columns=["agent_id", "start_date", "end_date", "kind", "status"]))
+    leave_df = pd.DataFrame(leave, columns=["agent_id", "start_date", "end_date", "kind", "status"])
+    return Site(cfg, req, pd.DataFrame(agents), leave_df)

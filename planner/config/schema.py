@@ -307,7 +307,7 @@ class ObjectiveWeights(Strict):
     """Lexicographic-by-magnitude weights of the roster objective (per unit)."""
 
     late_contact: float = 1000.0
-    shortfall_agent_slot: float = 100.0  # floor per missing agent-slot, so a slot with few contacts still counts
+    shortfall_agent_slot: float = 1000.0  # per missing agent-slot, so a deferred channel (late only after hours) still counts
     overstaff_agent_slot: float = 10.0
     soft_rule: float = 1.0
     paid_hour: float = 0.1

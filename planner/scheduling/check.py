@@ -104,7 +104,8 @@ def _check_breaks(config: Config, s: dict, who: str) -> list[str]:
         else:
             a = lunches[0][0]
             if not lunch_rule.window_start_h * 60 - TOL_MIN <= a <= lunch_rule.window_end_h * 60 + TOL_MIN:
-                problems.append(f"{who}: lunch starts {a / 60:g} h in, outside {lunch_rule.window_start_h:g}–{lunch_rule.window_end_h:g} h")
+                window = f"{lunch_rule.window_start_h:g}–{lunch_rule.window_end_h:g} h"
+                problems.append(f"{who}: lunch starts {a / 60:g} h in, outside {window}")
     nominals = _expected_short_nominals(config, length, lunch_due)
     if len(shorts) != len(nominals):
         problems.append(f"{who}: expected {len(nominals)} short break(s), found {len(shorts)}")
@@ -156,12 +157,14 @@ def check_roster(result, config: Config, agents_df: pd.DataFrame, leave_df: pd.D
             problems.append(f"{who}: shift of {length / 60:g} h not among contract lengths {contract.shift_lengths_h}")
         tod = (s["start"] - pd.Timestamp(s["date"])).total_seconds() / 60
         if tod < earliest or (tod - earliest) % rules.start_step_min:
-            problems.append(f"{who}: start {s['start'].time()} is not on the {rules.start_step_min}-min step from {rules.earliest_start}")
+            step_text = f"the {rules.start_step_min}-min step from {rules.earliest_start}"
+            problems.append(f"{who}: start {s['start'].time()} is not on {step_text}")
         if tod + length > latest:
             problems.append(f"{who}: ends after latest_end {rules.latest_end}")
         window = _window(getattr(agent, "available_from", None), getattr(agent, "available_to", None))
         if window is not None and not (window[0] <= tod and tod + length <= window[1]):
-            problems.append(f"{who}: shift {s['start'].time()}–{s['end'].time()} outside availability {agent.available_from}–{agent.available_to}")
+            span = f"{s['start'].time()}–{s['end'].time()}"
+            problems.append(f"{who}: shift {span} outside availability {agent.available_from}–{agent.available_to}")
         step = pd.Timedelta(minutes=config.site.slot_minutes)
         t = s["start"]
         while t < s["end"]:
@@ -236,14 +239,16 @@ def _check_between_shifts(config, shifts, agents, approved, previous_roster, fir
             week = [lo + dt.timedelta(days=i) for i in range(7)]
             worked = [s for s in own if s["date"] in week]
             if len({s["date"] for s in worked}) > contract.days_per_week_max:
-                problems.append(f"agent {aid}: {len(worked)} working days in the week of {lo} (maximum {contract.days_per_week_max})")
+                problems.append(f"agent {aid}: {len(worked)} working days in the week of {lo} "
+                                f"(maximum {contract.days_per_week_max})")
             paid = sum(s["paid_hours"] for s in worked)
             leave_days = sum(1 for d in week if d in approved[aid])
             low = max(0.0, contract.weekly_hours_min - leave_days * contract.weekly_hours_min / contract.days_per_week_max)
             if paid > contract.weekly_hours_max + 0.011:
                 problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} (maximum {contract.weekly_hours_max:g})")
             if paid < low - 0.011:
-                problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} (minimum {low:g} after {leave_days} leave day(s))")
+                problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} "
+                                f"(minimum {low:g} after {leave_days} leave day(s))")
     for aid in sorted(set(agents) - set(by_agent)):
         contract = config.contract(agents[aid].contract)
         for w in range(n_weeks if first_day is not None else 0):

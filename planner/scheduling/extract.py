@@ -67,10 +67,8 @@ def hand_out_channels(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver
     last: dict[int, str] = {}
     for (g, s), ads in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         skills = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]
-        if len(skills) == 1:
-            capacity = {skills[0]: len(ads)}
-        else:
-            capacity = {c: solver.value(rm.coverage.flows[(s, g, c)]) for c in skills}
+        flows = rm.coverage.flows
+        capacity = {skills[0]: len(ads)} if len(skills) == 1 else {c: solver.value(flows[(s, g, c)]) for c in skills}
         pending = []
         for ad in ads:
             prev = last.get(id(ad))
@@ -98,7 +96,7 @@ def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.Da
     """roster, roster_slots and coverage tables (DESIGN.md columns), sorted."""
     roster_rows, slot_rows = [], []
     scheduled = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
-    for (i, day), ad in sorted(days.items(), key=lambda kv: (inst.agents[kv[0][0]].agent_id, kv[0][1])):
+    for (_i, day), ad in sorted(days.items(), key=lambda kv: (inst.agents[kv[0][0]].agent_id, kv[0][1])):
         t = ad.template
         breaks = ";".join(f"{_clock(inst, b)}-{_clock(inst, b + n)}" for b, n, _ in ad.breaks)
         served = sorted({a for a in ad.activity.values() if a != BREAK}, key=inst.channels.index)
@@ -117,7 +115,8 @@ def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.Da
             first = (day * 1440 + hours.open_min) // inst.slot_min
             for s in range(first, min((day * 1440 + hours.close_min) // inst.slot_min, inst.n_slots)):
                 slot_rows.append((agent.agent_id, inst.slot_time(s), LEAVE))
-    roster = pd.DataFrame(roster_rows, columns=["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"])
+    columns = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"]
+    roster = pd.DataFrame(roster_rows, columns=columns)
     slots = pd.DataFrame(slot_rows, columns=["agent_id", "interval_start", "activity"])
     slots = slots.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     cov_rows = []

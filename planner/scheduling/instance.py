@@ -184,7 +184,7 @@ def _window(start: str | None, end: str | None) -> tuple[int, int] | None:
 def horizon_days(requirements_df: pd.DataFrame, week_start: dt.date, weeks: int | None) -> int:
     """Days in the horizon: whole weeks, from `weeks` or else from the requirement's span (1 to 4 weeks)."""
     if weeks is None:
-        times = pd.to_datetime(requirements_df["interval_start"]) if len(requirements_df) else pd.Series([], dtype="datetime64[ns]")
+        times = pd.to_datetime(requirements_df["interval_start"]) if len(requirements_df) else pd.Series([], dtype="M8[ns]")
         last = times.max() if len(times) else pd.Timestamp(week_start)
         span = (last.normalize() - pd.Timestamp(week_start)).days + 1
         weeks = max(1, math.ceil(span / 7))
@@ -210,7 +210,8 @@ def build_instance(
     n_slots = (n_days + 1) * spd
     channels = config.channel_names
     site_open = _mask(_open_intervals(config, week_start, n_days, None), n_slots, slot_min)
-    channel_open = np.array([_mask(_open_intervals(config, week_start, n_days, c), n_slots, slot_min) & site_open for c in channels])
+    channel_open = np.array([_mask(_open_intervals(config, week_start, n_days, c), n_slots, slot_min) & site_open
+                             for c in channels])
     required, productive, offered, aht = _demand(requirements_df, channels, week_start, slot_min, n_slots, config)
     templates, by_key = _all_templates(config, week_start, n_days, site_open)
     agents, groups = _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, channel_open, channels)
@@ -329,7 +330,8 @@ def _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, 
                 continue
             allowed.setdefault(t.day, []).append(t.index)
         prefs = getattr(row, "preferences", "") if hasattr(row, "preferences") else ""
-        prefs = tuple(p.strip().lower() for p in str(prefs or "").replace(",", ";").split(";") if p.strip() and str(prefs) != "nan")
+        text = "" if str(prefs) == "nan" else str(prefs or "")
+        prefs = tuple(p.strip().lower() for p in text.replace(",", ";").split(";") if p.strip())
         agents.append(AgentInfo(agent_id, str(getattr(row, "name", agent_id)), skills, row.contract, group, allowed,
                                 approved, requested, prefs, window[0] if window else None, window[1] if window else None))
     if problems:

@@ -1,4 +1,19 @@
-"""The CP-SAT roster model: per agent-day template choice, aggregated breaks and channel flows, and the objective."""
+"""The CP-SAT roster model: per agent-day template choice, aggregated breaks and channel flows, and the objective.
+
+What it decides, exactly:
+- each agent works at most one shift template a day (start on the start step, a contract length, inside the site's
+  open hours, earliest start–latest end and the agent's availability, never on approved leave); the slot axis runs
+  through the whole horizon, so a shift may cross midnight where the site is open;
+- per skill group (agents with the same skill set) and shift start, how many of those shifts take each break kind
+  at each allowed offset (lunch of the template's length, short breaks): any such split can be handed to named
+  agents one to one, and break windows are built so that two breaks of one shift never overlap;
+- per slot and skill group, how many of the group's working, not-on-break agents serve each open channel among
+  their skills: any integer split can be realised by named agents (done after the solve, keeping agents on one
+  channel as long as possible), so coverage per channel is exact;
+- every hard labour rule per agent (rules.py) and soft rule as named penalties (soft.py).
+Objective (SCALE units): late contacts from the staffing curve as a convex piecewise-linear cost of each slot's
+shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours (config.solver.weights).
+"""
 
 from __future__ import annotations
 

@@ -21,6 +21,8 @@ from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
 
+LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LNS only
+WALL_SAFETY = 1.5  # deterministic runs may overrun the wall budget by this factor before being cut
 ProgressFn = Callable[[float, float, float], None]
 
 
@@ -52,13 +54,13 @@ def solver_parameters(solver: cp_model.CpSolver, config: Config, limit: float, w
     light_presolve(params)
     params.num_workers = settings.workers
     params.random_seed = settings.seed
-    # Deterministic parallel search: the workers run in interleaved batches and stop on deterministic time, so the
-    # same inputs, seed and worker count give the same roster whatever the machine load. The wall-clock limit is a
-    # safety net only (reaching it first would make the result depend on the load).
+    # Deterministic parallel search: the workers run in interleaved batches and stop on deterministic time (about one
+    # unit per second of one core), so the same inputs, seed and worker count give the same roster whatever the load.
+    # The wall-clock limit is a safety net: a run stopped by it instead (a very loaded machine) may differ.
     params.interleave_search = settings.deterministic
     if settings.deterministic:
         params.max_deterministic_time = limit
-        params.max_time_in_seconds = limit * 3
+        params.max_time_in_seconds = max(wall_s, 1.0) * WALL_SAFETY
     else:
         params.max_time_in_seconds = wall_s
 
@@ -83,6 +85,9 @@ def solve_roster(
     add_greedy_hint(inst, rm)
     solver = cp_model.CpSolver()
     solver_parameters(solver, config, limit, wall_s=max(1.0, limit - (time.perf_counter() - started)))
+    # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
+    # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
+    solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
     progress = _Progress(on_progress, started)
     status = solver.solve(rm.model, progress)
     if status == cp_model.INFEASIBLE:
@@ -113,7 +118,8 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         "hard: shifts from the contract's lengths, on the start step, inside earliest start–latest end, open hours and "
         "availability; approved leave days never worked",
         "hard: lunch and short breaks inside their windows; each worked slot serves one open channel among the agent's skills",
-    ] + [f"soft ({getattr(weights, rule):g}/violation): {text}" for rule, text in SOFT_RULES.items() if getattr(weights, rule) > 0]
+    ] + [f"soft ({getattr(weights, rule):g}/violation): {text}"
+         for rule, text in SOFT_RULES.items() if getattr(weights, rule) > 0]
     return RosterResult(
         status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
         roster=roster,
