@@ -307,6 +307,7 @@ class ObjectiveWeights(Strict):
     """Lexicographic-by-magnitude weights of the roster objective (per unit)."""
 
     late_contact: float = 1000.0
+    shortfall_agent_slot: float = 1000.0  # per missing agent-slot, so a deferred channel (late only after hours) still counts
     overstaff_agent_slot: float = 10.0
     soft_rule: float = 1.0
     paid_hour: float = 0.1
@@ -318,6 +319,7 @@ class SolverSettings(Strict):
     time_limit_s: float = Field(default=60.0, gt=0)
     workers: int = Field(default=2, ge=1)
     seed: int = 0
+    deterministic: bool = True  # interleaved search stopped on deterministic time: same seed and workers, same roster
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
 
 

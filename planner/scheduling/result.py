@@ -25,6 +25,8 @@ class RosterResult:
         default_factory=lambda: pd.DataFrame(columns=["rule", "agent_id", "date", "penalty"])
     )
     rules_applied: list[str] = field(default_factory=list)
+    model_size: dict[str, int] = field(default_factory=dict)  # variables, constraints and the main families' counts
+    progress: list[tuple[float, float, float]] = field(default_factory=list)  # (objective, bound, elapsed_s) per solution
 
     @property
     def gap(self) -> float:

@@ -1,0 +1,102 @@
+"""`planner schedule`: roster named agents for a week against a requirements table, and write the run folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from planner.cli.common import STATE, config_from, err_console, input_or_config, out
+from planner.errors import ConfigError, PlannerError, RequestError
+
+HELP = (
+    "Roster named agents for a week (CP-SAT): shifts, breaks, skills, contracts, labour rules and leave.\n\n"
+    "Writes roster.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json and roster.xlsx "
+    "into --out, and prints coverage per channel and day with the LP lower bound on the shortfall.\n\n"
+    "Example: planner schedule --config configs/demo.yaml --requirements runs/demo/requirements.csv "
+    "--week 2026-11-23 --out runs/demo"
+)
+
+
+class RosterCheckError(PlannerError):
+    """The independent check found hard-rule violations in the roster (--verify)."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the schedule command to app."""
+    app.command(help=HELP)(schedule)
+
+
+def parse_week(text: str) -> dt.date:
+    """The Monday a week starts on, from YYYY-MM-DD."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise RequestError(f"--week {text!r} is not a date; give YYYY-MM-DD, for example 2026-11-23") from None
+    if day.weekday() != 0:
+        monday = day - dt.timedelta(days=day.weekday())
+        raise RequestError(f"--week {day} is a {day:%A}; a roster week starts on a Monday (for example {monday})")
+    return day
+
+
+def schedule(
+    config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
+    requirements: Path = typer.Option(..., "--requirements", "-r", help="Requirements table (planner staff output)."),
+    week: str = typer.Option(..., "--week", "-w", help="Monday the roster week starts on (YYYY-MM-DD)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Run folder to write the roster files into."),
+    agents: Path | None = typer.Option(None, "--agents", "-a", help="Agents table (default: the config's inputs.agents)."),
+    leave: Path | None = typer.Option(None, "--leave", "-l", help="Leave table (default: the config's inputs.leave)."),
+    previous_roster: Path | None = typer.Option(None, "--previous-roster", "-p",
+                                                help="Last week's roster.csv (rest and consecutive days across the boundary)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", "-t", min=1, help="Solver wall time in seconds "
+                                            "(default: the config's solver.time_limit_s)."),
+    verify: bool = typer.Option(False, "--verify", help="Re-check every hard rule on the roster independently; "
+                                "exit 2 listing any violation (nothing is written then)."),
+    bound: bool = typer.Option(True, "--bound/--no-bound", help="Compute the LP lower bound on the shortfall."),
+) -> None:
+    """Solve the roster, write the run folder and print the summary."""
+    from planner.io.tables import read_agents, read_leave, read_requirements, read_roster
+    from planner.scheduling.bound import shortfall_lower_bound
+    from planner.scheduling.outputs import coverage_with_service_level, daily_summary, violation_counts, write_outputs
+    from planner.scheduling.solve import solve_roster
+
+    week_start = parse_week(week)
+    cfg = config_from(config)
+    agents_path = input_or_config(agents, cfg, "agents")
+    if agents_path is None:
+        raise ConfigError("no agents table: give --agents A or set inputs.agents in the config")
+    leave_path = input_or_config(leave, cfg, "leave")
+    previous_path = input_or_config(previous_roster, cfg, "previous_roster")
+    req_df = read_requirements(requirements, cfg)
+    agents_df = read_agents(agents_path, cfg)
+    leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
+    previous_df = read_roster(previous_path, cfg) if previous_path is not None else None
+
+    from planner.cli.schedule_view import live_progress, summary_renderable
+
+    limit = float(time_limit if time_limit is not None else cfg.solver.time_limit_s)
+    with live_progress(err_console, limit, enabled=not STATE.quiet) as on_progress:
+        result = solve_roster(cfg, req_df, agents_df, leave_df, week_start, previous_roster=previous_df,
+                              on_progress=on_progress, time_limit_s=limit)
+    if verify:
+        _verify(result, cfg, agents_df, leave_df, req_df, previous_df)
+    lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if bound else None
+    coverage = coverage_with_service_level(result, cfg, req_df)
+    paths = write_outputs(result, cfg, agents_df, req_df, out_dir, bound=lp, week_start=week_start,
+                          previous_roster=previous_df, coverage=coverage)
+    out(summary_renderable(result, lp, daily_summary(coverage, cfg, req_df), violation_counts(result)))
+    if verify:
+        out("[green]Verified[/]: no hard-rule violation found by the independent check.")
+    out(f"[green]Wrote[/] {', '.join(p.name for p in paths.values())} to {out_dir}")
+
+
+def _verify(result, cfg, agents_df, leave_df, req_df, previous_df) -> None:
+    """Run the independent checker; raise RosterCheckError listing every violation."""
+    from planner.scheduling import check
+
+    problems = check.check_roster(result, cfg, agents_df, leave_df, req_df, previous_roster=previous_df)
+    if problems:
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        raise RosterCheckError(f"the roster breaks {len(problems)} hard rule(s); nothing was written:\n{shown}{more}")

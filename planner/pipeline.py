@@ -1,0 +1,111 @@
+"""The weekly planning chain on DataFrames: history → forecast → requirements → roster (+ LP bound and coverage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planner.config import Config
+from planner.errors import RequestError
+from planner.forecasting import forecast_stage
+from planner.scheduling.bound import BoundResult, shortfall_lower_bound
+from planner.scheduling.outputs import coverage_with_service_level
+from planner.scheduling.result import RosterResult
+from planner.scheduling.solve import solve_roster
+from planner.staffing import requirements
+
+MAX_WEEKS_AHEAD = 8
+
+
+@dataclass
+class WeekPlan:
+    """Everything the chain produces for one roster week."""
+
+    week_start: dt.date
+    forecast: pd.DataFrame  # the roster week only
+    requirements: pd.DataFrame  # the roster week only
+    roster: RosterResult
+    coverage: pd.DataFrame  # with service_level_projected
+    bound: BoundResult | None
+
+
+def next_monday(after: dt.date) -> dt.date:
+    """The first Monday strictly after a date."""
+    return after + dt.timedelta(days=7 - after.weekday())
+
+
+def history_end(history: pd.DataFrame) -> dt.date:
+    """Last calendar day present in a history table."""
+    if history.empty:
+        raise RequestError("the history table has no rows")
+    return pd.Timestamp(history["interval_start"].max()).date()
+
+
+def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forecast and requirements tables for the 7 days from week_start (a Monday).
+
+    Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
+    of actual history before the forecast and a cool-down week after the roster week, then cropped:
+    Monday then inherits the weekend's email and Sunday is not forced to clear everything.
+    """
+    if week_start.weekday() != 0:
+        raise RequestError(f"the roster week must start on a Monday; {week_start} is a {week_start:%A}")
+    first_forecast_day = history_end(history) + dt.timedelta(days=1)
+    if week_start < first_forecast_day:
+        last = first_forecast_day - dt.timedelta(days=1)
+        raise RequestError(f"week {week_start} is inside the history (which runs to {last}); "
+                           f"plan a week starting on or after {next_monday(last)}")
+    week_end = week_start + dt.timedelta(days=7)
+    if (week_start - first_forecast_day).days > 7 * MAX_WEEKS_AHEAD:
+        raise RequestError(f"week {week_start} is more than {MAX_WEEKS_AHEAD} weeks after the history ends; "
+                           "update the history first")
+    horizon_days = (week_end + dt.timedelta(days=7) - first_forecast_day).days
+    forecast_all = forecast_stage(config, history, first_forecast_day, weeks=-(-horizon_days // 7), model=model)
+    warmup = _warmup_rows(config, history, first_forecast_day)
+    staffing_input = pd.concat([warmup, forecast_all[["interval_start", "channel", "offered", "aht_s"]]], ignore_index=True)
+    req_all = requirements(staffing_input, config)
+    in_week = _between(week_start, week_end)
+    return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
+            req_all[in_week(req_all)].reset_index(drop=True))
+
+
+def plan_week(
+    config: Config,
+    history: pd.DataFrame,
+    agents: pd.DataFrame,
+    leave: pd.DataFrame | None,
+    week_start: dt.date,
+    *,
+    previous_roster: pd.DataFrame | None = None,
+    model: str | None = None,
+    time_limit_s: float | None = None,
+    on_progress: Callable[[float, float, float], None] | None = None,
+    with_bound: bool = True,
+) -> WeekPlan:
+    """Run forecast → staffing → CP-SAT roster for one week and project the service level of the roster."""
+    forecast_df, req_df = week_requirements(config, history, week_start, model=model)
+    result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
+                          on_progress=on_progress, time_limit_s=time_limit_s)
+    bound = shortfall_lower_bound(config, req_df, agents, leave, week_start) if with_bound else None
+    coverage = coverage_with_service_level(result, config, req_df)
+    return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound)
+
+
+def _warmup_rows(config: Config, history: pd.DataFrame, first_forecast_day: dt.date) -> pd.DataFrame:
+    """The last week of actual deferred-channel history before the forecast, with AHT gaps filled from the config."""
+    deferred = [c.name for c in config.channels if c.kind == "deferred"]
+    since = pd.Timestamp(first_forecast_day - dt.timedelta(days=7))
+    rows = history[(history["interval_start"] >= since) & history["channel"].isin(deferred)]
+    rows = rows[["interval_start", "channel", "offered"]].assign(
+        aht_s=history.loc[rows.index, "aht_s"] if "aht_s" in history else float("nan"))
+    default_aht = rows["channel"].map({c.name: c.aht_s for c in config.channels})
+    return rows.assign(aht_s=rows["aht_s"].astype(float).fillna(default_aht)).reset_index(drop=True)
+
+
+def _between(start: dt.date, end: dt.date) -> Callable[[pd.DataFrame], pd.Series]:
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    return lambda df: (df["interval_start"] >= lo) & (df["interval_start"] < hi)

@@ -1,0 +1,57 @@
+"""Reading a site's inputs from its config and writing a week plan into a run folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from planner.config import Config
+from planner.errors import ConfigError
+from planner.io.files import write_table
+from planner.io.tables import read_agents, read_history, read_leave, read_roster
+from planner.pipeline import WeekPlan
+from planner.scheduling.outputs import write_outputs
+
+
+@dataclass
+class SiteInputs:
+    """The validated input tables a weekly run needs (leave, previous roster and contacts are optional)."""
+
+    history: pd.DataFrame
+    agents: pd.DataFrame
+    leave: pd.DataFrame | None
+    previous_roster: pd.DataFrame | None
+    contacts: pd.DataFrame | None
+
+
+def read_site_inputs(config: Config, with_contacts: bool = True) -> SiteInputs:
+    """Read and validate every input named in config.inputs (history and agents are required)."""
+    paths = {name: config.input_path(name) for name in ("history", "agents", "leave", "previous_roster", "contacts")}
+    for name in ("history", "agents"):
+        if paths[name] is None:
+            raise ConfigError(f"the config has no inputs.{name}: add its path (relative to the config file)")
+    agents = read_agents(paths["agents"], config)
+    leave = read_leave(paths["leave"], agents) if paths["leave"] is not None else None
+    previous = read_roster(paths["previous_roster"], config) if paths["previous_roster"] is not None else None
+    contacts = None
+    if with_contacts and paths["contacts"] is not None and paths["contacts"].exists():
+        from planner.io.contacts_import import load_contacts
+        from planner.io.tables import read_contacts
+
+        reader = load_contacts if config.contacts_import is not None else read_contacts
+        contacts = reader(paths["contacts"], config)
+    return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts)
+
+
+def write_week_plan(plan: WeekPlan, config: Config, inputs: SiteInputs, out_dir: str | Path) -> dict[str, Path]:
+    """Write forecast.csv, requirements.csv and the roster files (roster, slots, coverage, summaries, xlsx)."""
+    out = Path(out_dir)
+    paths = {
+        "forecast": write_table(plan.forecast, out / "forecast.csv"),
+        "requirements": write_table(plan.requirements, out / "requirements.csv"),
+    }
+    paths.update(write_outputs(plan.roster, config, inputs.agents, plan.requirements, out, bound=plan.bound,
+                               week_start=plan.week_start, previous_roster=inputs.previous_roster, coverage=plan.coverage))
+    return paths

@@ -1,0 +1,79 @@
+"""Infeasibility explained: each agent's week alone, with one assumption per hard rule, names the rules in conflict.
+
+Coverage is soft (a shortfall costs, it never forbids), so the roster is feasible exactly when every agent's own week
+is; solving the agents one by one is fast and says which agent and which rule.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from planner.errors import InfeasibleError
+from planner.scheduling.instance import AgentInfo, Instance
+from planner.scheduling.rules import HARD_RULES, add_agent_choice, add_hard_rules
+
+MAX_AGENTS_NAMED = 20
+
+
+def agent_conflict(inst: Instance, agent: AgentInfo, time_limit_s: float = 5.0) -> list[str] | None:
+    """The hard rules that cannot all hold for this agent (a sufficient subset), or None when the agent's week is feasible."""
+    model = cp_model.CpModel()
+    av = add_agent_choice(model, inst, agent)
+    literals = {rule: model.new_bool_var(f"assume[{rule}]") for rule in HARD_RULES}
+    add_hard_rules(model, inst, av, literals)
+    model.add_assumptions(list(literals.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    status = solver.solve(model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    names = [rule for rule, lit in literals.items() if lit.index in core]
+    return names or ["the shift templates themselves"]
+
+
+def describe(inst: Instance, agent: AgentInfo, rules: list[str]) -> str:
+    """One sentence naming the agent, the rules in conflict and the facts that drive them."""
+    contract = inst.config.contract(agent.contract)
+    facts = [f"contract {contract.name}: {contract.weekly_hours_min:g}–{contract.weekly_hours_max:g} paid h/week, "
+             f"at most {contract.days_per_week_max} days, shifts of {', '.join(f'{h:g}' for h in contract.shift_lengths_h)} h"]
+    if agent.available_from_min is not None:
+        facts.append(f"available {_clock(agent.available_from_min)}–{_clock(agent.available_to_min)}")
+    if agent.approved_leave:
+        facts.append("approved leave on " + ", ".join(str(inst.day_date(d)) for d in sorted(agent.approved_leave)))
+    workable = sorted(agent.templates)
+    facts.append(f"{len(workable)} of {inst.n_days} days have a shift that fits the site hours, shift rules and availability")
+    best = [max(inst.templates[k].paid_min for k in agent.templates[d]) for d in workable]
+    most = sum(sorted(best, reverse=True)[: contract.days_per_week_max]) / 60 if best else 0.0
+    if inst.n_days == 7:
+        facts.append(f"at most {most:g} paid h fit in the week")
+    if agent.prev_end_slot is not None:
+        facts.append(f"previous roster: last shift ended {inst.slot_time(agent.prev_end_slot)}, "
+                     f"{agent.prev_consecutive_days} day(s) worked in a row before the week")
+    rules_text = " + ".join(f"'{r}' ({HARD_RULES.get(r, r)})" for r in rules)
+    return f"agent {agent.agent_id} ({agent.name}): {rules_text} cannot all hold — " + "; ".join(facts)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def check_agents(inst: Instance) -> None:
+    """Raise InfeasibleError naming every agent whose hard rules cannot all hold (agents with the same week share a check)."""
+    verdicts: dict[tuple, list[str] | None] = {}
+    problems = []
+    for agent in inst.agents:
+        key = (agent.contract, tuple((d, tuple(ks)) for d, ks in sorted(agent.templates.items())),
+               tuple(sorted(agent.approved_leave)), agent.prev_end_slot, agent.prev_consecutive_days)
+        if key not in verdicts:
+            verdicts[key] = agent_conflict(inst, agent)
+        if verdicts[key] is not None:
+            problems.append(describe(inst, agent, verdicts[key]))
+    if problems:
+        shown = problems[:MAX_AGENTS_NAMED]
+        more = f"\n  … and {len(problems) - len(shown)} more agent(s)" if len(problems) > len(shown) else ""
+        raise InfeasibleError(
+            f"no roster can satisfy the hard rules for {len(problems)} agent(s); change the contract, availability or leave "
+            "of each, or relax the rule named:\n  - " + "\n  - ".join(shown) + more
+        )

@@ -1,0 +1,148 @@
+"""From solver values to named agents: breaks and channels handed out one to one, then the output tables."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner.scheduling.costs import late_at
+from planner.scheduling.instance import Instance, Template
+from planner.scheduling.model import RosterModel
+
+BREAK = "break"
+LEAVE = "leave"
+
+
+@dataclass
+class AgentDay:
+    """One worked day of one agent after extraction."""
+
+    agent_id: str
+    template: Template
+    breaks: list[tuple[int, int, str]] = field(default_factory=list)  # (start slot, length in slots, kind name)
+    activity: dict[int, str] = field(default_factory=dict)  # slot -> channel or 'break'
+
+
+def chosen_days(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int], AgentDay]:
+    """(agent index, day) -> the template worked, from the per agent-day choice."""
+    out = {}
+    for i, av in enumerate(rm.agents):
+        for day, pairs in av.x.items():
+            for t, v in pairs:
+                if solver.boolean_value(v):
+                    out[(i, day)] = AgentDay(av.agent.agent_id, t)
+    return out
+
+
+def hand_out_breaks(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver, days: dict[tuple[int, int], AgentDay]) -> None:
+    """Give each agent the break offsets their group's flows chose, in agent_id order (windows cannot overlap)."""
+    takers: dict[tuple, list[AgentDay]] = defaultdict(list)
+    for (i, _day), ad in sorted(days.items()):
+        for kind in ad.template.breaks:
+            takers[(inst.agents[i].group, ad.template.start, kind)].append(ad)
+    for (g, start, kind), group_days in takers.items():
+        offsets = []
+        for off in range(kind.earliest_offset, kind.latest_offset + 1):
+            offsets += [off] * solver.value(rm.breaks[(g, start, kind, off)])
+        for ad, off in zip(group_days, offsets, strict=True):
+            ad.breaks.append((start + off, kind.duration_slots, kind.name))
+    for ad in days.values():
+        ad.breaks.sort()
+        for b_start, length, _ in ad.breaks:
+            for s in range(b_start, b_start + length):
+                ad.activity[s] = BREAK
+
+
+def hand_out_channels(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver, days: dict[tuple[int, int], AgentDay]) -> None:
+    """Give each working agent-slot a channel so group flows are met, keeping each agent on their last channel when possible."""
+    working: dict[tuple[int, int], list[AgentDay]] = defaultdict(list)  # (group, slot) -> agent-days
+    for (i, _day), ad in sorted(days.items()):
+        for s in range(ad.template.start, ad.template.end):
+            if s not in ad.activity:
+                working[(inst.agents[i].group, s)].append(ad)
+    last: dict[int, str] = {}
+    for (g, s), ads in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        skills = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]
+        flows = rm.coverage.flows
+        capacity = {skills[0]: len(ads)} if len(skills) == 1 else {c: solver.value(flows[(s, g, c)]) for c in skills}
+        pending = []
+        for ad in ads:
+            prev = last.get(id(ad))
+            c = inst.channels.index(prev) if prev is not None else None
+            if c is not None and capacity.get(c, 0) > 0:
+                capacity[c] -= 1
+                ad.activity[s] = prev
+            else:
+                pending.append(ad)
+        for ad in pending:
+            c = max(capacity, key=lambda k: (capacity[k], -k))
+            capacity[c] -= 1
+            ad.activity[s] = inst.channels[c]
+            last[id(ad)] = inst.channels[c]
+        for ad in ads:
+            last[id(ad)] = ad.activity[s]
+
+
+def _clock(inst: Instance, slot: int) -> str:
+    minutes = slot * inst.slot_min % 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """roster, roster_slots and coverage tables (DESIGN.md columns), sorted."""
+    roster_rows, slot_rows = [], []
+    scheduled = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+    for (_i, day), ad in sorted(days.items(), key=lambda kv: (inst.agents[kv[0][0]].agent_id, kv[0][1])):
+        t = ad.template
+        breaks = ";".join(f"{_clock(inst, b)}-{_clock(inst, b + n)}" for b, n, _ in ad.breaks)
+        served = sorted({a for a in ad.activity.values() if a != BREAK}, key=inst.channels.index)
+        roster_rows.append((ad.agent_id, inst.day_date(day), _clock(inst, t.start), _clock(inst, t.end), breaks,
+                            round(t.paid_min / 60, 2), ";".join(served)))
+        for s in range(t.start, t.end):
+            act = ad.activity[s]
+            slot_rows.append((ad.agent_id, inst.slot_time(s), act))
+            if act != BREAK:
+                scheduled[inst.channels.index(act), s] += 1
+    for agent in inst.agents:
+        for day in sorted(agent.approved_leave):
+            hours = inst.config.hours_on(inst.day_date(day))
+            if hours is None:
+                continue
+            first = (day * 1440 + hours.open_min) // inst.slot_min
+            for s in range(first, min((day * 1440 + hours.close_min) // inst.slot_min, inst.n_slots)):
+                slot_rows.append((agent.agent_id, inst.slot_time(s), LEAVE))
+    columns = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"]
+    roster = pd.DataFrame(roster_rows, columns=columns)
+    slots = pd.DataFrame(slot_rows, columns=["agent_id", "interval_start", "activity"])
+    slots = slots.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
+    cov_rows = []
+    for c, name in enumerate(inst.channels):
+        for s in np.flatnonzero(inst.channel_open[c] | (inst.required[c] > 0) | (scheduled[c] > 0)):
+            req, sch = int(inst.required[c, s]), int(scheduled[c, s])
+            cov_rows.append((inst.slot_time(int(s)), name, req, sch, sch - req))
+    coverage = pd.DataFrame(cov_rows, columns=["interval_start", "channel", "required", "scheduled", "gap"])
+    coverage = coverage.sort_values(["interval_start", "channel"], kind="stable").reset_index(drop=True)
+    return roster, slots, coverage
+
+
+def gap_metrics(inst: Instance, rm: RosterModel, coverage: pd.DataFrame) -> tuple[dict, dict, float]:
+    """Shortfall and overstaffing agent-slots per channel, and expected late contacts caused by the shortfall."""
+    short = {c: 0 for c in inst.channels}
+    over = {c: 0 for c in inst.channels}
+    late = 0.0
+    start = pd.Timestamp(inst.week_start)
+    for row in coverage.itertuples(index=False):
+        short[row.channel] += max(0, -row.gap)
+        over[row.channel] += max(0, row.gap)
+        if row.gap < 0:
+            c = inst.channels.index(row.channel)
+            s = int((row.interval_start - start).total_seconds() // 60 // inst.slot_min)
+            curve = rm.coverage.curves.get((c, s))
+            if curve is not None:
+                ratio = inst.productive[c, s] / row.required if row.required else 1.0
+                late += late_at(curve, row.scheduled * ratio) - late_at(curve, row.required * ratio)
+    return short, over, round(late, 3)

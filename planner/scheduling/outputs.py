@@ -1,0 +1,191 @@
+"""The roster's output tables and files: coverage with projected service level, agent summary, run summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.config import Config
+from planner.io.files import write_json, write_table
+from planner.scheduling.bound import BoundResult
+from planner.scheduling.result import RosterResult
+
+AGENT_SUMMARY_COLUMNS = ["agent_id", "contract", "paid_hours", "min_hours", "max_hours", "days_worked", "max_days",
+                         "shortest_rest_h"]
+COVERAGE_COLUMNS = ["interval_start", "channel", "required", "scheduled", "gap", "service_level_projected"]
+ROSTER_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"]
+ROSTER_SLOT_COLUMNS = ["agent_id", "interval_start", "activity"]
+# Quality target of issue 5: shortfall within the LP bound plus this share of all required agent-slots.
+QUALITY_SLACK = 0.01
+
+
+def shift_times(roster: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Shift start and end as timestamps, whether the roster holds timestamps or 'HH:MM' on the row's date."""
+    return _as_timestamp(roster, "shift_start"), _as_timestamp(roster, "shift_end", after="shift_start")
+
+
+def _as_timestamp(roster: pd.DataFrame, column: str, after: str | None = None) -> pd.Series:
+    values = roster[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.to_datetime(values)
+    text = values.astype(str)
+    if text.str.fullmatch(r"\d{1,2}:\d{2}").all():
+        base = pd.to_datetime(roster["date"].astype(str))
+        stamps = base + pd.to_timedelta(text + ":00")
+        if after is not None:
+            start = _as_timestamp(roster, after)
+            stamps = stamps.where(stamps > start, stamps + pd.Timedelta(days=1))  # crosses midnight
+        return stamps
+    return pd.to_datetime(text)
+
+
+def agent_summary(result: RosterResult, config: Config, agents_df: pd.DataFrame,
+                  previous_roster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per agent: paid hours and days worked against the contract, and the shortest rest between shifts (hours)."""
+    roster = result.roster.copy()
+    starts, ends = shift_times(roster) if not roster.empty else (pd.Series(dtype="datetime64[ns]"),) * 2
+    roster["_start"], roster["_end"] = starts, ends
+    if previous_roster is not None and not previous_roster.empty:
+        prev = previous_roster.copy()
+        prev["_start"], prev["_end"] = shift_times(prev)
+        rest_source = pd.concat([prev[["agent_id", "_start", "_end"]], roster[["agent_id", "_start", "_end"]]])
+    else:
+        rest_source = roster[["agent_id", "_start", "_end"]]
+    rows = []
+    for _, agent in agents_df.sort_values("agent_id").iterrows():
+        agent_id = str(agent["agent_id"])
+        contract = config.contract(str(agent["contract"]))
+        own = roster[roster["agent_id"].astype(str) == agent_id]
+        shifts = rest_source[rest_source["agent_id"].astype(str) == agent_id].sort_values("_start")
+        rests = (shifts["_start"].iloc[1:].to_numpy() - shifts["_end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
+        rows.append({
+            "agent_id": agent_id,
+            "contract": contract.name,
+            "paid_hours": round(float(pd.to_numeric(own["paid_hours"]).sum()), 2),
+            "min_hours": contract.weekly_hours_min,
+            "max_hours": contract.weekly_hours_max,
+            "days_worked": int(own["date"].astype(str).nunique()),
+            "max_days": contract.days_per_week_max,
+            "shortest_rest_h": round(float(rests.min()), 2) if len(rests) else math.nan,
+        })
+    return pd.DataFrame(rows, columns=AGENT_SUMMARY_COLUMNS)
+
+
+def coverage_with_service_level(result: RosterResult, config: Config, requirements_df: pd.DataFrame,
+                                required_column: str = "agents_required") -> pd.DataFrame:
+    """Coverage per slot and channel with the service level projected at the scheduled agents (staffing.project)."""
+    from planner.staffing import project  # the staffing area's reverse function
+
+    coverage = result.coverage.copy()
+    coverage["interval_start"] = pd.to_datetime(coverage["interval_start"])
+    coverage = coverage.sort_values(["interval_start", "channel"], kind="stable").reset_index(drop=True)
+    forecast = requirements_df.copy()
+    forecast["interval_start"] = pd.to_datetime(forecast["interval_start"])
+    merged = coverage.merge(forecast[["interval_start", "channel", "offered", "aht_s"]], on=["interval_start", "channel"],
+                            how="left")
+    # The roster counts agents on a channel; when the requirement includes shrinkage, the queueing model
+    # sees only the productive share of them (staffing.project takes the shrinkage off).
+    agents_are = "scheduled" if required_column == "agents_required" else "productive"
+    has_load = merged["offered"].notna().to_numpy()
+    coverage["service_level_projected"] = np.nan
+    if has_load.any():
+        agents = merged.loc[has_load, ["interval_start", "channel"]].assign(agents=merged.loc[has_load, "scheduled"])
+        load = merged.loc[has_load, ["interval_start", "channel", "offered", "aht_s"]].reset_index(drop=True)
+        projected = project(agents.reset_index(drop=True), load, config, agents_are=agents_are)
+        projected = projected[["interval_start", "channel", "service_level"]].copy()
+        projected["interval_start"] = pd.to_datetime(projected["interval_start"])
+        coverage = coverage.drop(columns="service_level_projected").merge(projected, on=["interval_start", "channel"],
+                                                                          how="left")
+        coverage = coverage.rename(columns={"service_level": "service_level_projected"})
+    return coverage[COVERAGE_COLUMNS]
+
+
+def daily_summary(coverage: pd.DataFrame, config: Config, requirements_df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per channel and day: required and scheduled agent-hours, shortfall agent-hours, offered-weighted projected SL."""
+    slot_h = config.site.slot_minutes / 60
+    frame = coverage.copy()
+    frame["interval_start"] = pd.to_datetime(frame["interval_start"])
+    frame["date"] = frame["interval_start"].dt.date
+    frame["short"] = (frame["required"] - frame["scheduled"]).clip(lower=0)
+    weights = pd.Series(1.0, index=frame.index)
+    if requirements_df is not None and "offered" in requirements_df.columns:
+        offered = requirements_df.assign(interval_start=pd.to_datetime(requirements_df["interval_start"]))
+        weights = frame.merge(offered[["interval_start", "channel", "offered"]], on=["interval_start", "channel"],
+                              how="left")["offered"].fillna(0).set_axis(frame.index)
+    sl = frame.get("service_level_projected", pd.Series(np.nan, index=frame.index))
+    frame["_w"] = weights.where(sl.notna(), 0)
+    frame["_wsl"] = (sl.fillna(0) * frame["_w"])
+    grouped = frame.groupby(["channel", "date"], sort=False)
+    out = pd.DataFrame({
+        "required_h": grouped["required"].sum() * slot_h,
+        "scheduled_h": grouped["scheduled"].sum() * slot_h,
+        "shortfall_h": grouped["short"].sum() * slot_h,
+        "service_level_projected": grouped["_wsl"].sum() / grouped["_w"].sum().replace(0, np.nan),
+    }).reset_index()
+    order = {c: i for i, c in enumerate(config.channel_names)}
+    return out.sort_values(["channel", "date"], key=lambda s: s.map(order) if s.name == "channel" else s).reset_index(drop=True)
+
+
+def violation_counts(result: RosterResult) -> dict[str, int]:
+    """Number of soft-rule violations per rule name."""
+    if result.violations is None or result.violations.empty:
+        return {}
+    counts = result.violations.groupby("rule").size()
+    return {str(rule): int(n) for rule, n in counts.items()}
+
+
+def schedule_summary(result: RosterResult, bound: BoundResult | None = None, week_start: dt.date | None = None) -> dict:
+    """The run summary of schedule_summary.json: status, objective and bounds, shortfall per channel, rules."""
+    shortfall = {c: int(v) for c, v in result.shortfall_agent_slots.items()}
+    overstaff = {c: int(v) for c, v in result.overstaff_agent_slots.items()}
+    summary = {
+        "week_start": None if week_start is None else week_start.isoformat(),
+        "status": result.status,
+        "objective": result.objective,
+        "lower_bound": result.best_bound,
+        "gap": round(result.gap, 6),
+        "shortfall_agent_slots": {"total": sum(shortfall.values()), **shortfall},
+        "overstaff_agent_slots": {"total": sum(overstaff.values()), **overstaff},
+        "late_contacts": round(float(result.late_contacts), 3),
+        "solve_s": round(float(result.solve_s), 3),
+        "rules_applied": list(result.rules_applied),
+        "soft_rule_violations": violation_counts(result),
+    }
+    if "required" in result.coverage.columns:
+        required = result.coverage.groupby("channel")["required"].sum()
+        summary["required_agent_slots"] = {"total": float(required.sum()), **{str(c): float(v) for c, v in required.items()}}
+    if bound is not None:
+        total_short = summary["shortfall_agent_slots"]["total"]
+        limit = bound.total + QUALITY_SLACK * bound.required_total
+        summary["lp_bound"] = bound.as_dict()
+        summary["shortfall_above_lp_bound_agent_slots"] = total_short - bound.total
+        summary["within_lp_bound_plus_1pct"] = bool(total_short <= limit + 1e-9)
+    return summary
+
+
+def write_outputs(result: RosterResult, config: Config, agents_df: pd.DataFrame, requirements_df: pd.DataFrame,
+                  out_dir: str | Path, *, bound: BoundResult | None = None, week_start: dt.date | None = None,
+                  previous_roster: pd.DataFrame | None = None, required_column: str = "agents_required",
+                  coverage: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write roster.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json, roster.xlsx."""
+    from planner.scheduling.xlsx import write_roster_xlsx
+
+    out = Path(out_dir)
+    if coverage is None:
+        coverage = coverage_with_service_level(result, config, requirements_df, required_column)
+    summary_df = agent_summary(result, config, agents_df, previous_roster)
+    roster = result.roster.reindex(columns=ROSTER_COLUMNS).sort_values(["agent_id", "date"], kind="stable")
+    slots = result.roster_slots.reindex(columns=ROSTER_SLOT_COLUMNS).sort_values(["agent_id", "interval_start"], kind="stable")
+    paths = {
+        "roster": write_table(roster, out / "roster.csv"),
+        "roster_slots": write_table(slots, out / "roster_slots.csv"),
+        "coverage": write_table(coverage, out / "coverage.csv"),
+        "agent_summary": write_table(summary_df, out / "agent_summary.csv"),
+        "schedule_summary": write_json(schedule_summary(result, bound, week_start), out / "schedule_summary.json"),
+    }
+    paths["roster_xlsx"] = write_roster_xlsx(result, config, agents_df, coverage, out / "roster.xlsx", week_start=week_start)
+    return paths

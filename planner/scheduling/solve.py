@@ -1,0 +1,138 @@
+"""solve_roster: build the instance and the CP-SAT model, solve within the time limit, hand back named-agent tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner.config.schema import Config
+from planner.errors import InfeasibleError, PlannerError
+from planner.scheduling.coverage import SCALE
+from planner.scheduling.explain import check_agents
+from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
+from planner.scheduling.hint import add_greedy_hint
+from planner.scheduling.instance import build_instance
+from planner.scheduling.model import RosterModel, build_model
+from planner.scheduling.result import RosterResult
+from planner.scheduling.rules import HARD_RULES
+from planner.scheduling.soft import SOFT_RULES
+
+LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LNS only
+WALL_SAFETY = 1.5  # deterministic runs may overrun the wall budget by this factor before being cut
+ProgressFn = Callable[[float, float, float], None]
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports (objective, bound, elapsed seconds) in planner units at every improving solution."""
+
+    def __init__(self, on_progress: ProgressFn | None, started: float) -> None:
+        super().__init__()
+        self._on_progress, self._started = on_progress, started
+        self.trace: list[tuple[float, float, float]] = []
+
+    def on_solution_callback(self) -> None:
+        point = (self.objective_value / SCALE, self.best_objective_bound / SCALE, time.perf_counter() - self._started)
+        self.trace.append(point)
+        if self._on_progress is not None:
+            self._on_progress(*point)
+
+
+def light_presolve(params) -> None:
+    """Skip presolve probing and symmetry detection: on rosters they cost more time than they return."""
+    params.cp_model_probing_level = 0
+    params.symmetry_level = 0
+
+
+def solver_parameters(solver: cp_model.CpSolver, config: Config, limit: float, wall_s: float) -> None:
+    """Workers, seed and limits from config.solver (limit in seconds of search, wall_s what is left of the wall budget)."""
+    settings = config.solver
+    params = solver.parameters
+    light_presolve(params)
+    params.num_workers = settings.workers
+    params.random_seed = settings.seed
+    # Deterministic parallel search: the workers run in interleaved batches and stop on deterministic time (about one
+    # unit per second of one core), so the same inputs, seed and worker count give the same roster whatever the load.
+    # The wall-clock limit is a safety net: a run stopped by it instead (a very loaded machine) may differ.
+    params.interleave_search = settings.deterministic
+    if settings.deterministic:
+        params.max_deterministic_time = limit
+        params.max_time_in_seconds = max(wall_s, 1.0) * WALL_SAFETY
+    else:
+        params.max_time_in_seconds = wall_s
+
+
+def solve_roster(
+    config: Config,
+    requirements_df: pd.DataFrame,
+    agents_df: pd.DataFrame,
+    leave_df: pd.DataFrame | None,
+    week_start: dt.date,
+    previous_roster: pd.DataFrame | None = None,
+    on_progress: ProgressFn | None = None,
+    time_limit_s: float | None = None,
+    weeks: int | None = None,
+) -> RosterResult:
+    """Roster the agents over week_start + 1–4 weeks; objective in planner units (late contacts × weight + …), solve seconds."""
+    started = time.perf_counter()
+    inst = build_instance(config, requirements_df, agents_df, leave_df, week_start, previous_roster, weeks)
+    check_agents(inst)
+    rm = build_model(inst)
+    limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
+    add_greedy_hint(inst, rm)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver, config, limit, wall_s=max(1.0, limit - (time.perf_counter() - started)))
+    # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
+    # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
+    solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
+    progress = _Progress(on_progress, started)
+    status = solver.solve(rm.model, progress)
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleError("the roster model is infeasible although every agent's week is feasible alone; "
+                              "please report this with the input files")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}); "
+                           "raise solver.time_limit_s or --time-limit")
+    return _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+
+
+def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
+    days = chosen_days(inst, rm, solver)
+    hand_out_breaks(inst, rm, solver, days)
+    hand_out_channels(inst, rm, solver, days)
+    roster, slots, coverage = tables(inst, days)
+    short, over, late = gap_metrics(inst, rm, coverage)
+    w = inst.config.solver.weights.soft_rule
+    rows = []
+    for p in rm.penalties:
+        value = solver.value(p.expr)
+        if value:
+            rows.append((p.rule, p.agent_id, inst.day_date(p.day), round(value * p.weight * w, 3)))
+    violations = pd.DataFrame(rows, columns=["rule", "agent_id", "date", "penalty"])
+    violations = violations.sort_values(["rule", "agent_id", "date"], kind="stable").reset_index(drop=True)
+    weights = inst.config.labour_rules.soft
+    applied = [f"hard: {text}" for text in HARD_RULES.values()] + [
+        "hard: shifts from the contract's lengths, on the start step, inside earliest start–latest end, open hours and "
+        "availability; approved leave days never worked",
+        "hard: lunch and short breaks inside their windows; each worked slot serves one open channel among the agent's skills",
+    ] + [f"soft ({getattr(weights, rule):g}/violation): {text}"
+         for rule, text in SOFT_RULES.items() if getattr(weights, rule) > 0]
+    return RosterResult(
+        status="OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE",
+        roster=roster,
+        roster_slots=slots,
+        coverage=coverage,
+        objective=solver.objective_value / SCALE,
+        best_bound=solver.best_objective_bound / SCALE,
+        solve_s=round(elapsed, 3),
+        shortfall_agent_slots=short,
+        overstaff_agent_slots=over,
+        late_contacts=late,
+        violations=violations,
+        rules_applied=applied,
+        model_size=rm.size(),
+        progress=list(progress.trace),
+    )

@@ -1,0 +1,108 @@
+"""`planner schedule` end to end on a tiny site: the run folder, exit code 2 on bad input, and --verify."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from schedule_instances import TINY_YAML, agents_table, tiny_config, tiny_requirements
+from typer.testing import CliRunner
+
+from planner.cli.app import app, main
+
+runner = CliRunner()
+TINY_VALUES = dict(open="06:00", close="22:00", hmin=0, hmax=40, days=5, lengths="[8]", step=60, earliest="06:00",
+                   latest="22:00", lunch="{min_shift_h: 6, durations_min: [60], window_start_h: 3, window_end_h: 5, paid: false}",
+                   short="null", rest=11, consec=6)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A tiny site on disk: config (2-second solver limit), requirements, agents and leave."""
+    text = TINY_YAML.format(**TINY_VALUES).replace("time_limit_s: 5", "time_limit_s: 2")
+    config = tmp_path / "tiny.yaml"
+    config.write_text(text)
+    cfg = tiny_config(**TINY_VALUES)
+    req = tiny_requirements(cfg, default={"voice": 1, "chat": 1}, days=7)
+    req.to_csv(tmp_path / "requirements.csv", index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    agents = agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"},
+                           {"agent_id": "A2", "skills": ["voice", "chat"], "contract": "std"}])
+    agents.assign(skills=agents["skills"].str.join(";")).to_csv(tmp_path / "agents.csv", index=False)
+    pd.DataFrame([{"agent_id": "A2", "start_date": "2026-11-25", "end_date": "2026-11-25", "kind": "annual",
+                   "status": "approved"}]).to_csv(tmp_path / "leave.csv", index=False)
+    return tmp_path
+
+
+def _args(files, *extra):
+    return ["--quiet", "schedule", "--config", str(files / "tiny.yaml"), "--requirements", str(files / "requirements.csv"),
+            "--agents", str(files / "agents.csv"), "--leave", str(files / "leave.csv"), "--week", "2026-11-23",
+            "--out", str(files / "run"), "--time-limit", "2", *extra]
+
+
+@pytest.mark.slow
+def test_happy_path_writes_the_run_folder(files):
+    result = runner.invoke(app, _args(files)[1:], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    run = files / "run"
+    for name in ("roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv", "schedule_summary.json", "roster.xlsx"):
+        assert (run / name).is_file(), name
+    roster = pd.read_csv(run / "roster.csv")
+    assert not ((roster["agent_id"] == "A2") & (roster["date"] == "2026-11-25")).any()  # the leave day is not worked
+    summary = json.loads((run / "schedule_summary.json").read_text())
+    short = summary["shortfall_agent_slots"]["total"]
+    assert short >= summary["lp_bound"]["shortfall_lower_bound_agent_slots"]
+    assert "Roster" in result.output and "Coverage per channel and day" in result.output
+
+
+def test_week_that_is_not_a_monday_exits_2(files, capsys):
+    args = _args(files)
+    args[args.index("--week") + 1] = "2026-11-25"
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    assert "Monday" in capsys.readouterr().err
+    assert not (files / "run").exists()
+
+
+def test_bad_requirements_exit_2_naming_the_file(files, capsys):
+    bad = files / "requirements.csv"
+    pd.read_csv(bad).drop(columns="agents_required").to_csv(bad, index=False)
+    with pytest.raises(SystemExit) as info:
+        main(_args(files))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "requirements.csv" in err and "agents_required" in err
+    assert not (files / "run").exists()
+
+
+def test_missing_agents_exit_2(files, capsys):
+    args = _args(files)
+    args[args.index("--agents") + 1] = str(files / "nobody.csv")
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+
+
+def test_help_has_an_example():
+    result = runner.invoke(app, ["schedule", "--help"], terminal_width=120)
+    assert result.exit_code == 0
+    assert "Example: planner schedule" in result.output
+
+
+@pytest.mark.slow
+def test_verify_passes_on_a_solved_roster(files):
+    result = runner.invoke(app, _args(files, "--verify")[1:], terminal_width=120)
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_exits_2_listing_violations(files, monkeypatch, capsys):
+    import planner.scheduling.check as check
+
+    monkeypatch.setattr(check, "check_roster", lambda *a, **k: ["agent A1: rest of 9.0 h before 2026-11-24 08:00 (< 11 h)"])
+    with pytest.raises(SystemExit) as info:
+        main(_args(files, "--verify", "--no-bound"))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "rest of 9.0 h" in err and "nothing was written" in err
+    assert not (files / "run" / "roster.csv").exists()
