@@ -37,9 +37,10 @@ def run(
 ) -> None:
     """Run the whole weekly chain for a configured site."""
     cfg = config_from(config)
+    chosen_week = parse_monday(week) if week else None
     out(f"Reading the inputs of {cfg.site.name} …")
     inputs = read_site_inputs(cfg, with_contacts=report)
-    week_start = parse_monday(week) if week else next_monday(history_end(inputs.history))
+    week_start = chosen_week or next_monday(history_end(inputs.history))
     folder = out_dir or Path("runs") / f"week-{week_start}"
     plan = solve_week(cfg, inputs, week_start, model=model, time_limit_s=time_limit, verify=verify)
     paths = write_week_plan(plan, cfg, inputs, folder)
@@ -72,9 +73,9 @@ def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: s
         plan = plan_week(cfg, inputs.history, inputs.agents, inputs.leave, week_start, previous_roster=inputs.previous_roster,
                          model=model, time_limit_s=limit, on_progress=on_progress)
     if verify:
-        from planner.cli.commands.schedule import _verify
+        from planner.cli.commands.schedule import verify_roster
 
-        _verify(plan.roster, cfg, inputs.agents, inputs.leave, plan.requirements)
+        verify_roster(plan.roster, cfg, inputs.agents, inputs.leave, plan.requirements, inputs.previous_roster)
         out("[green]Verified[/]: no hard-rule violation found by the independent check.")
     return plan
 

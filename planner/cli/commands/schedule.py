@@ -80,7 +80,7 @@ def schedule(
         result = solve_roster(cfg, req_df, agents_df, leave_df, week_start, previous_roster=previous_df,
                               on_progress=on_progress, time_limit_s=limit)
     if verify:
-        _verify(result, cfg, agents_df, leave_df, req_df, previous_df)
+        verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df)
     lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if bound else None
     coverage = coverage_with_service_level(result, cfg, req_df)
     paths = write_outputs(result, cfg, agents_df, req_df, out_dir, bound=lp, week_start=week_start,
@@ -91,7 +91,7 @@ def schedule(
     out(f"[green]Wrote[/] {', '.join(p.name for p in paths.values())} to {out_dir}")
 
 
-def _verify(result, cfg, agents_df, leave_df, req_df, previous_df) -> None:
+def verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df) -> None:
     """Run the independent checker; raise RosterCheckError listing every violation."""
     from planner.scheduling import check
 

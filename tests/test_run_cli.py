@@ -1,0 +1,70 @@
+"""`planner run` and `planner demo` end to end: the run folder, the independent check, and refused weeks."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from planner.cli.app import main
+from planner.cli.commands.demo import write_demo_config
+from planner.config import load_config
+from planner.io.files import write_table
+from planner.sample import demo_config_path, generate_site, write_site
+
+RUN_FILES = {"forecast.csv", "requirements.csv", "roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv",
+             "schedule_summary.json", "roster.xlsx", "report.html", "kpis.xlsx"}
+
+
+def _exit_code(args: list[str]) -> int:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    return info.value.code
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """A 20-week sample site with its first 30 agents, and a site.yaml naming it."""
+    folder = tmp_path_factory.mktemp("site")
+    config_path = write_demo_config(folder)
+    site = generate_site(load_config(config_path), seed=7, weeks=20)
+    write_site(site, folder / "data")
+    agents = site.agents.head(30)
+    write_table(agents, folder / "data" / "agents.csv")
+    write_table(site.leave[site.leave["agent_id"].isin(agents["agent_id"])], folder / "data" / "leave.csv")
+    return config_path
+
+
+def test_run_refuses_a_week_that_is_not_a_monday(small_site, capsys):
+    assert _exit_code(["run", "--config", str(small_site), "--week", "2026-11-25"]) == 2
+    err = capsys.readouterr().err
+    assert "is a Wednesday; rosters start on a Monday (try 2026-11-23)" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_run_writes_the_run_folder_and_verifies(small_site, tmp_path, capsys):
+    out = tmp_path / "week"
+    code = _exit_code(["-q", "run", "--config", str(small_site), "--out", str(out), "--time-limit", "10", "--verify"])
+    assert code == 0, capsys.readouterr().err
+    assert {p.name for p in out.iterdir()} >= RUN_FILES
+    roster = pd.read_csv(out / "roster.csv")
+    assert set(roster["agent_id"]) <= {f"A{i:03d}" for i in range(1, 31)}
+    assert pd.to_datetime(roster["date"]).min() == pd.Timestamp("2026-11-23")
+    summary = json.loads((out / "schedule_summary.json").read_text())
+    assert summary["status"] in {"OPTIMAL", "FEASIBLE"}
+    assert summary["lp_bound"]["shortfall_lower_bound_agent_slots"] <= sum(
+        v for k, v in summary["shortfall_agent_slots"].items() if k != "total")
+
+
+@pytest.mark.slow
+def test_demo_runs_every_stage(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert _exit_code(["-q", "demo", "--out", str(out), "--time-limit", "30"]) == 0, capsys.readouterr().err
+    assert RUN_FILES | {"backtest.csv", "site.yaml"} <= {p.name for p in out.iterdir()}
+    assert {"history.csv", "contacts.csv", "agents.csv", "leave.csv"} <= {p.name for p in (out / "data").iterdir()}
+    # site.yaml re-runs the demo: a valid config whose inputs are the written sample site
+    cfg = load_config(out / "site.yaml")
+    assert cfg.input_path("history").resolve() == (out / "data" / "history.csv").resolve()
+    assert load_config(demo_config_path()).channels == cfg.channels
