@@ -76,7 +76,8 @@ def real_bank() -> None:
     if not path.exists():
         console.print(f"[yellow]{path} is absent: the real bank check is skipped[/]")
         return
-    from forecasts.bank import bank_history
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from bank_history import bank_history
 
     table = Table(title="Real bank calls, February 1999 (Sun–Thu + short Fri): WAPE, 2 origins × 1 week, open slots")
     for col in ("slot", "channel", "seasonal", "naive", "seasonal vs naive", "mstl (1 origin)"):

@@ -256,7 +256,7 @@ def test_bad_history_columns():
 
 
 def test_real_bank_calls_seasonal_beats_naive(shared_data):
-    from forecasts.bank import bank_history
+    from tests.bank_history import bank_history
 
     history = bank_history(shared_data / "anonymous_bank_1999_02_calls.tsv", slot_minutes=5)
     scores = forecasts.backtest(history, weeks=2, horizon_weeks=1, models=("seasonal", "naive"))

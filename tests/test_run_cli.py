@@ -39,7 +39,7 @@ def small_site(tmp_path_factory):
 def test_run_refuses_a_week_that_is_not_a_monday(small_site, capsys):
     assert _exit_code(["run", "--config", str(small_site), "--week", "2026-11-25"]) == 2
     err = capsys.readouterr().err
-    assert "is a Wednesday; rosters start on a Monday (try 2026-11-23)" in err
+    assert "is a Wednesday; a roster week starts on a Monday (for example 2026-11-23)" in err
     assert "Traceback" not in err
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
+from planner.cli.commands.schedule import parse_week
 from planner.cli.common import STATE, config_from, err_console, out
 from planner.config import Config
-from planner.errors import RequestError
 from planner.pipeline import WeekPlan, history_end, next_monday, plan_week
 from planner.run_files import SiteInputs, read_site_inputs, write_week_plan
 
@@ -37,7 +37,7 @@ def run(
 ) -> None:
     """Run the whole weekly chain for a configured site."""
     cfg = config_from(config)
-    chosen_week = parse_monday(week) if week else None
+    chosen_week = parse_week(week) if week else None
     out(f"Reading the inputs of {cfg.site.name} …")
     inputs = read_site_inputs(cfg, with_contacts=report)
     week_start = chosen_week or next_monday(history_end(inputs.history))
@@ -48,18 +48,6 @@ def run(
         paths.update(write_report(cfg, inputs, plan, folder))
     show_plan(plan, cfg)
     out(f"[green]Wrote[/] {len(paths)} files to {folder}: {', '.join(p.name for p in paths.values())}")
-
-
-def parse_monday(text: str) -> dt.date:
-    """A YYYY-MM-DD date that must be a Monday."""
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise RequestError(f"--week {text!r}: expected a date YYYY-MM-DD (a Monday)") from None
-    if day.weekday() != 0:
-        monday = day - dt.timedelta(days=day.weekday())
-        raise RequestError(f"--week {day} is a {day:%A}; rosters start on a Monday (try {monday})")
-    return day
 
 
 def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: str | None = None,
