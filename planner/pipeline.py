@@ -73,6 +73,13 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
             req_all[in_week(req_all)].reset_index(drop=True))
 
 
+def holdout_forecast(config: Config, history: pd.DataFrame, weeks: int = 4, model: str | None = None) -> pd.DataFrame:
+    """The forecast the model would have made `weeks` weeks before the history ends, for those weeks (to compare with actuals)."""
+    origin = next_monday(history_end(history)) - dt.timedelta(days=7 * weeks)
+    before = history[history["interval_start"] < pd.Timestamp(origin)]
+    return forecast_stage(config, before, origin, weeks=weeks, model=model)
+
+
 def plan_week(
     config: Config,
     history: pd.DataFrame,

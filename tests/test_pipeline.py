@@ -85,3 +85,14 @@ def test_plan_week_passes_the_independent_check(cfg, site):
     assert check_roster(plan.roster, cfg, agents, leave, plan.requirements) == []
     assert "service_level_projected" in plan.coverage.columns
     assert plan.bound is not None and plan.bound.total >= 0
+
+
+def test_holdout_forecast_covers_the_last_weeks_of_history(cfg, site):
+    from planner.pipeline import holdout_forecast
+
+    backcast = holdout_forecast(cfg, site["history"], weeks=4)
+    assert backcast["interval_start"].min() == pd.Timestamp("2026-10-26")
+    assert backcast["interval_start"].max() < pd.Timestamp("2026-11-23")
+    actual = site["history"][site["history"]["interval_start"] >= pd.Timestamp("2026-10-26")]
+    ratio = backcast.groupby("channel")["offered"].sum() / actual.groupby("channel")["offered"].sum()
+    assert ratio.between(0.8, 1.2).all()  # a forecast of the same weeks, not a copy of them

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from planner.cli.commands.schedule import parse_week
 from planner.cli.common import STATE, config_from, err_console, out
 from planner.config import Config
-from planner.pipeline import WeekPlan, history_end, next_monday, plan_week
+from planner.errors import RequestError
+from planner.pipeline import WeekPlan, history_end, holdout_forecast, next_monday, plan_week
 from planner.run_files import SiteInputs, read_site_inputs, write_week_plan
 
 
@@ -73,7 +75,11 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path) 
     from planner.reports import generate_report
 
     html, xlsx = folder / "report.html", folder / "kpis.xlsx"
-    generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=plan.forecast,
+    try:  # forecast vs actual over the last four weeks, as the model would have forecast them
+        forecast = pd.concat([holdout_forecast(cfg, inputs.history), plan.forecast], ignore_index=True)
+    except RequestError:  # a history too short to hold four weeks out: the report says the section was skipped
+        forecast = plan.forecast
+    generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
                     coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots)
     return {"report": html, "kpis": xlsx}
 
