@@ -124,8 +124,9 @@ def bound_from_instance(inst: Instance, per_channel: bool = False, shifts: dict 
         for w in cover_terms.get((int(j), int(t)), []):
             row.SetCoefficient(w, 1)
     objective = solver.Objective()
-    total, lp_value = _minimise(solver, objective, list(shortfall.values()))
-    if shifts is not None:
+    # no requirement at all: the bound is 0 (and an empty LP is not handed to the solver, CLP crashes on it)
+    total, lp_value = _minimise(solver, objective, list(shortfall.values())) if shortfall else (0.0, 0.0)
+    if shifts is not None and shortfall:
         for (g, k), variables in xs.items():
             value = sum(v.solution_value() for v in variables)
             if value > LP_TOLERANCE:
