@@ -84,7 +84,7 @@ def solve_roster(
     check_agents(inst)
     rm = build_model(inst)
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
-    shifts, _ = lp_plan(inst)
+    shifts, bound = lp_plan(inst)
     hint_from_weeks(inst, rm, weeks_from_plan(inst, shifts, config.solver.seed))
     solver = cp_model.CpSolver()
     wall_s = limit - (time.perf_counter() - started) - EXTRACT_RESERVE_S
@@ -100,7 +100,9 @@ def solve_roster(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}); "
                            "raise solver.time_limit_s or --time-limit")
-    return _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+    result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+    result.shortfall_bound = bound
+    return result
 
 
 def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
