@@ -97,7 +97,9 @@ def plan_week(
     forecast_df, req_df = week_requirements(config, history, week_start, model=model)
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
                           on_progress=on_progress, time_limit_s=time_limit_s)
-    bound = shortfall_lower_bound(config, req_df, agents, leave, week_start) if with_bound else None
+    bound = None
+    if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
+        bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start)
     coverage = coverage_with_service_level(result, config, req_df)
     return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound)
 

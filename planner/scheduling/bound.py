@@ -100,8 +100,9 @@ def shortfall_lower_bound(config: Config, requirements_df: pd.DataFrame, agents_
     return bound_from_instance(inst, per_channel=per_channel)
 
 
-def bound_from_instance(inst: Instance, per_channel: bool = False) -> BoundResult:
-    """The LP bound on an already built roster instance (see shortfall_lower_bound)."""
+def bound_from_instance(inst: Instance, per_channel: bool = False, shifts: dict | None = None) -> BoundResult:
+    """The LP bound on an already built roster instance (see shortfall_lower_bound); with `shifts` (a dict), fill it
+    with the LP's shift counts per (skill group index of the instance, template index), a fractional group plan."""
     started = time.perf_counter()
     req = inst.required.astype(float)  # (channels, slots), whole agents
     channels = inst.channels
@@ -109,9 +110,10 @@ def bound_from_instance(inst: Instance, per_channel: bool = False) -> BoundResul
     solver, name = _new_solver()
     cover_terms: dict[tuple[int, int], list] = defaultdict(list)
     groups = _groups(inst)
+    xs: dict[tuple[int, int], list] = defaultdict(list)
     n_templates = 0
     for g, group in enumerate(groups):
-        n_templates += _add_group(solver, inst, g, group, req, cover_terms)
+        n_templates += _add_group(solver, inst, g, group, req, cover_terms, xs)
     inf = solver.infinity()
     shortfall: dict[tuple[int, int], object] = {}
     for j, t in zip(*np.nonzero(req), strict=True):
@@ -122,7 +124,14 @@ def bound_from_instance(inst: Instance, per_channel: bool = False) -> BoundResul
         for w in cover_terms.get((int(j), int(t)), []):
             row.SetCoefficient(w, 1)
     objective = solver.Objective()
-    total, lp_value = _minimise(solver, objective, list(shortfall.values()))
+    # no requirement at all: the bound is 0 (and an empty LP is not handed to the solver, CLP crashes on it)
+    total, lp_value = _minimise(solver, objective, list(shortfall.values())) if shortfall else (0.0, 0.0)
+    if shifts is not None and shortfall:
+        for (g, k), variables in xs.items():
+            value = sum(v.solution_value() for v in variables)
+            if value > LP_TOLERANCE:
+                key = (inst.groups.index(groups[g].skills), k)
+                shifts[key] = shifts.get(key, 0.0) + value
     per: dict[str, float] = {}
     if per_channel:
         for j, c in enumerate(channels):
@@ -159,7 +168,8 @@ def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list |
     return float(max(0, math.ceil(value - LP_TOLERANCE * max(1.0, value)))), float(value)
 
 
-def _add_group(solver: pywraplp.Solver, inst: Instance, g: int, group: _Group, req: np.ndarray, cover_terms: dict) -> int:
+def _add_group(solver: pywraplp.Solver, inst: Instance, g: int, group: _Group, req: np.ndarray, cover_terms: dict,
+               xs: dict) -> int:
     """Add one group's shift counts, break placements, day/week limits and channel split; returns its template count."""
     inf = solver.infinity()
     contract = inst.config.contract(group.contract)
@@ -179,6 +189,7 @@ def _add_group(solver: pywraplp.Solver, inst: Instance, g: int, group: _Group, r
                 continue  # a shift that can cover nothing never lowers the shortfall
             count += 1
             x = solver.NumVar(0, inf, f"x_{g}_{k}")
+            xs[(g, k)].append(x)
             per_day[day].append(x)
             paid[week_of[day]].append((x, tpl.paid_min / 60))
             for t in np.flatnonzero(useful[tpl.start:tpl.end]) + tpl.start:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -76,8 +77,11 @@ def add_demand_costs(model: cp_model.CpModel, inst: Instance, cov: Coverage, upp
                 u = model.new_int_var(0, r, f"short[{name},{s}]")
                 model.add(u >= r - covered)
                 cov.shortfall[(c, s)] = u
-                if points[-1][1] > 0:
-                    z = model.new_int_var(0, points[-1][1], f"late[{name},{s}]")
+                # rounding the costs to integers may bend the hull slightly: bound z by every segment's value at u = r
+                top = max([points[-1][1]] + [math.ceil(c0 + (c1 - c0) * (r - u0) / (u1 - u0))
+                                             for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False)])
+                if top > 0:
+                    z = model.new_int_var(0, top, f"late[{name},{s}]")
                     for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False):
                         model.add((u1 - u0) * z >= (u1 - u0) * c0 + (c1 - c0) * (u - u0))
                     cov.late_cost[(c, s)] = z

@@ -81,6 +81,28 @@ def _working(model, inst: Instance, counts, bounds, breaks: BreakFlows):
     return working, upper
 
 
+def add_aggregate(model: cp_model.CpModel, inst: Instance, counts: dict, bounds: dict):
+    """Breaks, working agents, channel flows and demand costs over the group-template counts; returns them and the
+    demand part of the objective as (expr, scaled weight) terms."""
+    breaks = add_break_flows(model, inst, counts, bounds)
+    working, upper = _working(model, inst, counts, bounds, breaks)
+    coverage = add_channel_flows(model, inst, working, upper)
+    upper_cover: dict[tuple[int, int], int] = defaultdict(int)
+    for (g, s), ub in upper.items():
+        for name in inst.groups[g]:
+            upper_cover[(inst.channels.index(name), s)] += ub
+    add_demand_costs(model, inst, coverage, upper_cover)
+
+    w = inst.config.solver.weights
+    terms: list[tuple[cp_model.LinearExprT, int]] = [(z, 1) for z in coverage.late_cost.values()]
+    short_w = round(w.shortfall_agent_slot * SCALE)
+    if short_w:
+        terms += [(u, short_w) for u in coverage.shortfall.values()]
+    over_w = round(w.overstaff_agent_slot * SCALE)
+    terms += [(o, over_w) for o in coverage.overstaff.values()]
+    return breaks, working, coverage, terms
+
+
 def build_model(inst: Instance) -> RosterModel:
     """The whole model of an instance; the objective is minimised in SCALE units of the planner's objective."""
     model = cp_model.CpModel()
@@ -101,22 +123,8 @@ def build_model(inst: Instance) -> RosterModel:
         model.add(var == sum(lits))
         counts[(g, k)], bounds[(g, k)] = var, len(lits)
 
-    breaks = add_break_flows(model, inst, counts, bounds)
-    working, upper = _working(model, inst, counts, bounds, breaks)
-    coverage = add_channel_flows(model, inst, working, upper)
-    upper_cover: dict[tuple[int, int], int] = defaultdict(int)
-    for (g, s), ub in upper.items():
-        for name in inst.groups[g]:
-            upper_cover[(inst.channels.index(name), s)] += ub
-    add_demand_costs(model, inst, coverage, upper_cover)
-
+    breaks, working, coverage, terms = add_aggregate(model, inst, counts, bounds)
     w = inst.config.solver.weights
-    terms: list[tuple[cp_model.LinearExprT, int]] = [(z, 1) for z in coverage.late_cost.values()]
-    short_w = round(w.shortfall_agent_slot * SCALE)
-    if short_w:
-        terms += [(u, short_w) for u in coverage.shortfall.values()]
-    over_w = round(w.overstaff_agent_slot * SCALE)
-    terms += [(o, over_w) for o in coverage.overstaff.values()]
     terms += [(p.expr, round(p.weight * w.soft_rule * SCALE)) for p in penalties]
     paid_w = w.paid_hour * SCALE / 60
     terms += [(v, round(t.paid_min * paid_w)) for av in agents for pairs in av.x.values() for t, v in pairs]

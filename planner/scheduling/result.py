@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from planner.scheduling.bound import BoundResult
 
 
 @dataclass
@@ -27,6 +31,7 @@ class RosterResult:
     rules_applied: list[str] = field(default_factory=list)
     model_size: dict[str, int] = field(default_factory=dict)  # variables, constraints and the main families' counts
     progress: list[tuple[float, float, float]] = field(default_factory=list)  # (objective, bound, elapsed_s) per solution
+    shortfall_bound: BoundResult | None = None  # the LP lower bound on total shortfall, solved for the first roster
 
     @property
     def gap(self) -> float:

@@ -14,15 +14,19 @@ from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.coverage import SCALE
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
-from planner.scheduling.hint import add_greedy_hint
+from planner.scheduling.hint import add_greedy_hint, hint_from_weeks
 from planner.scheduling.instance import build_instance
 from planner.scheduling.model import RosterModel, build_model
+from planner.scheduling.plan import lp_plan, weeks_from_plan
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
 
 LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LNS only
-WALL_SAFETY = 1.5  # deterministic runs may overrun the wall budget by this factor before being cut
+EXTRACT_RESERVE_S = 3.0  # wall seconds kept for handing out breaks and channels and building the tables
+PLAN_MIN_LIMIT_S = 60.0  # time limits from which the first roster comes from the LP plan rather than the greedy
+MIN_SEARCH_S = 5.0  # wall seconds the search always gets, even past the limit, so the hinted roster is found
+SEARCH_SHARE = 0.5  # deterministic search budget as a share of the time limit (the LP plan and hint take the rest)
 ProgressFn = Callable[[float, float, float], None]
 
 
@@ -60,7 +64,7 @@ def solver_parameters(solver: cp_model.CpSolver, config: Config, limit: float, w
     params.interleave_search = settings.deterministic
     if settings.deterministic:
         params.max_deterministic_time = limit
-        params.max_time_in_seconds = max(wall_s, 1.0) * WALL_SAFETY
+        params.max_time_in_seconds = max(wall_s, 1.0)
     else:
         params.max_time_in_seconds = wall_s
 
@@ -82,9 +86,17 @@ def solve_roster(
     check_agents(inst)
     rm = build_model(inst)
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
-    add_greedy_hint(inst, rm)
+    bound = None
+    # The LP plan costs tens of seconds on a site week and pays back only with time left to polish its roster;
+    # short limits keep the quicker greedy start.
+    if limit >= PLAN_MIN_LIMIT_S:
+        shifts, bound = lp_plan(inst)
+        hint_from_weeks(inst, rm, weeks_from_plan(inst, shifts, config.solver.seed))
+    else:
+        add_greedy_hint(inst, rm)
     solver = cp_model.CpSolver()
-    solver_parameters(solver, config, limit, wall_s=max(1.0, limit - (time.perf_counter() - started)))
+    wall_s = limit - (time.perf_counter() - started) - EXTRACT_RESERVE_S
+    solver_parameters(solver, config, max(1.0, limit * SEARCH_SHARE), wall_s=max(MIN_SEARCH_S, wall_s))
     # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
     # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
     solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
@@ -96,7 +108,9 @@ def solve_roster(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}); "
                            "raise solver.time_limit_s or --time-limit")
-    return _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+    result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+    result.shortfall_bound = bound
+    return result
 
 
 def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
