@@ -4,8 +4,8 @@ Run from the repository root:
     python bench/schedule_bench.py            # 3 runs at 120 s, scale run at 300 s, pyworkforce at 120 s
     python bench/schedule_bench.py --quick    # 1 run at 30 s, scale run at 60 s, pyworkforce at 30 s
 
-The week: the demo config, the sample site (seed 7), and the requirement of the last history week
-(2026-11-16..22) staffed with planner.staffing and moved onto the planning week 2026-11-23.
+The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
+planner run computes it (forecast from the history, then planner.staffing with the deferred warm-up).
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.config import load_config  # noqa: E402
+from planner.pipeline import week_requirements  # noqa: E402
 from planner.sample import generate_site  # noqa: E402
 from planner.scheduling.bound import shortfall_lower_bound  # noqa: E402
 from planner.scheduling.explain import agent_conflict  # noqa: E402
 from planner.scheduling.instance import build_instance  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
-from planner.staffing import requirements  # noqa: E402
 
 WEEK = dt.date(2026, 11, 23)
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
@@ -43,10 +43,8 @@ def sample_week(cfg, scale: float = 1.0, base_agents: pd.DataFrame | None = None
     site = generate_site(cfg, seed=7)
     history = site.history.copy()
     history["interval_start"] = pd.to_datetime(history["interval_start"])
-    last = history[history["interval_start"] >= pd.Timestamp(WEEK - dt.timedelta(days=7))].copy()
-    last["interval_start"] += pd.Timedelta(days=7)
-    last["offered"] = last["offered"].astype(float) * scale
-    req = requirements(last[["interval_start", "channel", "offered", "aht_s"]], cfg)
+    history["offered"] = (history["offered"].astype(float) * scale).round().astype(int)
+    _, req = week_requirements(cfg, history, WEEK)  # the chain of planner run: forecast, then staffing
     agents, leave = (site.agents if base_agents is None else base_agents), site.leave
     if scale != 1.0:
         copies = int(np.ceil(scale))
