@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from forecasts.errors import ForecastError
 from forecasts.panel import Horizon, Series
 
 
-class Model:
+class Model(ABC):
     """A forecaster of one channel's contacts per slot; subclasses implement _fit and _predict."""
 
     name = "model"
@@ -36,8 +38,10 @@ class Model:
         mean = self._predict(horizon, gap)
         return np.where(horizon.open, np.clip(np.nan_to_num(mean, nan=0.0), 0.0, None), 0.0)
 
+    @abstractmethod
     def _fit(self, series: Series) -> None:
-        raise NotImplementedError
+        """Learn the model's parameters from one channel's history."""
 
+    @abstractmethod
     def _predict(self, horizon: Horizon, gap_days: int) -> np.ndarray:
-        raise NotImplementedError
+        """Expected contacts [day, slot], gap_days after the end of the fitted history."""
