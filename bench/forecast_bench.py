@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
+from timing import median_s  # noqa: E402  (bench/ is the script folder)
 
 import forecasts  # noqa: E402
 from forecasts import synthetic  # noqa: E402
@@ -130,33 +130,24 @@ def accuracy(seeds: list[int], with_mstl: bool) -> bool:
     return ok_all
 
 
-def timed(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def speed(repeats: int, with_mstl: bool) -> None:
     name, history, config = sites(7)[0]
     console.print(f"Speed on {name}: {len(history):,} history rows, {history['channel'].nunique()} channels")
     rows = []
     load_before = _load()
-    peer = timed(lambda: run_forecast(history, config, "mean4"), repeats)
+    peer = median_s(lambda: run_forecast(history, config, "mean4"), repeats)
     rows.append(("fit + 4-week forecast, mean4 (peer)", peer, 1.0, "—"))
     for model in ("seasonal", "naive"):
-        t = timed(lambda m=model: run_forecast(history, config, m), repeats)
+        t = median_s(lambda m=model: run_forecast(history, config, m), repeats)
         rows.append((f"fit + 4-week forecast, {model}", t, t / peer, "< 10 s" if model == "seasonal" else "—"))
-    base = timed(lambda: run_backtest(history, config, ("mean4",)), repeats)
+    base = median_s(lambda: run_backtest(history, config, ("mean4",)), repeats)
     rows.append(("8-origin backtest, mean4 only (peer)", base, 1.0, "—"))
-    t = timed(lambda: run_backtest(history, config, ("seasonal", "mean4", "naive")), repeats)
+    t = median_s(lambda: run_backtest(history, config, ("seasonal", "mean4", "naive")), repeats)
     rows.append(("8-origin backtest, seasonal+mean4+naive", t, t / base, "< 60 s"))
     if with_mstl:
-        t = timed(lambda: run_backtest(history, config, ("seasonal", "mean4", "naive", "mstl")), repeats)
+        t = median_s(lambda: run_backtest(history, config, ("seasonal", "mean4", "naive", "mstl")), repeats)
         rows.append(("8-origin backtest, + mstl adapter", t, t / base, "< 60 s"))
-        t = timed(lambda: run_forecast(history, config, "auto"), repeats)
+        t = median_s(lambda: run_forecast(history, config, "auto"), repeats)
         rows.append(("fit + 4-week forecast, auto (4-origin pick)", t, t / peer, "—"))
     table = Table(title=f"Speed, median of {repeats} run(s); load average before: {load_before}")
     for col in ("what", "seconds", "ratio to peer", "target"):

@@ -6,9 +6,7 @@ in the same run on the same slots).
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 from pyworkforce.queuing import ErlangC  # noqa: E402
+from timing import median_s  # noqa: E402  (bench/ is the script folder)
 
 from planner.config import load_config  # noqa: E402
 from planner.staffing import deferred, erlang_a, erlang_c, requirements  # noqa: E402
@@ -39,16 +38,6 @@ def volumes(days: int, channels: int, seed: int = 7) -> tuple[np.ndarray, np.nda
     return offered, ((hour >= 8) & (hour < 20))
 
 
-def median_s(fn, repeats: int = REPEATS) -> float:
-    """Median wall time of fn() in seconds."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def pyworkforce_loop(offered: np.ndarray) -> list[int]:
     """pyworkforce's ErlangC, one slot at a time (minutes as it wants them); zero slots skipped (it raises on them)."""
     out = []
@@ -69,13 +58,13 @@ def main() -> None:
     def ours(x):
         return erlang_c.agents(x, 180.0, INTERVAL_S, 0.8, 20.0, 0.85)
 
-    t_year = median_s(lambda: ours(year))
+    t_year = median_s(lambda: ours(year), REPEATS)
     rows.append(("Erlang C agents, year × 4 channels", year.size, t_year, "< 0.25 s", ""))
-    t_week = median_s(lambda: ours(week))
-    t_pwf = median_s(lambda: pyworkforce_loop(week))
+    t_week = median_s(lambda: ours(week), REPEATS)
+    t_pwf = median_s(lambda: pyworkforce_loop(week), REPEATS)
     rows.append(("Erlang C agents, week × 4 channels", week.size, t_week, "≥ 40× pyworkforce",
                  f"pyworkforce {t_pwf:.3f} s → {t_pwf / t_week:.0f}×"))
-    t_a = median_s(lambda: erlang_a.agents(year, 180.0, INTERVAL_S, 0.8, 20.0, 300.0, 0.85))
+    t_a = median_s(lambda: erlang_a.agents(year, 180.0, INTERVAL_S, 0.8, 20.0, 300.0, 0.85), REPEATS)
     rows.append(("Erlang A agents, year × 4 channels", year.size, t_a, "< 5 s", ""))
 
     def deferred_year():
@@ -84,14 +73,14 @@ def main() -> None:
             agents = deferred.plan(v, aht, INTERVAL_S, open_year, within, 0.9)
             deferred.serve(agents, v, aht, INTERVAL_S, within, 0.9)
 
-    t_d = median_s(deferred_year)
+    t_d = median_s(deferred_year, REPEATS)
     rows.append(("Deferred plan + FIFO, year × 2 channels", 2 * year.shape[1], t_d, "< 5 s", ""))
 
     cfg = load_config(DEMO)
     starts = pd.date_range("2025-11-24", periods=year.shape[1], freq="15min")
     forecast = pd.concat([pd.DataFrame({"interval_start": starts, "channel": name, "offered": year[i] * [1, 0.6, 0.3, 0.15][i],
                                         "aht_s": np.nan}) for i, name in enumerate(cfg.channel_names)], ignore_index=True)
-    t_req = median_s(lambda: requirements(forecast, cfg))
+    t_req = median_s(lambda: requirements(forecast, cfg), REPEATS)
     rows.append(("requirements(), demo config, year × 4 channels", len(forecast), t_req, "(end to end)",
                  "voice C, chat C×2, email+social deferred"))
 

@@ -78,23 +78,21 @@ def cost_per_contact(roster: pd.DataFrame, cost_per_paid_hour: float, handled_by
                      forecast: pd.DataFrame | None) -> pd.DataFrame:
     """Cost per handled contact on dates with both roster and contacts, and projected per forecast contact on roster dates."""
     paid = paid_hours_by_date(roster)
-    rows = []
+    bases = []
     if handled_by_date is not None and len(handled_by_date):
-        common = paid.index.intersection(handled_by_date.index)
-        if len(common):
-            cost = paid.loc[common].sum() * cost_per_paid_hour
-            handled = float(handled_by_date.loc[common].sum())
-            rows.append({"basis": "actual (handled contacts)", "dates": len(common), "paid_hours": paid.loc[common].sum(),
-                         "cost": cost, "contacts": handled, "cost_per_contact": cost / handled if handled else np.nan})
+        bases.append(("actual (handled contacts)", handled_by_date.astype(float)))
     if forecast is not None and len(forecast):
         fdates = pd.to_datetime(forecast["interval_start"]).dt.normalize()
-        offered = pd.to_numeric(forecast["offered"]).astype(float).groupby(fdates).sum()
-        common = paid.index.intersection(offered.index)
+        bases.append(("projected (forecast contacts)", pd.to_numeric(forecast["offered"]).astype(float).groupby(fdates).sum()))
+    rows = []
+    for basis, contacts_by_date in bases:
+        common = paid.index.intersection(contacts_by_date.index)
         if len(common):
-            cost = paid.loc[common].sum() * cost_per_paid_hour
-            contacts = float(offered.loc[common].sum())
-            rows.append({"basis": "projected (forecast contacts)", "dates": len(common), "paid_hours": paid.loc[common].sum(),
-                         "cost": cost, "contacts": contacts, "cost_per_contact": cost / contacts if contacts else np.nan})
+            hours = paid.loc[common].sum()
+            contacts = float(contacts_by_date.loc[common].sum())
+            cost = hours * cost_per_paid_hour
+            rows.append({"basis": basis, "dates": len(common), "paid_hours": hours, "cost": cost, "contacts": contacts,
+                         "cost_per_contact": cost / contacts if contacts else np.nan})
     return pd.DataFrame(rows, columns=["basis", "dates", "paid_hours", "cost", "contacts", "cost_per_contact"])
 
 
