@@ -8,6 +8,7 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
+from planner.scheduling.complete import Completion, complete_shifts, shift_counts
 from planner.scheduling.coverage import SCALE
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import RosterModel
@@ -93,9 +94,12 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
     return weeks
 
 
-def add_greedy_hint(inst: Instance, rm: RosterModel) -> None:
-    """Hint the model with the greedy weeks, completed into a whole consistent roster."""
-    hint_from_weeks(inst, rm, greedy_weeks(inst, rm))
+def add_greedy_hint(inst: Instance, rm: RosterModel, exact_s: float = 0.0) -> None:
+    """Hint the model with the greedy weeks, completed into a whole consistent roster (breaks and channels placed
+    exactly within exact_s seconds when > 0)."""
+    weeks = greedy_weeks(inst, rm)
+    done = complete_shifts(inst, shift_counts(inst, weeks), inst.config, exact_s) if exact_s > 0 else None
+    hint_from_weeks(inst, rm, weeks, done)
 
 
 def _allocate_channels(inst: Instance, working: dict[tuple[int, int], int]):
@@ -139,8 +143,9 @@ def _hint(model: cp_model.CpModel, var, value: int) -> None:
     model.add_hint(var, int(value))
 
 
-def hint_from_weeks(inst: Instance, rm: RosterModel, weeks: dict[int, dict[int, int]]) -> None:
-    """Hint a complete roster built from the greedy weeks: breaks spread over their windows, channels by residual need.
+def hint_from_weeks(inst: Instance, rm: RosterModel, weeks: dict[int, dict[int, int]], done: Completion | None = None) -> None:
+    """Hint a complete roster built from the weeks: breaks and channels from `done` (their exact placement for these
+    shifts, complete.py) when given, else one by one (breaks where cover is spare, channels by residual need).
 
     Every structural variable (templates, counts, breaks, working agents, channel flows, gaps and their costs) gets
     a consistent value, so CP-SAT starts from a feasible roster; the soft-rule indicators are left to its propagation.
@@ -171,17 +176,20 @@ def hint_from_weeks(inst: Instance, rm: RosterModel, weeks: dict[int, dict[int, 
         t = inst.templates[k]
         for s in range(t.start, t.end):
             working[(g, s)] += n
-    takers: dict[tuple, int] = defaultdict(int)
-    for (g, k), n in chosen_t.items():
-        t = inst.templates[k]
-        for kind in t.breaks:
-            takers[(g, t.start, kind)] += n
-    spread = _place_breaks(inst, working, takers)
+    if done is None:
+        takers: dict[tuple, int] = defaultdict(int)
+        for (g, k), n in chosen_t.items():
+            t = inst.templates[k]
+            for kind in t.breaks:
+                takers[(g, t.start, kind)] += n
+        spread = _place_breaks(inst, working, takers)
+        cover, flows = _allocate_channels(inst, working)
+    else:
+        spread, working, flows, cover = done.breaks, done.working, done.flows, done.cover
     for key, var in rm.breaks.items():
         _hint(model, var, spread.get(key, 0))
     for key, var in rm.working.items():
         _hint(model, var, working.get(key, 0))
-    cover, flows = _allocate_channels(inst, working)
     for key, var in rm.coverage.flows.items():
         _hint(model, var, flows.get(key, 0))
     cov = rm.coverage

@@ -26,9 +26,11 @@ def lp_plan(inst: Instance) -> tuple[dict[tuple[int, int], float], BoundResult]:
     return shifts, bound
 
 
-def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], int], seed: int) -> dict[int, dict[int, int]]:
+def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], int], seed: int,
+                    match_bonus: float = MATCH_BONUS) -> dict[int, dict[int, int]]:
     """agent index -> {day: template index}: each agent, most constrained first, takes the feasible week (every hard
-    rule) that matches most of what the plan still wants of their group; slots the plan staffs count for the rest."""
+    rule) that matches most of what the plan still wants of their group; slots the plan staffs count for the rest.
+    match_bonus weighs taking a planned template against covering the plan's profile (in shift lengths of slots)."""
     remaining = dict(plan)
     profile = np.zeros((len(inst.groups), inst.n_slots + 1))  # planned agents on shift per group and slot, still to hand out
     for (g, k), n in plan.items():
@@ -48,7 +50,7 @@ def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], int], seed: int)
             for t, v in pairs:
                 slots = profile[g, t.start:t.end]
                 value = int(np.where(slots > 0, 1, -1).sum())
-                value += round(MATCH_BONUS * t.length * min(1.0, max(0.0, remaining.get((g, t.index), 0.0))))
+                value += round(match_bonus * t.length * min(1.0, max(0.0, remaining.get((g, t.index), 0.0))))
                 terms.append((v, value))
         model.maximize(sum(c * v for v, c in terms))
         solver = cp_model.CpSolver()

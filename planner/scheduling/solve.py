@@ -11,12 +11,14 @@ from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
+from planner.scheduling.complete import complete_shifts, shift_counts
 from planner.scheduling.coverage import SCALE
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
 from planner.scheduling.hint import add_greedy_hint, hint_from_weeks
 from planner.scheduling.instance import build_instance
 from planner.scheduling.model import RosterModel, build_model
+from planner.scheduling.params import solver_parameters
 from planner.scheduling.plan import lp_plan, weeks_from_plan
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
@@ -26,6 +28,12 @@ LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LN
 EXTRACT_RESERVE_S = 3.0  # wall seconds kept for handing out breaks and channels and building the tables
 PLAN_MIN_LIMIT_S = 60.0  # time limits from which the first roster comes from the LP plan rather than the greedy
 MIN_SEARCH_S = 5.0  # wall seconds the search always gets, even past the limit, so the hinted roster is found
+EXACT_SHARE, EXACT_MAX_S = 0.05, 10.0  # time limit share (capped) for placing a first roster's breaks and channels
+# The plan is handed out with these match bonuses (plan.py), as many as the limit allows (one more per
+# HANDOUT_EVERY_S above PLAN_MIN_LIMIT_S); the best completed roster starts the search. Which hand-out covers best
+# varies from week to week by a few percent of the shortfall, and the search barely moves a roster this close.
+HANDOUT_BONUSES, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 30.0
+HANDOUT_S = 10.0  # about what one hand-out of the sample week's plan costs besides its completion (wall seconds)
 SEARCH_SHARE = 0.5  # deterministic search budget as a share of the time limit (the LP plan and hint take the rest)
 ProgressFn = Callable[[float, float, float], None]
 
@@ -43,30 +51,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.trace.append(point)
         if self._on_progress is not None:
             self._on_progress(*point)
-
-
-def light_presolve(params) -> None:
-    """Skip presolve probing and symmetry detection: on rosters they cost more time than they return."""
-    params.cp_model_probing_level = 0
-    params.symmetry_level = 0
-
-
-def solver_parameters(solver: cp_model.CpSolver, config: Config, limit: float, wall_s: float) -> None:
-    """Workers, seed and limits from config.solver (limit in seconds of search, wall_s what is left of the wall budget)."""
-    settings = config.solver
-    params = solver.parameters
-    light_presolve(params)
-    params.num_workers = settings.workers
-    params.random_seed = settings.seed
-    # Deterministic parallel search: the workers run in interleaved batches and stop on deterministic time (about one
-    # unit per second of one core), so the same inputs, seed and worker count give the same roster whatever the load.
-    # The wall-clock limit is a safety net: a run stopped by it instead (a very loaded machine) may differ.
-    params.interleave_search = settings.deterministic
-    if settings.deterministic:
-        params.max_deterministic_time = limit
-        params.max_time_in_seconds = max(wall_s, 1.0)
-    else:
-        params.max_time_in_seconds = wall_s
 
 
 def solve_roster(
@@ -89,14 +73,18 @@ def solve_roster(
     bound = None
     # The LP plan costs tens of seconds on a site week and pays back only with time left to polish its roster;
     # short limits keep the quicker greedy start.
+    exact_s = min(EXACT_MAX_S, EXACT_SHARE * limit)
+    handouts = 0
     if limit >= PLAN_MIN_LIMIT_S:
-        shifts, bound = lp_plan(inst)
-        hint_from_weeks(inst, rm, weeks_from_plan(inst, shifts, config.solver.seed))
+        handouts = min(len(HANDOUT_BONUSES), 1 + int((limit - PLAN_MIN_LIMIT_S) // HANDOUT_EVERY_S))
+        bound = _plan_start(inst, rm, config, handouts, exact_s)
     else:
-        add_greedy_hint(inst, rm)
+        add_greedy_hint(inst, rm, exact_s)
     solver = cp_model.CpSolver()
     wall_s = limit - (time.perf_counter() - started) - EXTRACT_RESERVE_S
-    solver_parameters(solver, config, max(1.0, limit * SEARCH_SHARE), wall_s=max(MIN_SEARCH_S, wall_s))
+    # each hand-out beyond the first takes its time from the search, on fixed shares so the result stays deterministic
+    search_s = limit * SEARCH_SHARE - max(0, handouts - 1) * (exact_s + HANDOUT_S)
+    solver_parameters(solver, config, max(1.0, search_s), wall_s=max(MIN_SEARCH_S, wall_s))
     # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
     # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
     solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
@@ -111,6 +99,19 @@ def solve_roster(
     result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
     result.shortfall_bound = bound
     return result
+
+
+def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_s: float):
+    """Hint the model with the best of `handouts` hand-outs of the LP plan, each completed exactly; returns the bound."""
+    shifts, bound = lp_plan(inst)
+    best = None
+    for bonus in HANDOUT_BONUSES[:handouts]:
+        weeks = weeks_from_plan(inst, shifts, config.solver.seed, bonus)
+        done = complete_shifts(inst, shift_counts(inst, weeks), config, exact_s)
+        if best is None or (done is not None and (best[1] is None or done.objective < best[1].objective)):
+            best = (weeks, done)
+    hint_from_weeks(inst, rm, *best)
+    return bound
 
 
 def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
