@@ -46,7 +46,7 @@ def test_completion_places_breaks_as_well_as_enumeration():
     eight = [inst.templates[k] for k in inst.agents[0].templates[0]]
     template = next(t for t in eight if t.start == 8 * 4 and t.length == 32 and t.lunch_slots == 2)
     weeks = {0: {0: template.index}, 1: {0: template.index}}
-    done = complete_shifts(inst, shift_counts(inst, weeks), cfg, budget_s=5)
+    done = complete_shifts(inst, shift_counts(inst, weeks), cfg, budget_det=5)
     assert done is not None
     voice = inst.channels.index("voice")
     shortfall = int(np.clip(inst.required - done.cover, 0, None).sum())
@@ -67,7 +67,7 @@ def test_completion_serves_the_short_channel_with_multi_skilled_agents():
     inst = build_instance(cfg, req, agents, no_leave(), WEEK)
     day0 = [inst.templates[k] for k in inst.agents[0].templates[0]]  # every agent here has the same templates
     template = next(t for t in day0 if t.start == 8 * 4 and t.length == 32)
-    done = complete_shifts(inst, shift_counts(inst, {i: {0: template.index} for i in range(3)}), cfg, budget_s=5)
+    done = complete_shifts(inst, shift_counts(inst, {i: {0: template.index} for i in range(3)}), cfg, budget_det=5)
     chat = inst.channels.index("chat")
     group = {a.agent_id: a.group for a in inst.agents}
     mixed, solo = group["M1"], group["V"]

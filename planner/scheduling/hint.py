@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.scheduling.complete import Completion, complete_shifts, shift_counts
+from planner.scheduling.complete import Completion, greedy_completion, hint_aggregate
 from planner.scheduling.coverage import SCALE
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import RosterModel
@@ -94,49 +93,9 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
     return weeks
 
 
-def add_greedy_hint(inst: Instance, rm: RosterModel, exact_s: float = 0.0) -> None:
-    """Hint the model with the greedy weeks, completed into a whole consistent roster (breaks and channels placed
-    exactly within exact_s seconds when > 0)."""
-    weeks = greedy_weeks(inst, rm)
-    done = complete_shifts(inst, shift_counts(inst, weeks), inst.config, exact_s) if exact_s > 0 else None
-    hint_from_weeks(inst, rm, weeks, done)
-
-
-def _allocate_channels(inst: Instance, working: dict[tuple[int, int], int]):
-    """Each group's working agents to its open channels one by one, where the requirement is least covered."""
-    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
-    flows: dict[tuple[int, int, int], int] = {}
-    for (g, s), n in sorted(working.items(), key=lambda kv: (len(inst.groups[kv[0][0]]), kv[0][1], kv[0][0])):
-        open_here = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]
-        for c in open_here:
-            flows[(s, g, c)] = 0
-        for _ in range(n if open_here else 0):
-            c = max(open_here, key=lambda c, s=s: (inst.required[c, s] - cover[c, s], -c))
-            cover[c, s] += 1
-            flows[(s, g, c)] += 1
-    return cover, flows
-
-
-def _place_breaks(inst: Instance, working: dict[tuple[int, int], int], takers: dict[tuple, int]) -> dict[tuple, int]:
-    """Breaks one by one at the offset where the group's best channel has the most cover to spare (updates working)."""
-    cover, _ = _allocate_channels(inst, working)
-    spare = cover - inst.required
-    spread: dict[tuple, int] = defaultdict(int)
-    for (g, start, kind), n in sorted(takers.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2].name)):
-        rows = [inst.channels.index(c) for c in inst.groups[g]]
-        for _ in range(n):
-            best, best_value = kind.earliest_offset, None
-            for off in range(kind.earliest_offset, kind.latest_offset + 1):
-                span = slice(start + off, start + off + kind.duration_slots)
-                value = spare[rows, span].max(axis=0).sum()
-                if best_value is None or value > best_value:
-                    best, best_value = off, value
-            spread[(g, start, kind, best)] += 1
-            for s in range(start + best, start + best + kind.duration_slots):
-                working[(g, s)] -= 1
-                c = max(rows, key=lambda r, s=s: spare[r, s])
-                spare[c, s] -= 1
-    return spread
+def add_greedy_hint(inst: Instance, rm: RosterModel) -> None:
+    """Hint the model with the greedy weeks, completed into a whole consistent roster."""
+    hint_from_weeks(inst, rm, greedy_weeks(inst, rm))
 
 
 def _hint(model: cp_model.CpModel, var, value: int) -> None:
@@ -169,37 +128,6 @@ def hint_from_weeks(inst: Instance, rm: RosterModel, weeks: dict[int, dict[int, 
                 _hint(model, av._ends[day], t_on.end if t_on else 0)
         for first, var in av.paid.items():
             _hint(model, var, sum(inst.templates[k].paid_min for d, k in week.items() if first <= d < first + 7))
-    working: dict[tuple[int, int], int] = defaultdict(int)
     for (g, k), var in rm.counts.items():
-        n = chosen_t.get((g, k), 0)
-        _hint(model, var, n)
-        t = inst.templates[k]
-        for s in range(t.start, t.end):
-            working[(g, s)] += n
-    if done is None:
-        takers: dict[tuple, int] = defaultdict(int)
-        for (g, k), n in chosen_t.items():
-            t = inst.templates[k]
-            for kind in t.breaks:
-                takers[(g, t.start, kind)] += n
-        spread = _place_breaks(inst, working, takers)
-        cover, flows = _allocate_channels(inst, working)
-    else:
-        spread, working, flows, cover = done.breaks, done.working, done.flows, done.cover
-    for key, var in rm.breaks.items():
-        _hint(model, var, spread.get(key, 0))
-    for key, var in rm.working.items():
-        _hint(model, var, working.get(key, 0))
-    for key, var in rm.coverage.flows.items():
-        _hint(model, var, flows.get(key, 0))
-    cov = rm.coverage
-    for (c, s), var in cov.shortfall.items():
-        _hint(model, var, max(0, inst.required[c, s] - cover[c, s]))
-    for (c, s), var in cov.overstaff.items():
-        _hint(model, var, max(0, cover[c, s] - inst.required[c, s]))
-    for (c, s), var in cov.late_cost.items():
-        u = max(0, inst.required[c, s] - cover[c, s])
-        points = cov.cost_points[(c, s)]
-        need = max(math.ceil(((u1 - u0) * c0 + (c1 - c0) * (u - u0)) / (u1 - u0))
-                   for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False))
-        _hint(model, var, max(0, need))
+        _hint(model, var, chosen_t.get((g, k), 0))
+    hint_aggregate(model, inst, rm.breaks, rm.working, rm.coverage, done or greedy_completion(inst, chosen_t))

@@ -28,13 +28,17 @@ LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LN
 EXTRACT_RESERVE_S = 3.0  # wall seconds kept for handing out breaks and channels and building the tables
 PLAN_MIN_LIMIT_S = 60.0  # time limits from which the first roster comes from the LP plan rather than the greedy
 MIN_SEARCH_S = 5.0  # wall seconds the search always gets, even past the limit, so the hinted roster is found
-EXACT_SHARE, EXACT_MAX_S = 0.05, 10.0  # time limit share (capped) for placing a first roster's breaks and channels
+# Deterministic units (at least EXACT_MIN_DET) per second of limit for placing the plan's breaks and channels exactly
+EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.0
 # The plan is handed out with these match bonuses (plan.py), as many as the limit allows (one more per
 # HANDOUT_EVERY_S above PLAN_MIN_LIMIT_S); the best completed roster starts the search. Which hand-out covers best
 # varies from week to week by a few percent of the shortfall, and the search barely moves a roster this close.
 HANDOUT_BONUSES, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 30.0
-HANDOUT_S = 10.0  # about what one hand-out of the sample week's plan costs besides its completion (wall seconds)
 SEARCH_SHARE = 0.5  # deterministic search budget as a share of the time limit (the LP plan and hint take the rest)
+# Large-neighbourhood search on a site week spends about 2.5 deterministic units loading the model and hint in 3 s,
+# then about a quarter of a unit per wall second on 2 cores: its budget is set low enough that it, not the wall
+# clock, stops the search on a normal load, so the roster is reproducible.
+LNS_BASE_DET, LNS_DET_PER_S = 4.0, 0.04
 ProgressFn = Callable[[float, float, float], None]
 
 
@@ -73,21 +77,19 @@ def solve_roster(
     bound = None
     # The LP plan costs tens of seconds on a site week and pays back only with time left to polish its roster;
     # short limits keep the quicker greedy start.
-    exact_s = min(EXACT_MAX_S, EXACT_SHARE * limit)
-    handouts = 0
     if limit >= PLAN_MIN_LIMIT_S:
         handouts = min(len(HANDOUT_BONUSES), 1 + int((limit - PLAN_MIN_LIMIT_S) // HANDOUT_EVERY_S))
-        bound = _plan_start(inst, rm, config, handouts, exact_s)
+        bound = _plan_start(inst, rm, config, handouts, max(EXACT_MIN_DET, EXACT_DET_PER_S * limit))
     else:
-        add_greedy_hint(inst, rm, exact_s)
+        add_greedy_hint(inst, rm)
     solver = cp_model.CpSolver()
     wall_s = limit - (time.perf_counter() - started) - EXTRACT_RESERVE_S
-    # each hand-out beyond the first takes its time from the search, on fixed shares so the result stays deterministic
-    search_s = limit * SEARCH_SHARE - max(0, handouts - 1) * (exact_s + HANDOUT_S)
-    solver_parameters(solver, config, max(1.0, search_s), wall_s=max(MIN_SEARCH_S, wall_s))
-    # Large rosters: every worker improves the greedy roster by large-neighbourhood search; the full search (and its
+    # Large rosters: every worker improves the first roster by large-neighbourhood search; the full search (and its
     # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
-    solver.parameters.use_lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
+    lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
+    search_det = LNS_BASE_DET + LNS_DET_PER_S * limit if lns_only else SEARCH_SHARE * limit
+    solver_parameters(solver, config, max(1.0, search_det), wall_s=max(MIN_SEARCH_S, wall_s))
+    solver.parameters.use_lns_only = lns_only
     progress = _Progress(on_progress, started)
     status = solver.solve(rm.model, progress)
     if status == cp_model.INFEASIBLE:
@@ -101,13 +103,13 @@ def solve_roster(
     return result
 
 
-def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_s: float):
+def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_det: float):
     """Hint the model with the best of `handouts` hand-outs of the LP plan, each completed exactly; returns the bound."""
     shifts, bound = lp_plan(inst)
     best = None
     for bonus in HANDOUT_BONUSES[:handouts]:
         weeks = weeks_from_plan(inst, shifts, config.solver.seed, bonus)
-        done = complete_shifts(inst, shift_counts(inst, weeks), config, exact_s)
+        done = complete_shifts(inst, shift_counts(inst, weeks), config, exact_det)
         if best is None or (done is not None and (best[1] is None or done.objective < best[1].objective)):
             best = (weeks, done)
     hint_from_weeks(inst, rm, *best)
