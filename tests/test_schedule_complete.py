@@ -7,8 +7,9 @@ import itertools
 import numpy as np
 from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
 
-from planner.scheduling.complete import complete_shifts, shift_counts
+from planner.scheduling.complete import complete_shifts, demand_cost, shift_counts
 from planner.scheduling.instance import build_instance
+from planner.scheduling.model import build_model
 
 BREAKS = ("{min_shift_h: 6, durations_min: [30, 60], window_start_h: 3, window_end_h: 5, paid: false}",
           "{every_h: 2, duration_min: 15, tolerance_h: 0.5, min_shift_h: 4, paid: true}")
@@ -51,6 +52,8 @@ def test_completion_places_breaks_as_well_as_enumeration():
     voice = inst.channels.index("voice")
     shortfall = int(np.clip(inst.required - done.cover, 0, None).sum())
     assert shortfall == _best_by_enumeration(inst.required[voice], template, 2)
+    # the hand-out's yardstick (demand_cost, numpy) prices the placement as the sub-solve's objective does
+    assert demand_cost(inst, build_model(inst).coverage, done.cover) == round(done.objective)
     # every shift's breaks are placed, inside their windows
     for kind in template.breaks:
         placed = {off: n for (g, start, k, off), n in done.breaks.items() if k == kind and start == template.start and n}

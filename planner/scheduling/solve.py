@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
-from planner.scheduling.complete import complete_shifts, shift_counts
+from planner.scheduling.complete import complete_shifts, demand_cost, greedy_completion, shift_counts
 from planner.scheduling.coverage import SCALE
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
@@ -29,11 +29,11 @@ EXTRACT_RESERVE_S = 3.0  # wall seconds kept for handing out breaks and channels
 PLAN_MIN_LIMIT_S = 60.0  # time limits from which the first roster comes from the LP plan rather than the greedy
 MIN_SEARCH_S = 5.0  # wall seconds the search always gets, even past the limit, so the hinted roster is found
 # Deterministic units (at least EXACT_MIN_DET) per second of limit for placing the plan's breaks and channels exactly
-EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.0
+EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.5
 # The plan is handed out with these match bonuses (plan.py), as many as the limit allows (one more per
-# HANDOUT_EVERY_S above PLAN_MIN_LIMIT_S); the best completed roster starts the search. Which hand-out covers best
+# HANDOUT_EVERY_S above HANDOUT_FROM_S); the best completed roster starts the search. Which hand-out covers best
 # varies from week to week by a few percent of the shortfall, and the search barely moves a roster this close.
-HANDOUT_BONUSES, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 30.0
+HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
 SEARCH_SHARE = 0.5  # deterministic search budget as a share of the time limit (the LP plan and hint take the rest)
 # Large-neighbourhood search on a site week spends about 2.5 deterministic units loading the model and hint in 3 s,
 # then about a quarter of a unit per wall second on 2 cores: its budget is set low enough that it, not the wall
@@ -78,7 +78,7 @@ def solve_roster(
     # The LP plan costs tens of seconds on a site week and pays back only with time left to polish its roster;
     # short limits keep the quicker greedy start.
     if limit >= PLAN_MIN_LIMIT_S:
-        handouts = min(len(HANDOUT_BONUSES), 1 + int((limit - PLAN_MIN_LIMIT_S) // HANDOUT_EVERY_S))
+        handouts = min(len(HANDOUT_BONUSES), 1 + int(max(0.0, limit - HANDOUT_FROM_S) // HANDOUT_EVERY_S))
         bound = _plan_start(inst, rm, config, handouts, max(EXACT_MIN_DET, EXACT_DET_PER_S * limit))
     else:
         add_greedy_hint(inst, rm)
@@ -104,15 +104,18 @@ def solve_roster(
 
 
 def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_det: float):
-    """Hint the model with the best of `handouts` hand-outs of the LP plan, each completed exactly; returns the bound."""
+    """Hint the model with the best of `handouts` hand-outs of the LP plan, each with its breaks and channels placed
+    exactly or greedily, whichever costs less (a sub-solve cut short can return a poor first solution); returns the bound."""
     shifts, bound = lp_plan(inst)
     best = None
     for bonus in HANDOUT_BONUSES[:handouts]:
         weeks = weeks_from_plan(inst, shifts, config.solver.seed, bonus)
-        done = complete_shifts(inst, shift_counts(inst, weeks), config, exact_det)
-        if best is None or (done is not None and (best[1] is None or done.objective < best[1].objective)):
-            best = (weeks, done)
-    hint_from_weeks(inst, rm, *best)
+        chosen = shift_counts(inst, weeks)
+        for done in (complete_shifts(inst, chosen, config, exact_det), greedy_completion(inst, chosen)):
+            cost = demand_cost(inst, rm.coverage, done.cover) if done is not None else None
+            if cost is not None and (best is None or cost < best[0]):
+                best = (cost, weeks, done)
+    hint_from_weeks(inst, rm, best[1], best[2])
     return bound
 
 
