@@ -4,7 +4,7 @@ Once every agent's week is chosen (the LP plan's hand-out or the greedy), where 
 agent serves decide a large part of the shortfall: on the sample site week, placing them one at a time leaves about
 770 agent-slots short where the best placement for the same shifts leaves 563. With the shifts fixed, the model
 reduces to the group counts, break flows and channel flows (no agent variables, no labour rules), which CP-SAT
-solves to optimality or close in a few seconds; that completed roster is then the full model's starting point.
+brings to 564 in about 9 s on that week; that completed roster is then the full model's starting point.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def lp_plan(inst: Instance) -> tuple[dict[tuple[int, int], float], BoundResult]:
     return shifts, bound
 
 
-def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], int], seed: int,
+def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], float], seed: int,
                     match_bonus: float = MATCH_BONUS) -> dict[int, dict[int, int]]:
     """agent index -> {day: template index}: each agent, most constrained first, takes the feasible week (every hard
     rule) that matches most of what the plan still wants of their group; slots the plan staffs count for the rest.

@@ -34,7 +34,7 @@ EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.5
 # HANDOUT_EVERY_S above HANDOUT_FROM_S); the best completed roster starts the search. Which hand-out covers best
 # varies from week to week by a few percent of the shortfall, and the search barely moves a roster this close.
 HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
-SEARCH_SHARE = 0.5  # deterministic search budget as a share of the time limit (the LP plan and hint take the rest)
+SEARCH_SHARE = 0.5  # deterministic search budget of small rosters (full search, not LNS only) as a share of the limit
 # Large-neighbourhood search on a site week spends about 2.5 deterministic units loading the model and hint in 3 s,
 # then about a quarter of a unit per wall second on 2 cores: its budget is set low enough that it, not the wall
 # clock, stops the search on a normal load, so the roster is reproducible.
