@@ -6,7 +6,7 @@ Accuracy: rolling-origin backtest, 8 weekly origins, 1-week horizon, open slots 
   - the sample site (planner.sample.generate_site on configs/demo.yaml, 104 weeks, 15-minute slots, with the config),
   - a synthetic four-channel site (104 weeks, 15-minute slots, no config: everything inferred),
   - bank-like synthetic sites: weekdays only, 07:00–21:00, 5- and 6-minute slots, 52 weeks, no config,
-  - the real Anonymous Bank call log of February 1999 (../shared/data, when present): only four weeks, so
+  - the real Anonymous Bank call log of February 1999 (configs/data, shipped): only four weeks, so
     2 origins and no mean4 (it needs four weeks before the first origin); MSTL needs three.
   Targets: seasonal WAPE ≥ 15% below naive, below mean4, and not above MSTL, on every channel.
 Speed (median of --repeats runs, with the load average): fit + 4-week forecast of 104 weeks × 15 min × 4 channels,
@@ -72,7 +72,7 @@ def run_forecast(history, config, model, weeks=4):
 
 def real_bank() -> None:
     """Seasonal vs naive on the real bank log at 5, 6 and 15 minutes (2 origins: the log has four weeks)."""
-    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "anonymous_bank_1999_02_calls.tsv"
+    path = Path(__file__).resolve().parents[1] / "configs" / "data" / "anonymous_bank_1999_02_calls.tsv.gz"
     if not path.exists():
         console.print(f"[yellow]{path} is absent: the real bank check is skipped[/]")
         return

@@ -1,4 +1,4 @@
-"""Shared fixtures: repository paths, the demo config, and the shared reference data folder."""
+"""Shared fixtures: repository paths, the demo config, the shipped bank log and the reference tables in tests/data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+REFERENCE_DATA = REPO / "tests" / "data"
+BANK_LOG = REPO / "configs" / "data" / "anonymous_bank_1999_02_calls.tsv.gz"
 
 
 @pytest.fixture(scope="session")
@@ -18,10 +19,14 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """../shared/data, or skip the test when it is absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
-    return SHARED_DATA
+    """tests/data: the published reference tables (Erlang values, the bank's Wednesday staffing)."""
+    return REFERENCE_DATA
+
+
+@pytest.fixture(scope="session")
+def bank_log() -> Path:
+    """The real February 1999 bank log shipped with the project (configs/data, gzip-compressed TSV)."""
+    return BANK_LOG
 
 
 @pytest.fixture(scope="session")

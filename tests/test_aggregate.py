@@ -78,16 +78,16 @@ QUEUES = {"PS": "retail", "PE": "english", "IN": "internet", "NE": "stocks", "NW
 
 
 @pytest.fixture(scope="module")
-def bank(repo, shared_data):
+def bank(repo, bank_log):
     cfg = load_config(repo / "configs" / "anonymous_bank.yaml")
-    result = import_contacts(shared_data / "anonymous_bank_1999_02_calls.tsv", cfg)
+    result = import_contacts(bank_log, cfg)
     return cfg, result, contacts_to_intervals(result.contacts, cfg)
 
 
 @pytest.fixture(scope="module")
-def log(shared_data) -> pd.DataFrame:
+def log(bank_log) -> pd.DataFrame:
     """The log read plainly, with the facts computed here independently of the importer."""
-    raw = pd.read_csv(shared_data / "anonymous_bank_1999_02_calls.tsv", sep="\t", dtype=str)
+    raw = pd.read_csv(bank_log, sep="\t", dtype=str)
     raw["queued"] = raw["q_start"] != "0:00:00"
     raw["arrival_hour"] = raw["q_start"].where(raw["queued"], raw["vru_exit"]).str.split(":").str[0].astype(int)
     return raw

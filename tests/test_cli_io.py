@@ -104,14 +104,14 @@ def test_help_has_an_example(command, capsys):
 
 
 @pytest.mark.slow
-def test_aggregate_bank_log_per_queue_totals(tmp_path, repo, shared_data, capsys, monkeypatch):
+def test_aggregate_bank_log_per_queue_totals(tmp_path, repo, bank_log, capsys, monkeypatch):
     monkeypatch.chdir(repo)
     out_path = tmp_path / "h.csv"
     code, out, err = run(["aggregate", "--config", "configs/anonymous_bank.yaml",
-                          "--contacts", "../shared/data/anonymous_bank_1999_02_calls.tsv", "--out", str(out_path)], capsys)
+                          "--contacts", "configs/data/anonymous_bank_1999_02_calls.tsv.gz", "--out", str(out_path)], capsys)
     assert code == 0, err
     history = pd.read_csv(out_path)
-    log = pd.read_csv(shared_data / "anonymous_bank_1999_02_calls.tsv", sep="\t", dtype=str)
+    log = pd.read_csv(bank_log, sep="\t", dtype=str)
     log = log[log.outcome != "PHANTOM"]
     queued = log.q_start != "0:00:00"
     queues = {"PS": "retail", "PE": "english", "IN": "internet", "NE": "stocks", "NW": "new_customers", "TT": "callback"}

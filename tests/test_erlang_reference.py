@@ -1,4 +1,4 @@
-"""Published Erlang values reproduced: ../shared/data/erlang_reference.csv and the Anonymous Bank Wednesday staffing."""
+"""Published Erlang values reproduced: tests/data/erlang_reference.csv and the Anonymous Bank Wednesday staffing."""
 
 from __future__ import annotations
 

@@ -255,10 +255,10 @@ def test_bad_history_columns():
         forecasts.forecast(pd.DataFrame({"interval_start": ["2026-01-01 08:00"], "channel": ["voice"]}), START, 1)
 
 
-def test_real_bank_calls_seasonal_beats_naive(shared_data):
+def test_real_bank_calls_seasonal_beats_naive(bank_log):
     from tests.bank_history import bank_history
 
-    history = bank_history(shared_data / "anonymous_bank_1999_02_calls.tsv", slot_minutes=5)
+    history = bank_history(bank_log, slot_minutes=5)
     scores = forecasts.backtest(history, weeks=2, horizon_weeks=1, models=("seasonal", "naive"))
     wape = scores.pivot(index="channel", columns="model", values="wape")
     assert (wape["seasonal"] < 0.85 * wape["naive"]).all()

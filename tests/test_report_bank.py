@@ -41,8 +41,8 @@ def independent_kpis(tsv) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_bank_log_kpis_match_an_independent_computation(shared_data, repo):
-    tsv = shared_data / "anonymous_bank_1999_02_calls.tsv"
+def test_bank_log_kpis_match_an_independent_computation(bank_log, repo):
+    tsv = bank_log
     cfg = load_config(repo / "configs" / "anonymous_bank.yaml")
     report = build_report(cfg, contacts=load_contacts(tsv, cfg))
     ours = report.tables["summary"].set_index("channel")
@@ -58,7 +58,7 @@ def test_bank_log_kpis_match_an_independent_computation(shared_data, repo):
 
 
 @pytest.mark.slow
-def test_planner_report_on_the_bank_config(shared_data, repo, tmp_path):
+def test_planner_report_on_the_bank_config(repo, tmp_path):
     from typer.testing import CliRunner
 
     from planner.cli.app import app

@@ -1,4 +1,4 @@
-"""Raw table files (CSV, TSV, Parquet by extension) and atomic writes (temp file in the target folder, then rename)."""
+"""Raw table files (CSV, TSV, Parquet by extension; CSV/TSV may be .gz) and atomic writes (temp file, then rename)."""
 
 from __future__ import annotations
 
@@ -30,21 +30,33 @@ def table_format(path: Path) -> str:
     raise DataError(f"{path}: unknown table format '{suffix}'; use .csv, .tsv or .parquet")
 
 
-def read_raw(path: str | Path, sep: str | None = None) -> pd.DataFrame:
-    """Read a table as strings (CSV/TSV) or typed columns (Parquet); validation is the caller's job."""
+def read_raw(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig",
+             skip_blank_lines: bool = True) -> pd.DataFrame:
+    """Read a table as strings (CSV/TSV, plain or gzip-compressed `.csv.gz`/`.tsv.gz`) or typed columns (Parquet).
+
+    A `.gz` file is read by its inner extension; validation is the caller's job.
+    """
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found")
-    fmt = table_format(path)
+    gzipped = path.suffix.lower() == ".gz"
+    inner = path.with_suffix("") if gzipped else path
+    if gzipped and not inner.suffix:
+        raise DataError(f"{path}: a compressed table needs its format before .gz; use .csv.gz or .tsv.gz")
+    fmt = table_format(inner)
+    if gzipped and fmt == "parquet":
+        raise DataError(f"{path}: Parquet is compressed already; use .parquet (or .csv.gz / .tsv.gz)")
     try:
         if fmt == "parquet":
             return pd.read_parquet(path)
         delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
-        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    except DataError:
-        raise
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt.upper()} ({exc})") from None
+        return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
+                           skip_blank_lines=skip_blank_lines, compression="gzip" if gzipped else None)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, EOFError) as exc:
+        kind = f"gzip-compressed {fmt.upper()}" if gzipped else fmt.upper()
+        raise DataError(f"{path}: cannot read as {kind} ({str(exc).strip()})") from None
 
 
 @contextmanager

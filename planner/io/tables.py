@@ -25,8 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.errors import DataError
-from planner.io.files import read_raw, table_format, write_table
+from planner.io.files import PARQUET_SUFFIXES, read_raw, table_format, write_table
 from planner.io.validation import Checker, Col
 
 HISTORY = [
@@ -123,20 +122,10 @@ _HHMM_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
 def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, np.ndarray]:
     """A table as strings (CSV/TSV) or typed columns (Parquet) with the editor line number of each row; blank lines skipped."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    fmt = table_format(path)
-    if fmt == "parquet":
-        df = read_raw(path).reset_index(drop=True)
+    df = read_raw(path, sep=sep, encoding=encoding, skip_blank_lines=False)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        df = df.reset_index(drop=True)
         return df, np.arange(len(df), dtype=np.int64) + 2
-    delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
-    try:
-        df = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
-                         skip_blank_lines=False)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})") from None
     df.columns = [str(c).strip() for c in df.columns]
     blank = df.isna().all(axis=1).to_numpy()
     lines = np.flatnonzero(~blank).astype(np.int64) + 2

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         "each contact in the slot of its arrival. An ACD export is read through the config's contacts_import "
         "section (column names, queues → channels, records to drop, what counts as abandoned).\n\n"
         "Example: planner aggregate --config configs/anonymous_bank.yaml "
-        "--contacts ../shared/data/anonymous_bank_1999_02_calls.tsv --out history.csv"
+        "--contacts configs/data/anonymous_bank_1999_02_calls.tsv.gz --out runs/anonymous_bank/history.csv"
     )(aggregate)
 
 
