@@ -235,7 +235,7 @@ def test_report_mixes_agents_forecast_and_cost():
     # overlap 09:00 (4 vs 5) and 09:15 (3 vs 1); 9 Nov is after the contacts
     assert acc.loc["voice", "wape"] == pytest.approx((1 + 2) / 6)
     assert acc.loc["voice", "bias"] == pytest.approx((7 - 6) / 6)
-    cost = t["cost"].set_index("basis")
+    cost = t["cost"][t["cost"]["channel"] == "all"].set_index("basis")
     # 2 Nov: 12 paid hours × 20 = 240 for 5 handled contacts (4 voice + 1 chat); 3 Nov has no contacts
     assert cost.loc["actual (handled contacts)", "cost_per_contact"] == pytest.approx(240 / 5)
     assert "coverage" in report.skipped and "occupancy" in report.skipped
@@ -262,3 +262,56 @@ def test_occupancy_from_roster_slots():
     assert occ.loc["voice", "staffed_s"] == 3 * 900
     assert occ.loc["voice", "occupancy"] == pytest.approx(720 / 2700)
     assert report.tables["summary"].set_index("channel").loc["voice", "occupancy_status"] == "met"  # max_occupancy 0.85
+
+
+COST_YAML = """
+site: {name: Test site, slot_minutes: 15}
+channels:
+  - {name: voice, target: {service_level: 0.8, answer_within_s: 20}, aht_s: 300, cost_per_contact_target: 30}
+  - {name: chat, target: {service_level: 0.8, answer_within_s: 30}, aht_s: 600, cost_per_contact_target: 100}
+contracts:
+  - {name: full_time, weekly_hours_min: 0, weekly_hours_max: 40, days_per_week_max: 5, shift_lengths_h: [8],
+     cost_per_paid_hour: FULL}
+  - {name: part_time, weekly_hours_min: 0, weekly_hours_max: 20, days_per_week_max: 5, shift_lengths_h: [4]}
+reports: {cost_per_paid_hour: 20, currency: GBP}
+"""
+
+
+def _cost_report(full_time_rate: float, **kwargs):
+    cfg = parse_config(COST_YAML.replace("FULL", str(full_time_rate)))
+    chats = [contact("h1", "chat", "2026-11-02 10:00:00", 10, handle_s=600, agent="A2")]
+    roster = pd.DataFrame({"agent_id": ["A1", "A2"], "date": ["2026-11-02", "2026-11-02"], "paid_hours": [8.0, 4.0],
+                           "shift_start": [T("2026-11-02 09:00"), T("2026-11-02 09:00")],
+                           "shift_end": [T("2026-11-02 17:00"), T("2026-11-02 13:00")], "channels": [["voice"], ["chat"]]})
+    agents = pd.DataFrame({"agent_id": ["A1", "A2"], "name": ["a", "b"], "skills": [["voice"], ["chat"]],
+                           "contract": ["full_time", "part_time"]})
+    return build_report(cfg, contacts=frame(VOICE + chats), roster=roster, agents=agents, **kwargs)
+
+
+def test_cost_uses_each_contracts_rate_and_the_flat_rate_as_fallback():
+    # A1 full_time 8 h × rate on voice (4 handled), A2 part_time (no rate: flat 20) 4 h × 20 = 80 on chat (1 handled)
+    cheap, dear = _cost_report(24).tables["cost"], _cost_report(30).tables["cost"]
+    for cost, rate in ((cheap, 24), (dear, 30)):
+        rows = cost.set_index("channel")
+        assert rows.loc["voice", "cost"] == pytest.approx(8 * rate)
+        assert rows.loc["chat", "cost"] == pytest.approx(80)
+        assert rows.loc["all", "cost_per_contact"] == pytest.approx((8 * rate + 80) / 5)
+    # the target is shown against the actual cost per contact: voice 192/4 = 48 > 30 missed, chat 80 <= 100 met
+    rows = cheap.set_index("channel")
+    assert rows.loc["voice", "cost_per_contact_target"] == 30 and rows.loc["voice", "target_status"] == "missed"
+    assert rows.loc["chat", "cost_per_contact_target"] == 100 and rows.loc["chat", "target_status"] == "met"
+
+
+def test_cost_without_agents_or_any_rate_is_skipped_with_the_fix():
+    cfg = parse_config(COST_YAML.replace("FULL", "24").replace("cost_per_paid_hour: 20, ", ""))
+    roster = pd.DataFrame({"agent_id": ["A1"], "date": ["2026-11-02"], "paid_hours": [8.0]})
+    report = build_report(cfg, contacts=frame(VOICE), roster=roster)
+    assert "cost" not in report.tables and "agents table" in report.skipped["cost"]
+
+
+def test_every_cost_figure_carries_the_currency():
+    from planner.reports.html import render_html
+
+    text = render_html(_cost_report(24))
+    assert "Cost per contact (GBP)" in text and "GBP 54.40" in text  # (192 + 80) / 5 on the card and in the table
+    assert "GBP 30.00" in text  # the voice target

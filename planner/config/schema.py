@@ -327,7 +327,8 @@ class ReportSettings(Strict):
     """KPI report settings: first-contact-resolution window, cost, and how abandons count in the service level."""
 
     fcr_window_days: int = Field(default=7, ge=1)
-    cost_per_paid_hour: float | None = Field(default=None, ge=0)
+    cost_per_paid_hour: float | None = Field(default=None, ge=0)  # fallback for contracts without cost_per_paid_hour
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")  # ISO 4217 code shown on every cost figure
     # exclude_within_target: SL = answered within T / (answered + abandoned after T)  (the common ACD default)
     # count_all: SL = answered within T / (answered + all abandoned)
     # met_within_target: SL = (answered within T + abandoned within T) / (answered + all abandoned)

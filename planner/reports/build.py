@@ -49,10 +49,13 @@ def build_report(
     roster: pd.DataFrame | None = None,
     roster_slots: pd.DataFrame | None = None,
     sources: dict[str, str] | None = None,
+    agents: pd.DataFrame | None = None,
 ) -> Report:
     """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
 
     Staffed time for occupancy comes from roster_slots when given (activity = channel), else from coverage `scheduled`.
+    Cost uses each agent's contract rate (agents table → contract → contracts[].cost_per_paid_hour), else the flat
+    reports.cost_per_paid_hour.
     """
     report = Report(config=config, sources=dict(sources or {}))
     contacts = contacts if contacts is not None and len(contacts) else None
@@ -61,6 +64,7 @@ def build_report(
     coverage = coverage if coverage is not None and len(coverage) else None
     roster = roster if roster is not None and len(roster) else None
     roster_slots = roster_slots if roster_slots is not None and len(roster_slots) else None
+    agents = agents if agents is not None and len(agents) else None
     t = report.tables
 
     outcomes = kpis.contact_outcomes(contacts, config) if contacts is not None else None
@@ -101,25 +105,40 @@ def build_report(
         report.skipped["projected_sl"] = "no coverage given"
     _occupancy(report, outcomes, coverage, roster_slots)
 
-    cost_rate = config.reports.cost_per_paid_hour
-    if roster is None:
-        report.skipped["cost"] = "no roster given"
-    elif cost_rate is None:
-        report.skipped["cost"] = "reports.cost_per_paid_hour is not set in the config"
-    else:
-        handled = None
-        if contact_sums is not None:
-            handled = contact_sums.groupby(contact_sums["interval_start"].dt.normalize())["handled"].sum()
-        cost = planning.cost_per_contact(roster, cost_rate, handled, forecast)
-        if cost.empty:
-            report.skipped["cost"] = "the roster dates overlap neither the contacts nor the forecast"
-        else:
-            t["cost"] = cost
+    _cost(report, roster, roster_slots, agents, contact_sums if contact_sums is not None else hist_sums, forecast)
 
     t["summary"] = summary_table(report)
     t["definitions"] = pd.DataFrame({"kpi": list(kpis.DEFINITIONS), "definition": list(kpis.DEFINITIONS.values())})
     t["skipped"] = pd.DataFrame({"section": [SECTIONS[k] for k in report.skipped], "reason": list(report.skipped.values())})
     return report
+
+
+def _cost(report: Report, roster: pd.DataFrame | None, roster_slots: pd.DataFrame | None, agents: pd.DataFrame | None,
+          actual_sums: pd.DataFrame | None, forecast: pd.DataFrame | None) -> None:
+    config = report.config
+    if roster is None:
+        report.skipped["cost"] = "no roster given"
+        return
+    costs = planning.roster_costs(roster, config, agents)
+    if costs["rate"].isna().any():
+        missing = sorted({c.name for c in config.contracts if c.cost_per_paid_hour is None})
+        why = ("no agents table (the contract of each agent)" if agents is None and any(
+            c.cost_per_paid_hour is not None for c in config.contracts) else
+            f"no rate for contract(s) {', '.join(missing) or 'of some agents'}")
+        report.skipped["cost"] = (f"{why}: set contracts[].cost_per_paid_hour (with --agents) or the flat "
+                                  "reports.cost_per_paid_hour in the config")
+        return
+    bases = []
+    if actual_sums is not None and actual_sums["handled"].notna().any():
+        bases.append(("actual (handled contacts)", planning.contacts_by_date(actual_sums, "interval_start", "handled")))
+    if forecast is not None:
+        bases.append(("projected (forecast contacts)", planning.contacts_by_date(forecast, "interval_start", "offered")))
+    shares = planning.channel_shares(roster, roster_slots, config.channel_names)
+    cost = planning.cost_per_contact(costs, shares, bases, config)
+    if cost.empty:
+        report.skipped["cost"] = "the roster dates overlap neither the contacts nor the forecast"
+    else:
+        report.tables["cost"] = cost
 
 
 def _occupancy(report: Report, outcomes: pd.DataFrame | None, coverage: pd.DataFrame | None,

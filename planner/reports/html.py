@@ -34,6 +34,11 @@ def _dur(value: float) -> str:
     return "–" if value is None or pd.isna(value) else format_duration(float(value))
 
 
+def money(value: float, report: Report, digits: int = 2) -> str:
+    """An amount with the report's currency code, e.g. 'EUR 4.20'."""
+    return "–" if value is None or pd.isna(value) else f"{report.config.reports.currency} {value:,.{digits}f}"
+
+
 def _cell(text: str, status: str = "", sub: str = "", cls: str = "") -> str:
     classes = " ".join(c for c in (status, cls) if c)
     sub_html = f'<span class="sub">{html.escape(sub)}</span>' if sub else ""
@@ -97,9 +102,9 @@ def cards_html(report: Report) -> str:
                       f"{_num(a['contacts_per_resolution'], 2)} contacts per resolution"))
     cost = report.table("cost")
     if cost is not None:
-        first = cost.iloc[0]
-        rate = report.config.reports.cost_per_paid_hour
-        cards.append(("Cost per contact", _num(first["cost_per_contact"], 2), f"{first['basis']}; {rate:g} per paid hour"))
+        first = cost[cost["channel"] == "all"].iloc[0]
+        cards.append(("Cost per contact", money(first["cost_per_contact"], report),
+                      f"{first['basis']}; paid hours × contract rate"))
     body = "".join(f'<div class="card"><div class="label">{html.escape(label)}</div><div class="value">{html.escape(value)}'
                    f'</div><div class="note">{html.escape(note)}</div></div>' for label, value, note in cards)
     return f'<div class="cards">{body}</div>'
@@ -169,9 +174,8 @@ def _tables_html(report: Report) -> str:
             + "</details>")
     cost = report.table("cost")
     if cost is not None:
-        parts.append("<h2>Cost per contact</h2>")
-        parts.append(table_html(cost, {"dates": "int", "paid_hours": "dec", "cost": "dec", "contacts": "int",
-                                       "cost_per_contact": "dec"}))
+        parts.append(f"<h2>Cost per contact ({html.escape(report.config.reports.currency)})</h2>")
+        parts.append(cost_html(cost, report))
     agents = report.table("agents")
     if agents is not None:
         parts.append("<h2>Per agent: contacts handled and handle time</h2>")
@@ -181,6 +185,21 @@ def _tables_html(report: Report) -> str:
         parts.append(f"<details><summary>{len(agents)} agent × channel rows</summary>"
                      + table_html(agents, {"handled": "int", "talk_s": "dur", "acw_s": "dur", "aht_s": "dur"}) + "</details>")
     return "\n".join(parts)
+
+
+def cost_html(cost: pd.DataFrame, report: Report) -> str:
+    """The cost table: paid hours and cost per basis and channel, cost per contact against the channel's target."""
+    head = ["Basis", "Channel", "Days", "Paid hours", "Cost", "Contacts", "Cost per contact", "Target per contact"]
+    rows = []
+    for _, r in cost.iterrows():
+        total = r["channel"] == "all"
+        cells = [_cell(str(r["basis"]), cls="text"), _cell("All channels" if total else str(r["channel"]), cls="text"),
+                 _cell(_num(r["dates"])), _cell(_num(r["paid_hours"], 1)), _cell(money(r["cost"], report, 0)),
+                 _cell(_num(r["contacts"])), _cell(money(r["cost_per_contact"], report), r["target_status"]),
+                 _cell(money(r["cost_per_contact_target"], report) if pd.notna(r["cost_per_contact_target"]) else "–")]
+        rows.append(f'<tr class="{"total" if total else ""}">{"".join(cells)}</tr>')
+    header = "".join(f'<th class="{"text" if i < 2 else ""}">{h}</th>' for i, h in enumerate(head))
+    return f'<div class="panel"><table><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _skipped_html(report: Report) -> str:

@@ -43,7 +43,10 @@ DEFINITIONS = {
     "contacts in the KPI's denominator are not drawn (nor days with fewer than 10 contacts in the abandon-rate chart).",
     "WAPE": "Weighted absolute percentage error of the forecast: Σ|forecast − actual| / Σ actual over overlapping slots.",
     "bias": "Forecast bias: (Σ forecast − Σ actual) / Σ actual; positive = over-forecast.",
-    "cost per contact": "reports.cost_per_paid_hour × rostered paid hours / handled contacts over the same dates.",
+    "cost per contact": "Rostered paid hours × the agent's contract rate (contracts[].cost_per_paid_hour; the flat "
+    "reports.cost_per_paid_hour where a contract has none) / contacts over the same dates: handled contacts (actual) or "
+    "forecast contacts (projected), in reports.currency. Per channel, each shift's cost is split over the channels the "
+    "agent served in proportion to the slots on each; shown against the channel's cost_per_contact_target.",
 }
 
 

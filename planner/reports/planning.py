@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from planner.config.schema import Config
+
 
 def forecast_accuracy(actual_sums: pd.DataFrame, forecast: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-channel WAPE and bias over overlapping slots, per-day actual vs forecast); both empty when they do not overlap."""
@@ -68,32 +70,102 @@ def _slot_hours(times: pd.Series) -> float:
     return steps.min().total_seconds() / 3600 if len(steps) else 0.25
 
 
-def paid_hours_by_date(roster: pd.DataFrame) -> pd.Series:
-    """Rostered paid hours per date."""
-    dates = pd.to_datetime(roster["date"]).dt.normalize()
-    return pd.to_numeric(roster["paid_hours"]).astype(float).groupby(dates).sum()
+COST_COLUMNS = ["basis", "channel", "dates", "paid_hours", "cost", "contacts", "cost_per_contact", "cost_per_contact_target",
+                "target_status"]
 
 
-def cost_per_contact(roster: pd.DataFrame, cost_per_paid_hour: float, handled_by_date: pd.Series | None,
-                     forecast: pd.DataFrame | None) -> pd.DataFrame:
-    """Cost per handled contact on dates with both roster and contacts, and projected per forecast contact on roster dates."""
-    paid = paid_hours_by_date(roster)
-    bases = []
-    if handled_by_date is not None and len(handled_by_date):
-        bases.append(("actual (handled contacts)", handled_by_date.astype(float)))
-    if forecast is not None and len(forecast):
-        fdates = pd.to_datetime(forecast["interval_start"]).dt.normalize()
-        bases.append(("projected (forecast contacts)", pd.to_numeric(forecast["offered"]).astype(float).groupby(fdates).sum()))
+def roster_costs(roster: pd.DataFrame, config: Config, agents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per roster row: date, paid_hours, the hourly rate (the agent's contract rate, else reports.cost_per_paid_hour) and cost.
+
+    The rate is NaN where neither is known (no agents table or contract rate, and no flat rate).
+    """
+    flat = config.reports.cost_per_paid_hour
+    contract_rate = {c.name: c.cost_per_paid_hour for c in config.contracts if c.cost_per_paid_hour is not None}
+    rate = pd.Series(np.nan if flat is None else float(flat), index=roster.index)
+    if agents is not None and len(agents) and contract_rate:
+        contract_of = agents.drop_duplicates("agent_id").set_index(agents.drop_duplicates("agent_id")["agent_id"]
+                                                                   .astype(str))["contract"].astype(str)
+        by_contract = roster["agent_id"].astype(str).map(contract_of).map(contract_rate)
+        rate = by_contract.astype(float).fillna(rate)
+    paid = pd.to_numeric(roster["paid_hours"]).astype(float)
+    return pd.DataFrame({"agent_id": roster["agent_id"].astype(str), "date": pd.to_datetime(roster["date"]).dt.normalize(),
+                         "paid_hours": paid, "rate": rate, "cost": paid * rate})
+
+
+def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, channels: list[str]) -> pd.DataFrame | None:
+    """Share of each roster row's time per channel (columns = channels, index = roster rows), or None without channel data.
+
+    From roster_slots (the row's slots on each channel, matched to the shift by agent and start time) when given,
+    else split equally over the row's `channels` list.
+    """
+    if roster_slots is not None and len(roster_slots) and "shift_start" in roster.columns:
+        shifts = pd.DataFrame({"row": roster.index, "agent_id": roster["agent_id"].astype(str),
+                               "start": pd.to_datetime(roster["shift_start"]),
+                               "end": pd.to_datetime(roster["shift_end"])}).dropna().sort_values("start")
+        slots = roster_slots[roster_slots["activity"].astype(str).isin(channels)]
+        slots = pd.DataFrame({"agent_id": slots["agent_id"].astype(str), "t": pd.to_datetime(slots["interval_start"]),
+                              "channel": slots["activity"].astype(str)}).sort_values("t")
+        matched = pd.merge_asof(slots, shifts, left_on="t", right_on="start", by="agent_id", direction="backward")
+        matched = matched[matched["t"] < matched["end"]]
+        if len(matched):
+            counts = matched.groupby(["row", "channel"]).size().unstack(fill_value=0).reindex(columns=channels, fill_value=0)
+            return counts.div(counts.sum(axis=1), axis=0).reindex(roster.index)
+    if "channels" in roster.columns and roster["channels"].notna().any():
+        lists = roster["channels"].map(lambda v: [c for c in (v if isinstance(v, list | tuple) else str(v).split(";"))
+                                                  if c in channels] if isinstance(v, list | tuple) or pd.notna(v) else [])
+        shares = pd.DataFrame(0.0, index=roster.index, columns=channels)
+        for idx, names in lists.items():
+            for name in names:
+                shares.loc[idx, name] = 1 / len(names)
+        return shares.where(shares.sum(axis=1) > 0)
+    return None
+
+
+def cost_per_contact(costs: pd.DataFrame, shares: pd.DataFrame | None, bases: list[tuple[str, pd.DataFrame]],
+                     config: Config) -> pd.DataFrame:
+    """Cost per contact per basis (label, contacts per date × channel) over the dates with both roster and contacts:
+    one row per channel (when the roster says which channel each agent served) and an 'all' row, with the channel's
+    cost_per_contact_target and whether it was met."""
+    targets = {c.name: c.cost_per_contact_target for c in config.channels}
+    per_date = costs.groupby("date")[["paid_hours", "cost"]].sum()
+    by_channel = None
+    if shares is not None:
+        weighted = shares.fillna(0.0)
+        by_channel = pd.concat({col: pd.DataFrame({"paid_hours": costs["paid_hours"] * weighted[col],
+                                                   "cost": costs["cost"] * weighted[col], "date": costs["date"]})
+                                for col in weighted.columns}, names=["channel"]).reset_index(level=0)
+        by_channel = by_channel.groupby(["date", "channel"])[["paid_hours", "cost"]].sum()
     rows = []
-    for basis, contacts_by_date in bases:
-        common = paid.index.intersection(contacts_by_date.index)
-        if len(common):
-            hours = paid.loc[common].sum()
-            contacts = float(contacts_by_date.loc[common].sum())
-            cost = hours * cost_per_paid_hour
-            rows.append({"basis": basis, "dates": len(common), "paid_hours": hours, "cost": cost, "contacts": contacts,
-                         "cost_per_contact": cost / contacts if contacts else np.nan})
-    return pd.DataFrame(rows, columns=["basis", "dates", "paid_hours", "cost", "contacts", "cost_per_contact"])
+    for basis, contacts in bases:
+        dates = per_date.index.intersection(contacts.index)
+        if not len(dates):
+            continue
+        if by_channel is not None:
+            for name in contacts.columns:
+                part = by_channel[by_channel.index.get_level_values("channel") == name]
+                part = part[part.index.get_level_values("date").isin(dates)]
+                rows.append(_cost_row(basis, name, len(dates), part["paid_hours"].sum(), part["cost"].sum(),
+                                      float(contacts.loc[dates, name].sum()), targets.get(name)))
+        rows.append(_cost_row(basis, "all", len(dates), per_date.loc[dates, "paid_hours"].sum(),
+                              per_date.loc[dates, "cost"].sum(), float(contacts.loc[dates].to_numpy().sum()), None))
+    return pd.DataFrame(rows, columns=COST_COLUMNS)
+
+
+def _cost_row(basis: str, channel: str, dates: int, hours: float, cost: float, contacts: float,
+              target: float | None) -> dict:
+    per = cost / contacts if contacts and np.isfinite(cost) else np.nan
+    status = "" if target is None or not np.isfinite(per) else ("met" if per <= target else "missed")
+    return {"basis": basis, "channel": channel, "dates": dates, "paid_hours": float(hours), "cost": float(cost),
+            "contacts": contacts, "cost_per_contact": per,
+            "cost_per_contact_target": np.nan if target is None else float(target), "target_status": status}
+
+
+def contacts_by_date(frame: pd.DataFrame, time_column: str, value_column: str) -> pd.DataFrame:
+    """Contacts per date (index) and channel (columns) from a per-slot table."""
+    dates = pd.to_datetime(frame[time_column]).dt.normalize()
+    values = pd.to_numeric(frame[value_column]).astype(float)
+    return values.groupby([dates.rename("date"), frame["channel"].astype(str).rename("channel")]).sum().unstack(
+        fill_value=0.0)
 
 
 def forecast_daily(forecast: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,8 @@ def report(
     coverage: Path | None = typer.Option(None, "--coverage", help="Coverage (required vs scheduled, projected SL, occupancy)."),
     roster: Path | None = typer.Option(None, "--roster", help="Roster table with paid_hours (cost per contact)."),
     roster_slots: Path | None = typer.Option(None, "--roster-slots", help="Per-slot roster activity (staffed time)."),
+    agents: Path | None = typer.Option(None, "--agents", help="Agents with their contract, for each contract's cost per paid "
+                                       "hour (default: inputs.agents, when a roster is given)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="HTML report to write."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the KPI tables to this Excel workbook."),
     xlsx_slots: bool = typer.Option(False, "--xlsx-slots", help="Include the per-slot KPI sheet (large) in the workbook."),
@@ -44,6 +46,7 @@ def report(
         "contacts": _default_input(contacts, cfg, "contacts"),
         "history": _default_input(history, cfg, "history"),
         "forecast": forecast, "coverage": coverage, "roster": roster, "roster_slots": roster_slots,
+        "agents": _default_input(agents, cfg, "agents") if roster is not None else agents,
     }
     readers = {
         "contacts": lambda p: _read_contacts(p, cfg),
@@ -52,9 +55,10 @@ def report(
         "coverage": lambda p: tables.read_coverage(p, cfg),
         "roster": lambda p: tables.read_roster(p, cfg),
         "roster_slots": lambda p: tables.read_roster_slots(p, cfg),
+        "agents": lambda p: tables.read_agents(p, cfg),
     }
     given = {name: path for name, path in paths.items() if path is not None}
-    if not given:
+    if not set(given) - {"agents"}:
         raise RequestError("nothing to report on: give --contacts X and/or --history H (the config's inputs.contacts and "
                            "inputs.history do not exist), or planning tables with --forecast, --coverage, --roster")
     if not {"contacts", "history"} & set(given):
