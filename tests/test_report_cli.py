@@ -77,7 +77,7 @@ def test_report_with_forecast_coverage_and_roster(site_files, demo_config_path, 
     assert {"forecast_accuracy", "coverage_daily", "cost", "occupancy_daily", "kpi_slot"} <= set(book.sheetnames)
     rows = list(book["forecast_accuracy"].values)
     header, body = rows[0], rows[1:]
-    wape = [dict(zip(header, r, strict=True))["wape"] for r in body]
+    wape = [dict(zip(header, r, strict=True))["WAPE"] for r in body]
     assert all(0 <= w < 1 for w in wape)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import pandas as pd
@@ -315,3 +316,31 @@ def test_every_cost_figure_carries_the_currency():
     text = render_html(_cost_report(24))
     assert "Cost per contact (GBP)" in text and "GBP 54.40" in text  # (192 + 80) / 5 on the card and in the table
     assert "GBP 30.00" in text  # the voice target
+
+
+def test_kpis_xlsx_has_readable_headers_and_percent_duration_money_formats(tmp_path):
+    import openpyxl
+
+    from planner.reports.excel import write_excel
+
+    report = _cost_report(24)
+    path = write_excel(report, tmp_path / "kpis.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["summary"]
+    header = [c.value for c in sheet[1]]
+    assert "Service level" in header and "Abandon rate" in header and "ASA (h:mm:ss)" in header
+    assert not [h for h in header if "_" in h]  # no snake_case names
+    voice = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "voice")
+    cell = dict(zip(header, voice, strict=True))
+    assert cell["Service level"].number_format == "0.0%" and 0 <= cell["Service level"].value <= 1
+    assert cell["ASA (h:mm:ss)"].number_format == "[h]:mm:ss"
+    asa_s = report.tables["summary"].set_index("channel").loc["voice", "asa_s"]
+    # a real Excel duration in whole seconds (openpyxl reads it back as a timedelta)
+    assert cell["ASA (h:mm:ss)"].value == datetime.timedelta(seconds=round(asa_s))
+    cost = book["cost"]
+    header = [c.value for c in cost[1]]
+    assert "Cost per contact (GBP)" in header and "Cost per contact target (GBP)" in header
+    row = dict(zip(header, next(cost.iter_rows(min_row=2)), strict=True))
+    assert row["Cost per contact (GBP)"].number_format == '#,##0.00 "GBP"'
+    day = book["kpi_day"]
+    assert day.cell(2, 1).number_format == "yyyy-mm-dd"
