@@ -344,3 +344,25 @@ def test_kpis_xlsx_has_readable_headers_and_percent_duration_money_formats(tmp_p
     assert row["Cost per contact (GBP)"].number_format == '#,##0.00 "GBP"'
     day = book["kpi_day"]
     assert day.cell(2, 1).number_format == "yyyy-mm-dd"
+
+
+def test_required_vs_scheduled_breaks_its_lines_over_closed_hours():
+    from planner.reports.charts import required_vs_scheduled
+
+    cfg = parse_config(CONFIG_YAML.replace("site: {name: Test site, slot_minutes: 15}",
+                                           "site: {name: Test site, slot_minutes: 15, opening_hours: {monday: "
+                                           "{open: '08:00', close: '10:00'}, tuesday: {open: '08:00', close: '10:00'}}}"))
+    # every slot of two days: voice is open 08:00-10:00 only; the closed rows (all 0) must not be drawn
+    times = pd.date_range("2026-11-02", "2026-11-03 23:45", freq="15min")
+    hour = times.hour
+    required = ((hour >= 8) & (hour < 10)).astype(int) * 3
+    coverage = pd.DataFrame({"interval_start": times, "channel": "voice", "required": required,
+                             "scheduled": required, "gap": 0})
+    fig = required_vs_scheduled(build_report(cfg, coverage=coverage))
+    for trace in fig.data:
+        x, y = list(trace.x), list(trace.y)
+        assert y.count(None) == 1  # one break, between Monday 10:00 and Tuesday 08:00
+        drawn = [pd.Timestamp(t) for t in x if t is not None]
+        # points only from opening to closing time (the last slot's step ends at the closing time)
+        assert all(8 * 60 <= t.hour * 60 + t.minute <= 10 * 60 for t in drawn)
+        assert drawn[0] == T("2026-11-02 08:00") and T("2026-11-02 10:00") in drawn and drawn[-1] == T("2026-11-03 10:00")

@@ -277,23 +277,61 @@ def forecast_vs_actual(report: Report) -> go.Figure | None:
     return _layout(fig, "Forecast vs actual contacts per day (all channels)", "Date", "Contacts per day")
 
 
+def open_runs(times: pd.Series, values: dict[str, pd.Series], is_open, slot: pd.Timedelta) -> tuple[list, dict[str, list]]:
+    """Step-line points per open run of consecutive slots: each run ends at its closing time, then a None breaks the line."""
+    xs: list = []
+    ys: dict[str, list] = {name: [] for name in values}
+    t = pd.to_datetime(times).reset_index(drop=True)
+    keep = pd.Series(is_open, dtype=bool).reset_index(drop=True)
+    vals = {name: v.reset_index(drop=True).astype(float) for name, v in values.items()}
+    prev_end = None
+    for i in range(len(t)):
+        if not keep[i]:
+            continue
+        if prev_end is not None and t[i] != prev_end:  # a closed or missing slot since the last point
+            last = i - 1
+            while not keep[last]:
+                last -= 1
+            xs += [prev_end, None]
+            for name in ys:
+                ys[name] += [vals[name][last], None]
+        xs.append(t[i])
+        for name in ys:
+            ys[name].append(vals[name][i])
+        prev_end = t[i] + slot
+    if prev_end is not None:
+        last = int(keep[keep].index[-1])
+        xs.append(prev_end)
+        for name in ys:
+            ys[name].append(vals[name][last])
+    return xs, ys
+
+
 def required_vs_scheduled(report: Report) -> go.Figure | None:
-    """Required and scheduled agents per slot, one panel per channel."""
+    """Required and scheduled agents per slot, one panel per channel; the lines break over closed hours."""
+    from planner.staffing.open_hours import open_slots
+
     cov = report.table("coverage_slots")
     if cov is None:
         return None
     channels = [c for c in report.config.channel_names if c in set(cov["channel"])]
     channels += sorted(set(cov["channel"]) - set(channels))
+    slot = pd.Timedelta(minutes=report.config.site.slot_minutes)
     fig = make_subplots(rows=len(channels), cols=1, shared_xaxes=True, vertical_spacing=0.04, subplot_titles=channels)
     for i, name in enumerate(channels, start=1):
         part = cov[cov["channel"] == name].sort_values("interval_start")
-        fig.add_scatter(x=part["interval_start"], y=part["required"], name="required", line={"color": "#b8405e", "width": 1.5},
-                        line_shape="hv", showlegend=i == 1, legendgroup="required", row=i, col=1)
-        fig.add_scatter(x=part["interval_start"], y=part["scheduled"], name="scheduled", line={"color": PALETTE[0], "width": 1.5},
-                        line_shape="hv", fill="tozeroy", fillcolor="rgba(31,95,153,0.12)", showlegend=i == 1,
-                        legendgroup="scheduled", row=i, col=1)
+        is_open = (open_slots(report.config, name, part["interval_start"]) if name in report.config.channel_names
+                   else pd.Series(True, index=part.index))
+        x, y = open_runs(part["interval_start"], {"required": part["required"], "scheduled": part["scheduled"]},
+                         is_open, slot)
+        fig.add_scatter(x=x, y=y["required"], name="required", line={"color": "#b8405e", "width": 1.5},
+                        line_shape="hv", connectgaps=False, showlegend=i == 1, legendgroup="required", row=i, col=1)
+        fig.add_scatter(x=x, y=y["scheduled"], name="scheduled", line={"color": PALETTE[0], "width": 1.5},
+                        line_shape="hv", connectgaps=False, fill="tozeroy", fillcolor="rgba(31,95,153,0.12)",
+                        showlegend=i == 1, legendgroup="scheduled", row=i, col=1)
         fig.update_yaxes(title_text="agents", row=i, col=1)
-    fig = _layout(fig, "Required vs scheduled agents per slot", "", "", height=max(320, 170 * len(channels)))
+    fig = _layout(fig, "Required vs scheduled agents per slot (gaps: closed)", "", "",
+                  height=max(320, 170 * len(channels)))
     fig.update_xaxes(title_text="Slot start (site time)", row=len(channels), col=1)
     return fig
 
