@@ -366,3 +366,21 @@ def test_required_vs_scheduled_breaks_its_lines_over_closed_hours():
         # points only from opening to closing time (the last slot's step ends at the closing time)
         assert all(8 * 60 <= t.hour * 60 + t.minute <= 10 * 60 for t in drawn)
         assert drawn[0] == T("2026-11-02 08:00") and T("2026-11-02 10:00") in drawn and drawn[-1] == T("2026-11-03 10:00")
+
+
+def test_all_channels_abandon_rate_covers_only_channels_that_can_abandon():
+    cfg = parse_config(CONFIG_YAML.replace(
+        "  - {name: callback, target: {asa_s: 30}, aht_s: 200}",
+        "  - {name: email, kind: deferred, target: {service_level: 0.9, answer_within_s: 86400}, aht_s: 400}"))
+    history = pd.DataFrame({"interval_start": T("2026-11-02 09:00"), "channel": ["voice", "chat", "email"],
+                            "offered": [10, 30, 160], "handled": [8, 27, 160], "abandoned": [2, 3, 0]})
+    report = build_report(cfg, history=history)
+    summary = report.tables["summary"].set_index("channel")
+    # voice and chat: 5 abandoned of 40 offered, not 5 of 200 with the email backlog that cannot abandon
+    assert summary.loc["all", "abandon_rate"] == pytest.approx(5 / 40)
+    assert summary.loc["all", "abandon_scope"] == "voice, chat"
+    assert math.isnan(summary.loc["email", "abandon_rate"]) and summary.loc["email", "abandon_status"] == ""
+    assert summary.loc["all", "offered"] == 200  # volumes still count every channel
+    from planner.reports.html import render_html
+
+    assert "of voice, chat" in render_html(report)

@@ -218,7 +218,8 @@ def summary_table(report: Report) -> pd.DataFrame:
         row = {
             "channel": name, "target": kpis.target_text(config, name) if name != "all" else "",
             "offered": r["offered"], "handled": r["handled"], "handled_rate": r["handled_rate"],
-            "abandoned": r["abandoned"], "abandon_rate": r["abandon_rate"], "abandon_rate_max": abandon_max,
+            "abandoned": r["abandoned"], "abandon_rate": r["abandon_rate"], "abandon_scope": r["abandon_scope"],
+            "abandon_rate_max": abandon_max,
             "abandon_status": _status(r["abandon_rate"], abandon_max, higher_is_better=False),
             "service_level": r["service_level"], "service_level_target": np.nan, "service_level_status": "",
             "asa_s": r["asa_s"], "asa_target_s": np.nan, "asa_status": "",

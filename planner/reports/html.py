@@ -60,8 +60,11 @@ def summary_html(report: Report) -> str:
             _cell(str(r["target"]), cls="text"),
             _cell(_num(r["offered"])),
             _cell(_pct(r["handled_rate"]), sub=_num(r["handled"])),
-            _cell(_pct(r["abandon_rate"]), r["abandon_status"],
-                  sub=f"max {_pct(r['abandon_rate_max'], 0)}" if pd.notna(r["abandon_rate_max"]) else ""),
+            _cell(_pct(r["abandon_rate"]), r["abandon_status"], sub=" · ".join(t for t in (
+                f"of {r['abandon_scope']}" if total and r["abandon_scope"] else "",
+                "cannot abandon" if not total and not r["abandon_scope"] else "",
+                f"max {_pct(r['abandon_rate_max'], 0)}" if pd.notna(r["abandon_rate_max"]) and r["abandon_scope"] else "")
+                if t)),
             _cell(_pct(r["service_level"]), r["service_level_status"],
                   sub=f"target {_pct(r['service_level_target'], 0)}" if pd.notna(r["service_level_target"])
                   else ("within each channel's target" if total else "")),
@@ -92,7 +95,7 @@ def cards_html(report: Report) -> str:
     cards = [
         ("Contacts offered", _num(a["offered"]), _range_text(report)),
         ("Handled", _pct(a["handled_rate"]), f"{_num(a['handled'])} contacts"),
-        ("Abandoned", _pct(a["abandon_rate"]), f"{_num(a['abandoned'])} contacts"),
+        ("Abandoned", _pct(a["abandon_rate"]), f"{_num(a['abandoned'])} contacts of {a['abandon_scope'] or 'no channel'}"),
         ("Answered within target", _pct(a["service_level"]), f"{met} of {judged} channel targets met"),
         ("Average handle time", _dur(a["aht_s"]), "talk + after-contact work"),
     ]

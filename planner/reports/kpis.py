@@ -23,7 +23,9 @@ DEFINITIONS = {
     "handled": "Offered contacts answered by an agent (answered_at present, not abandoned).",
     "handled rate": "handled / offered.",
     "abandoned": "Offered contacts the customer gave up on before an answer.",
-    "abandon rate": "abandoned / offered.",
+    "abandon rate": "abandoned / offered. All channels: over the channels whose customers can abandon (the immediate "
+    "channels, named in the row); deferred contacts (email, social) wait in a backlog and are left out, so they do not "
+    "dilute the rate.",
     "service level": "Share answered within the channel target time T (wait ≤ T). Default denominator: answered + "
     "abandoned after T (abandons within T are neither met nor missed); reports.service_level_abandons switches to "
     "count_all or met_within_target. From an interval history: answered_within_target / (handled + abandoned).",
@@ -240,7 +242,23 @@ def channel_totals(sums: pd.DataFrame, config: Config) -> pd.DataFrame:
     per = per.sort_values("channel", key=lambda s: s.map(lambda c: order.get(c, len(order))))
     table = ratios(pd.concat([per, allrow], ignore_index=True))
     table["channel_share"] = _safe_div(table["offered"], pd.Series(float(allrow["offered"].iloc[0]), index=table.index))
+    # deferred contacts wait in a backlog and cannot abandon: the all-channel rate covers the channels that can
+    can = [c for c in per["channel"] if can_abandon(config, c, float(per.loc[per["channel"] == c, "abandoned"].fillna(0).sum()))]
+    total = table["channel"] == "all"
+    scope = per[per["channel"].isin(can)]
+    table.loc[total, "abandon_rate"] = float(_safe_div(pd.Series([scope["abandoned"].sum(min_count=1)]),
+                                                       pd.Series([scope["offered"].sum()])).iloc[0])
+    table.loc[~total & ~table["channel"].isin(can), "abandon_rate"] = np.nan
+    table["abandon_scope"] = np.where(total, ", ".join(can), np.where(table["channel"].isin(can), table["channel"], ""))
     return table
+
+
+def can_abandon(config: Config, channel: str, abandoned: float = 0.0) -> bool:
+    """Whether a channel's customers can abandon: immediate channels (and any channel whose data record abandons)."""
+    try:
+        return config.channel(channel).kind == "immediate" or abandoned > 0
+    except KeyError:
+        return True
 
 
 def target_text(config: Config, channel: str) -> str:

@@ -28,7 +28,8 @@ def kpi_table(report: Report) -> Table | None:
     if s is None or s.empty:
         return None
     columns = {
-        "channel": lambda r: str(r["channel"]) + (f"\n[dim]{r['target']}[/]" if r["target"] else ""),
+        "channel": lambda r: str(r["channel"]) + (f"\n[dim]{r['target']}[/]" if r["target"] else "") + (
+            f"\n[dim]aband.: {r['abandon_scope']}[/]" if r["channel"] == "all" and r["abandon_scope"] else ""),
         "offered": lambda r: f"{r['offered']:,.0f}",
         "handled": lambda r: _pct(r["handled_rate"]),
         "aband.": lambda r: _status(_pct(r["abandon_rate"]), r["abandon_status"]),
