@@ -384,3 +384,28 @@ def test_all_channels_abandon_rate_covers_only_channels_that_can_abandon():
     from planner.reports.html import render_html
 
     assert "of voice, chat" in render_html(report)
+
+
+def test_occupancy_from_the_historys_staffed_agents(tmp_path):
+    cfg = make_config()
+    history = pd.DataFrame({"interval_start": [T("2026-11-02 09:00"), T("2026-11-02 09:15")], "channel": "voice",
+                            "offered": [5, 1], "handled": [3, 1], "abandoned": [2, 0], "aht_s": [220.0, 60.0],
+                            "staffed_agents": [1.0, 0.5]})
+    report = build_report(cfg, contacts=frame(VOICE), history=history)
+    occ = report.tables["occupancy_daily"].set_index("channel")
+    # workload 610 + 110 s from the contacts; staffed 1 agent × 900 s + 0.5 × 900 s
+    assert occ.loc["voice", "staffed_s"] == pytest.approx(1350)
+    assert occ.loc["voice", "occupancy"] == pytest.approx(720 / 1350)
+    # from the interval history alone: handled × aht_s = 3 × 220 + 1 × 60 = 720 s as well
+    alone = build_report(cfg, history=history).tables["occupancy_daily"].set_index("channel")
+    assert alone.loc["voice", "occupancy"] == pytest.approx(720 / 1350)
+    # the reader takes the column and rejects a negative count on its line
+    from planner.errors import DataError
+    from planner.io.tables import read_history
+
+    path = tmp_path / "h.csv"
+    history.assign(staffed_agents=[1.0, -1.0]).to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"line 3, column 'staffed_agents'"):
+        read_history(path)
+    history.to_csv(path, index=False)
+    assert read_history(path)["staffed_agents"].tolist() == [1.0, 0.5]

@@ -104,7 +104,7 @@ def test_write_site_writes_the_four_tables(autumn, written):
     assert [p.name for p in paths] == ["history.csv", "contacts.csv", "agents.csv", "leave.csv"]
     history = pd.read_csv(paths[0])
     assert list(history.columns) == ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s",
-                                     "answered_within_target", "asa_s"]
+                                     "answered_within_target", "asa_s", "staffed_agents"]
     assert history["interval_start"].iloc[0] == "2026-10-19T00:00:00"
     assert len(history) == len(site.history)
 
@@ -256,8 +256,9 @@ def test_contact_weeks_of_the_history_are_the_io_aggregation_of_the_contacts(sit
     only_io = joined[joined["_merge"] == "right_only"]
     assert (only_io["offered_io"] == 0).all()  # the history leaves out closed slots of immediate channels, nothing else
     both = joined[joined["_merge"] == "both"]
-    pd.testing.assert_frame_equal(both[history.columns[2:]].reset_index(drop=True),
-                                  both[[f"{c}_io" for c in history.columns[2:]]].set_axis(history.columns[2:], axis=1)
+    counted = [c for c in history.columns[2:] if c in derived.columns]  # staffed_agents is not in the contacts
+    pd.testing.assert_frame_equal(both[counted].reset_index(drop=True),
+                                  both[[f"{c}_io" for c in counted]].set_axis(counted, axis=1)
                                   .reset_index(drop=True), check_dtype=False)
 
 
@@ -273,7 +274,7 @@ def test_array_aggregation_of_older_weeks_agrees_with_io(config, site, name):
         arrays = simulate_immediate(rng, axis, slots, offered, channel, p, DEFAULT_PARAMS.queue)
     else:
         arrays = simulate_deferred(rng, axis, slots, offered, channel, p)
-    mine = intervals_from_contacts(arrays, axis, slots, channel, 0, 14 * axis.slots_per_day)
+    mine = intervals_from_contacts(arrays, axis, slots, channel, 0, 14 * axis.slots_per_day).drop(columns="staffed_agents")
     frame = contacts_frame(rng, config, axis, [arrays], 0, 14 * axis.slots_per_day, site.agents, DEFAULT_PARAMS)
     theirs = contacts_to_intervals(frame, config)
     theirs = mine[["interval_start", "channel"]].merge(theirs, how="left", on=["interval_start", "channel"])
@@ -382,3 +383,32 @@ def test_full_default_site_has_seasonality_trend_and_the_spring_campaign(config)
     assert not spring_forward.any()
     result = sizing(config, full)
     assert 0.85 <= result.share_of_max <= 0.95
+
+
+# ---- staffed time: occupancy of the past weeks -----------------------------------------------------
+
+def test_history_records_the_agents_staffed_per_slot(site, config):
+    h = site.history
+    assert h["staffed_agents"].notna().all() and (h["staffed_agents"] >= 0).all()
+    for ch in config.channels:
+        rows = h[h["channel"] == ch.name]
+        busy = rows[rows["handled"] > 0]
+        # the site staffed the channel wherever it handled contacts (deferred: answered while open, arrived any time)
+        if ch.kind == "immediate":
+            assert (busy["staffed_agents"] >= 1).all(), ch.name
+        assert rows["staffed_agents"].sum() > 0, ch.name
+    closed = h[(h["channel"] == "email") & (h["interval_start"].dt.hour < 6)]
+    assert (closed["staffed_agents"] == 0).all()  # email arrives at night but is not staffed then
+
+
+def test_sample_report_shows_occupancy_of_the_past_weeks(site, config):
+    from planner.reports import build_report
+
+    report = build_report(config, contacts=site.contacts, history=site.history)
+    assert "occupancy" not in report.skipped
+    occ = report.tables["occupancy_daily"]
+    assert occ["period_start"].nunique() == 28  # every day of the four contact weeks
+    summary = report.tables["summary"].set_index("channel")
+    for ch in config.channels:
+        # handled workload / staffed time: busy but below each channel's cap, as a sized site is
+        assert 0.4 < summary.loc[ch.name, "occupancy"] <= ch.max_occupancy + 0.05, ch.name

@@ -37,6 +37,7 @@ HISTORY = [
     Col("aht_s", "float", required=False, nullable=True, min=0),
     Col("answered_within_target", "int", required=False, min=0),
     Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("staffed_agents", "float", required=False, nullable=True, min=0),  # mean agents staffed on the channel
 ]
 CONTACTS = [
     Col("contact_id", "str"),

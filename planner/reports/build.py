@@ -53,7 +53,8 @@ def build_report(
 ) -> Report:
     """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
 
-    Staffed time for occupancy comes from roster_slots when given (activity = channel), else from coverage `scheduled`.
+    Staffed time for occupancy comes from the history's staffed_agents (the past weeks), then from roster_slots
+    (activity = channel) or else coverage `scheduled` (a planned week).
     Cost uses each agent's contract rate (agents table → contract → contracts[].cost_per_paid_hour), else the flat
     reports.cost_per_paid_hour.
     """
@@ -103,7 +104,7 @@ def build_report(
     else:
         report.skipped["coverage"] = "no coverage given"
         report.skipped["projected_sl"] = "no coverage given"
-    _occupancy(report, outcomes, coverage, roster_slots)
+    _occupancy(report, outcomes, history, coverage, roster_slots)
 
     _cost(report, roster, roster_slots, agents, contact_sums if contact_sums is not None else hist_sums, forecast)
 
@@ -141,24 +142,37 @@ def _cost(report: Report, roster: pd.DataFrame | None, roster_slots: pd.DataFram
         report.tables["cost"] = cost
 
 
-def _occupancy(report: Report, outcomes: pd.DataFrame | None, coverage: pd.DataFrame | None,
+def _occupancy(report: Report, outcomes: pd.DataFrame | None, history: pd.DataFrame | None, coverage: pd.DataFrame | None,
                roster_slots: pd.DataFrame | None) -> None:
+    """Occupancy per day and channel: handled workload over staffed time (actual history staffing first, then the plan)."""
     config = report.config
+    staffed = []
+    if history is not None and "staffed_agents" in history.columns and history["staffed_agents"].notna().any():
+        staffed.append(occupancy.staffed_from_history(history, config))
     if roster_slots is not None:
-        staffed = occupancy.staffed_from_roster_slots(roster_slots, config)
+        staffed.append(occupancy.staffed_from_roster_slots(roster_slots, config))
     elif coverage is not None:
-        staffed = occupancy.staffed_by_slot(coverage, config)
+        staffed.append(occupancy.staffed_by_slot(coverage, config))
+    if not staffed:
+        report.skipped.setdefault("occupancy", "no staffed time: the history has no staffed_agents column, and no roster "
+                                  "slots or coverage were given")
+        return
+    # a slot staffed in the history is what happened; a plan only fills slots the history does not have
+    staffed_s = pd.concat(staffed, ignore_index=True).drop_duplicates(["interval_start", "channel"], keep="first")
+    if outcomes is not None:
+        workload = occupancy.workload_by_slot(outcomes, config)
+        # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
+        bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
+    elif history is not None and "aht_s" in history.columns:
+        workload = occupancy.workload_from_history(history, config)
+        bounds = (workload["interval_start"].min(), workload["interval_start"].max()) if len(workload) else None
     else:
-        report.skipped.setdefault("occupancy", "no roster slots or coverage (staffed agents per slot) given")
+        report.skipped.setdefault("occupancy", "needs contacts or a history with aht_s (handled workload) as well as "
+                                  "staffed agents")
         return
-    if outcomes is None:
-        report.skipped.setdefault("occupancy", "needs contacts (handled workload) as well as staffed agents")
-        return
-    # only slots within the contacts' arrival window: work on contacts arriving later is not in the data
-    bounds = (outcomes["interval_start"].min(), outcomes["interval_start"].max())
-    table = occupancy.occupancy_table(occupancy.workload_by_slot(outcomes, config), staffed, "day", config, bounds)
+    table = occupancy.occupancy_table(workload, staffed_s, "day", config, bounds)
     if table.empty:
-        report.skipped["occupancy"] = "the staffed agents (roster slots / coverage) do not overlap the contacts"
+        report.skipped["occupancy"] = "the staffed agents (history, roster slots or coverage) do not overlap the contacts"
     else:
         report.tables["occupancy_daily"] = table
 

@@ -365,7 +365,7 @@ def occupancy_by_day(report: Report) -> go.Figure | None:
         fig.add_scatter(x=part["period_start"], y=part["occupancy"] * 100, mode="lines+markers", name=name,
                         line={"color": colors.get(name)})
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    return _layout(fig, "Occupancy per day", "Date", "Busy / staffed time (%)")
+    return _layout(fig, "Occupancy per day (handled workload / staffed agent time)", "Date", "Busy / staffed time (%)")
 
 
 CHARTS = [

@@ -32,8 +32,10 @@ DEFINITIONS = {
     "ASA": "Average speed of answer: mean wait (answered_at − arrived_at) of handled contacts, seconds.",
     "AHT": "Average handle time: mean of handle_s + wrap_s (talk plus after-contact work) of handled contacts, seconds.",
     "ACW": "Mean after-contact work (wrap_s) of handled contacts, seconds.",
-    "occupancy": "Handled workload (handle_s + wrap_s from answer time, split over the slots it spans, divided by the "
-    "channel's concurrency) / staffed agent time on the channel (coverage `scheduled` × slot length).",
+    "occupancy": "Handled workload / staffed agent time on the channel, over the slots with staffed time. Workload: "
+    "handle_s + wrap_s from answer time, split over the slots it spans, divided by the channel's concurrency (from an "
+    "interval history alone: handled × aht_s in the arrival slot). Staffed time: the history's staffed_agents × slot "
+    "length for the past weeks; for a planned week the roster's slots on the channel (or coverage `scheduled`).",
     "FCR": "First-contact resolution: share of handled contacts of identified customers after which the customer made no "
     "further contact on any channel within reports.fcr_window_days (and not marked resolved = false). Contacts whose "
     "window runs past the end of the data are left out.",

@@ -37,6 +37,28 @@ def workload_by_slot(outcomes: pd.DataFrame, config: Config) -> pd.DataFrame:
     return frame.groupby(["interval_start", "channel"], as_index=False, sort=True)["workload_s"].sum()
 
 
+def workload_from_history(history: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Busy agent-seconds per (interval_start, channel) from an interval history: handled × aht_s ÷ concurrency,
+    in the arrival slot (an interval history does not say when the work was done)."""
+    concurrency = history["channel"].astype(str).map({c.name: c.concurrency for c in config.channels}).fillna(1)
+    work = pd.to_numeric(history["handled"] if "handled" in history.columns else history["offered"]).fillna(0) * \
+        pd.to_numeric(history["aht_s"]).fillna(0) / concurrency
+    frame = pd.DataFrame({"interval_start": pd.to_datetime(history["interval_start"]),
+                          "channel": history["channel"].astype(str), "workload_s": work.astype(float)})
+    return frame.groupby(["interval_start", "channel"], as_index=False, sort=True)["workload_s"].sum()
+
+
+def staffed_from_history(history: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Staffed agent-seconds per (interval_start, channel) from the history's staffed_agents (rows where it is known)."""
+    known = history[history["staffed_agents"].notna()]
+    frame = pd.DataFrame({
+        "interval_start": pd.to_datetime(known["interval_start"]),
+        "channel": known["channel"].astype(str),
+        "staffed_s": pd.to_numeric(known["staffed_agents"]).astype(float) * config.site.interval_s,
+    })
+    return frame.groupby(["interval_start", "channel"], as_index=False, sort=True)["staffed_s"].sum()
+
+
 def staffed_by_slot(coverage: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Staffed agent-seconds per (interval_start, channel) from a coverage table's `scheduled` agents."""
     frame = pd.DataFrame({

@@ -17,7 +17,8 @@ from planner.sample.params import SiteParams
 from planner.sample.simulate import ContactArrays
 from planner.sample.volumes import ChannelSlots, SlotAxis
 
-HISTORY_COLUMNS = ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s", "answered_within_target", "asa_s"]
+HISTORY_COLUMNS = ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s", "answered_within_target", "asa_s",
+                   "staffed_agents"]
 CONTACT_COLUMNS = ["contact_id", "channel", "arrived_at", "answered_at", "ended_at", "abandoned", "handle_s", "wrap_s",
                    "agent_id", "customer_id", "resolved", "contact_type"]
 
@@ -35,7 +36,8 @@ def intervals_from_contacts(c: ContactArrays, axis: SlotAxis, slots: ChannelSlot
     for the weeks whose contacts are never materialised as a table: offered counts every arrival;
     handled = offered - abandoned; aht_s = mean handle_s + wrap_s of handled contacts;
     answered_within_target counts answered contacts whose wait <= the target threshold; asa_s = mean
-    wait of answered contacts (aht_s and asa_s are empty when nothing was handled).
+    wait of answered contacts (aht_s and asa_s are empty when nothing was handled); staffed_agents is
+    what the past site staffed on the channel in the slot.
     """
     size = len(slots.rate)
     answered = ~c.abandoned
@@ -58,6 +60,7 @@ def intervals_from_contacts(c: ContactArrays, axis: SlotAxis, slots: ChannelSlot
         "aht_s": np.round(aht[keep], 1),
         "answered_within_target": within[keep].astype(np.int64),
         "asa_s": np.round(asa[keep], 1),
+        "staffed_agents": c.staffed_agents[keep].astype(np.int64),
     })
 
 

@@ -6,7 +6,9 @@ the channel's target, with day-to-day and slot-to-slot slack), then the real vol
 Erlang C probability for an exponential time (queue drain rate N/AHT - rate, small when the slot is
 over capacity), plus a ring delay, and abandons if its exponential patience
 runs out first. Deferred channels (email, social): a contact waits an exponential amount of *open*
-time (staffed hours only), so one arriving at night is answered after the next opening.
+time (staffed hours only), so one arriving at night is answered after the next opening; the site
+staffed each open slot level for the work it answered that day. The agents staffed per slot go into
+the history (`staffed_agents`), so occupancy can be measured on the past weeks.
 All times are whole seconds on the naive wall-clock axis.
 """
 
@@ -21,6 +23,8 @@ from planner.sample.params import ChannelParams, QueueParams
 from planner.sample.queueing import erlang_c, required_agents
 from planner.sample.volumes import ChannelSlots, SlotAxis
 
+DEFERRED_OCCUPANCY = 0.85  # share of the channel's maximum occupancy the past site planned its backlog work at
+
 
 @dataclass(frozen=True)
 class ContactArrays:
@@ -33,6 +37,7 @@ class ContactArrays:
     abandoned: np.ndarray
     handle_s: np.ndarray  # 0 when abandoned
     wrap_s: np.ndarray  # 0 when abandoned
+    staffed_agents: np.ndarray  # per slot of the axis (not per contact): agents the past site staffed on the channel
 
 
 def _handle_times(rng: np.random.Generator, mean_s: np.ndarray, p: ChannelParams) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +87,7 @@ def simulate_immediate(rng: np.random.Generator, axis: SlotAxis, slots: ChannelS
     handle, wrap = _handle_times(rng, slots.aht_s[slot], p)
     handle = np.where(abandoned, 0, handle)
     wrap = np.where(abandoned, 0, wrap)
-    return ContactArrays(channel.name, slot, arrived, wait_s, abandoned, handle, wrap)
+    return ContactArrays(channel.name, slot, arrived, wait_s, abandoned, handle, wrap, agents.astype(float))
 
 
 def simulate_deferred(rng: np.random.Generator, axis: SlotAxis, slots: ChannelSlots, offered: np.ndarray,
@@ -100,4 +105,18 @@ def simulate_deferred(rng: np.random.Generator, axis: SlotAxis, slots: ChannelSl
     answered = answer_slot * interval_s + (answer_at - open_start[answer_slot])
     wait_s = np.maximum(np.rint(answered - arrived), 1).astype(np.int64)
     handle, wrap = _handle_times(rng, slots.aht_s[slot], p)
-    return ContactArrays(channel.name, slot, arrived, wait_s, np.zeros(len(slot), dtype=bool), handle, wrap)
+    return ContactArrays(channel.name, slot, arrived, wait_s, np.zeros(len(slot), dtype=bool), handle, wrap,
+                         deferred_staffing(axis, slots, channel, answer_slot, handle + wrap))
+
+
+def deferred_staffing(axis: SlotAxis, slots: ChannelSlots, channel: Channel, answer_slot: np.ndarray,
+                      work_s: np.ndarray) -> np.ndarray:
+    """Agents per slot the past site staffed on a deferred channel: the work it answered each day, spread level over
+    the day's open slots at DEFERRED_OCCUPANCY of the channel's maximum occupancy (at least one agent while open)."""
+    interval_s = axis.slot_minutes * 60
+    day = np.arange(len(slots.rate)) // axis.slots_per_day
+    answered_s = np.bincount(day[answer_slot], weights=work_s, minlength=axis.days)
+    open_s = np.bincount(day, weights=slots.open * interval_s, minlength=axis.days)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(open_s > 0, answered_s / (open_s * DEFERRED_OCCUPANCY * channel.max_occupancy), 0.0)
+    return np.where(slots.open, np.maximum(np.ceil(level[day]), 1.0), 0.0)

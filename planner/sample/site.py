@@ -71,11 +71,11 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
 def _with_contact_weeks(history: pd.DataFrame, contacts: pd.DataFrame, config: Config, since: np.datetime64) -> pd.DataFrame:
     """The history with its rows from `since` on re-derived from the contacts table by the io aggregation, so the two agree.
 
-    The history keeps its own rows (immediate channels only in their opening hours); the aggregation's
-    other rows are empty slots.
+    The history keeps its own rows (immediate channels only in their opening hours) and staffed agents; the
+    aggregation's other rows are empty slots.
     """
     recent = history["interval_start"] >= since
-    keys = history.loc[recent, ["interval_start", "channel"]]
+    keys = history.loc[recent, ["interval_start", "channel", "staffed_agents"]]  # staffing is not in the contacts
     derived = keys.merge(contacts_to_intervals(contacts, config), on=["interval_start", "channel"], how="left", validate="1:1")
     counts = ["offered", "handled", "abandoned", "answered_within_target"]
     derived[counts] = derived[counts].fillna(0).astype("int64")
