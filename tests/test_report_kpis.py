@@ -409,3 +409,22 @@ def test_occupancy_from_the_historys_staffed_agents(tmp_path):
         read_history(path)
     history.to_csv(path, index=False)
     assert read_history(path)["staffed_agents"].tolist() == [1.0, 0.5]
+
+
+def test_cost_splits_shifts_over_channels_by_roster_slots_with_clock_time_shifts():
+    cfg = parse_config(COST_YAML.replace("FULL", "24"))
+    # A1 works 22:00-06:00 (times of day, as roster.csv writes them): 2 voice slots before midnight, 2 chat after
+    roster = pd.DataFrame({"agent_id": ["A1"], "date": ["2026-11-02"], "shift_start": ["22:00"], "shift_end": ["06:00"],
+                           "paid_hours": [8.0]})
+    slots = pd.DataFrame({"agent_id": "A1", "interval_start": pd.to_datetime(
+        ["2026-11-02 22:00", "2026-11-02 22:15", "2026-11-03 01:00", "2026-11-03 01:15", "2026-11-03 02:00"]),
+        "activity": ["voice", "voice", "chat", "chat", "break"]})
+    agents = pd.DataFrame({"agent_id": ["A1"], "name": ["a"], "skills": [["voice", "chat"]], "contract": ["full_time"]})
+    forecast = pd.DataFrame({"interval_start": [T("2026-11-02 22:00"), T("2026-11-02 22:00")], "channel": ["voice", "chat"],
+                             "offered": [8.0, 2.0], "aht_s": 300.0})
+    cost = build_report(cfg, forecast=forecast, roster=roster, roster_slots=slots, agents=agents).tables["cost"]
+    rows = cost.set_index("channel")
+    assert list(cost["channel"]) == ["voice", "chat", "all"]  # config order
+    assert rows.loc["voice", "cost"] == pytest.approx(96) and rows.loc["chat", "cost"] == pytest.approx(96)
+    assert rows.loc["voice", "cost_per_contact"] == pytest.approx(96 / 8)
+    assert rows.loc["all", "cost_per_contact"] == pytest.approx(192 / 10)

@@ -99,9 +99,9 @@ def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, chan
     else split equally over the row's `channels` list.
     """
     if roster_slots is not None and len(roster_slots) and "shift_start" in roster.columns:
-        shifts = pd.DataFrame({"row": roster.index, "agent_id": roster["agent_id"].astype(str),
-                               "start": pd.to_datetime(roster["shift_start"]),
-                               "end": pd.to_datetime(roster["shift_end"])}).dropna().sort_values("start")
+        start, end = _shift_times(roster)
+        shifts = pd.DataFrame({"row": roster.index, "agent_id": roster["agent_id"].astype(str), "start": start,
+                               "end": end}).dropna().sort_values("start")
         slots = roster_slots[roster_slots["activity"].astype(str).isin(channels)]
         slots = pd.DataFrame({"agent_id": slots["agent_id"].astype(str), "t": pd.to_datetime(slots["interval_start"]),
                               "channel": slots["activity"].astype(str)}).sort_values("t")
@@ -119,6 +119,25 @@ def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, chan
                 shares.loc[idx, name] = 1 / len(names)
         return shares.where(shares.sum(axis=1) > 0)
     return None
+
+
+def _shift_times(roster: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Shift start and end timestamps of each roster row: ISO timestamps as they are, times of day (HH:MM) on the
+    row's date (an end at or before the start is the next day)."""
+    date = pd.to_datetime(roster["date"]).dt.normalize()
+    times = []
+    for col in ("shift_start", "shift_end"):
+        value = roster[col]
+        if not pd.api.types.is_datetime64_any_dtype(value.dtype):
+            text = value.astype("string")
+            clock = text.str.fullmatch(r"\s*\d{1,2}:\d{2}(:\d{2})?\s*").fillna(False).astype(bool)
+            parsed = pd.to_datetime(text.where(~clock), format="ISO8601", errors="coerce")
+            of_day = date + pd.to_timedelta(text.where(clock).str.strip().map(
+                lambda t: t if pd.isna(t) or t.count(":") == 2 else f"{t}:00"), errors="coerce")
+            value = parsed.where(~clock, of_day)
+        times.append(pd.to_datetime(value))
+    start, end = times
+    return start, end.where(end > start, end + pd.Timedelta(days=1))
 
 
 def cost_per_contact(costs: pd.DataFrame, shares: pd.DataFrame | None, bases: list[tuple[str, pd.DataFrame]],
@@ -141,7 +160,8 @@ def cost_per_contact(costs: pd.DataFrame, shares: pd.DataFrame | None, bases: li
         if not len(dates):
             continue
         if by_channel is not None:
-            for name in contacts.columns:
+            names = [c for c in config.channel_names if c in contacts.columns]
+            for name in names + sorted(set(contacts.columns) - set(names)):
                 part = by_channel[by_channel.index.get_level_values("channel") == name]
                 part = part[part.index.get_level_values("date").isin(dates)]
                 rows.append(_cost_row(basis, name, len(dates), part["paid_hours"].sum(), part["cost"].sum(),
