@@ -359,7 +359,11 @@ def test_required_vs_scheduled_breaks_its_lines_over_closed_hours():
     coverage = pd.DataFrame({"interval_start": times, "channel": "voice", "required": required,
                              "scheduled": required, "gap": 0})
     fig = required_vs_scheduled(build_report(cfg, coverage=coverage))
-    for trace in fig.data:
+    lines = [trace for trace in fig.data if trace.name in ("required", "scheduled")]
+    assert len(lines) == 2
+    area = next(trace for trace in fig.data if trace.fill == "tozeroy")
+    assert None not in area.y and 0.0 in area.y  # the shading drops to zero over the closure instead of bridging it
+    for trace in lines:
         x, y = list(trace.x), list(trace.y)
         assert y.count(None) == 1  # one break, between Monday 10:00 and Tuesday 08:00
         drawn = [pd.Timestamp(t) for t in x if t is not None]

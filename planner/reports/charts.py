@@ -326,9 +326,13 @@ def required_vs_scheduled(report: Report) -> go.Figure | None:
                          is_open, slot)
         fig.add_scatter(x=x, y=y["required"], name="required", line={"color": "#b8405e", "width": 1.5},
                         line_shape="hv", connectgaps=False, showlegend=i == 1, legendgroup="required", row=i, col=1)
+        # the shaded area drops to zero at each closing (a fill would otherwise bridge the gap); the line breaks
+        area_x = [t if t is not None else x[k - 1] for k, t in enumerate(x)]
+        area_y = [v if x[k] is not None else 0.0 for k, v in enumerate(y["scheduled"])]
+        fig.add_scatter(x=area_x, y=area_y, line={"width": 0}, line_shape="hv", fill="tozeroy",
+                        fillcolor="rgba(31,95,153,0.12)", hoverinfo="skip", showlegend=False, row=i, col=1)
         fig.add_scatter(x=x, y=y["scheduled"], name="scheduled", line={"color": PALETTE[0], "width": 1.5},
-                        line_shape="hv", connectgaps=False, fill="tozeroy", fillcolor="rgba(31,95,153,0.12)",
-                        showlegend=i == 1, legendgroup="scheduled", row=i, col=1)
+                        line_shape="hv", connectgaps=False, showlegend=i == 1, legendgroup="scheduled", row=i, col=1)
         fig.update_yaxes(title_text="agents", row=i, col=1)
     fig = _layout(fig, "Required vs scheduled agents per slot (gaps: closed)", "", "",
                   height=max(320, 170 * len(channels)))
