@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 from planner.io.files import write_text
 from planner.reports import charts
 from planner.reports.build import SECTIONS, Report
-from planner.reports.kpis import DEFINITIONS, format_duration
+from planner.reports.kpis import DEFINITIONS, abandon_scope_text, format_duration
 
 WIDE_CHARTS = {"heatmap", "weekly_volume", "required_vs_scheduled", "channel_mix", "forecast_vs_actual"}
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
@@ -61,7 +61,7 @@ def summary_html(report: Report) -> str:
             _cell(_num(r["offered"])),
             _cell(_pct(r["handled_rate"]), sub=_num(r["handled"])),
             _cell(_pct(r["abandon_rate"]), r["abandon_status"], sub=" · ".join(t for t in (
-                f"of {r['abandon_scope']}" if total and r["abandon_scope"] else "",
+                f"of {abandon_scope_text(s)}" if total else "",
                 "cannot abandon" if not total and not r["abandon_scope"] else "",
                 f"max {_pct(r['abandon_rate_max'], 0)}" if pd.notna(r["abandon_rate_max"]) and r["abandon_scope"] else "")
                 if t)),
@@ -95,7 +95,7 @@ def cards_html(report: Report) -> str:
     cards = [
         ("Contacts offered", _num(a["offered"]), _range_text(report)),
         ("Handled", _pct(a["handled_rate"]), f"{_num(a['handled'])} contacts"),
-        ("Abandoned", _pct(a["abandon_rate"]), f"{_num(a['abandoned'])} contacts of {a['abandon_scope'] or 'no channel'}"),
+        ("Abandoned", _pct(a["abandon_rate"]), f"{_num(a['abandoned'])} contacts of {abandon_scope_text(s)}"),
         ("Answered within target", _pct(a["service_level"]), f"{met} of {judged} channel targets met"),
         ("Average handle time", _dur(a["aht_s"]), "talk + after-contact work"),
     ]

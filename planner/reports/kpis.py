@@ -255,6 +255,16 @@ def channel_totals(sums: pd.DataFrame, config: Config) -> pd.DataFrame:
     return table
 
 
+def abandon_scope_text(summary: pd.DataFrame) -> str:
+    """Which channels the all-channel abandon rate covers, for display: 'every channel' or the names."""
+    rows = summary[summary["channel"] != "all"]
+    total = summary.loc[summary["channel"] == "all", "abandon_scope"]
+    scope = str(total.iloc[0]) if len(total) else ""
+    if not scope:
+        return "no channel"
+    return "every channel" if len(scope.split(", ")) == len(rows) else scope
+
+
 def can_abandon(config: Config, channel: str, abandoned: float = 0.0) -> bool:
     """Whether a channel's customers can abandon: immediate channels (and any channel whose data record abandons)."""
     try:

@@ -7,7 +7,7 @@ from rich import box
 from rich.table import Table
 
 from planner.reports.build import SECTIONS, Report
-from planner.reports.kpis import format_duration
+from planner.reports.kpis import abandon_scope_text, format_duration
 
 
 def _pct(v: float) -> str:
@@ -29,7 +29,8 @@ def kpi_table(report: Report) -> Table | None:
         return None
     columns = {
         "channel": lambda r: str(r["channel"]) + (f"\n[dim]{r['target']}[/]" if r["target"] else "") + (
-            f"\n[dim]aband.: {r['abandon_scope']}[/]" if r["channel"] == "all" and r["abandon_scope"] else ""),
+            f"\n[dim]aband.: {abandon_scope_text(s)}[/]" if r["channel"] == "all" and abandon_scope_text(s) != "every channel"
+            else ""),
         "offered": lambda r: f"{r['offered']:,.0f}",
         "handled": lambda r: _pct(r["handled_rate"]),
         "aband.": lambda r: _status(_pct(r["abandon_rate"]), r["abandon_status"]),
