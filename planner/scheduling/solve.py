@@ -11,8 +11,8 @@ from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
-from planner.scheduling.complete import complete_shifts, demand_cost, greedy_completion, shift_counts
-from planner.scheduling.coverage import SCALE
+from planner.scheduling.complete import complete_shifts, greedy_completion, shift_counts
+from planner.scheduling.costs import SCALE, demand_cost
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
 from planner.scheduling.hint import add_greedy_hint, hint_from_weeks
@@ -112,7 +112,7 @@ def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_det:
         weeks = weeks_from_plan(inst, shifts, config.solver.seed, bonus)
         chosen = shift_counts(inst, weeks)
         for done in (complete_shifts(inst, chosen, config, exact_det), greedy_completion(inst, chosen)):
-            cost = demand_cost(inst, rm.coverage, done.cover) if done is not None else None
+            cost = demand_cost(rm.coverage.costs, done.cover) if done is not None else None
             if cost is not None and (best is None or cost < best[0]):
                 best = (cost, weeks, done)
     hint_from_weeks(inst, rm, best[1], best[2])
