@@ -9,6 +9,7 @@ brings to 564 in about 9 s on that week; that completed roster is then the full 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,11 +21,7 @@ from planner.scheduling.breaks import BreakFlows
 from planner.scheduling.coverage import Coverage
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import add_aggregate
-from planner.scheduling.params import solver_parameters
-
-# The sub-solve runs about six wall seconds per deterministic unit on the sample week (2 cores); the wall cap leaves
-# room for a loaded machine, so the deterministic budget is what stops it and the result is reproducible.
-WALL_PER_DET = 10.0
+from planner.scheduling.params import WALL_PER_DET, solver_parameters
 
 
 @dataclass
@@ -64,9 +61,27 @@ def greedy_completion(inst: Instance, chosen: dict[tuple[int, int], int]) -> Com
     return Completion(breaks=dict(spread), working=working, flows=flows, cover=cover, objective=None)
 
 
+@dataclass
+class ExactCompletion:
+    """The exact sub-solve's outcome: its completion (None if none found) and what it used."""
+
+    done: Completion | None
+    status: str  # CP-SAT status name
+    used_det: float  # deterministic units used
+    wall_s: float
+
+
 def complete_shifts(inst: Instance, chosen: dict[tuple[int, int], int], config: Config, budget_det: float) -> Completion | None:
     """Best breaks and channels for `chosen` ((group, template) -> agents) within budget_det deterministic time units
     (about a second of one core each); None if none is found in that budget."""
+    return exact_completion(inst, chosen, config, budget_det).done
+
+
+def exact_completion(inst: Instance, chosen: dict[tuple[int, int], int], config: Config, budget_det: float,
+                     wall_s: float | None = None) -> ExactCompletion:
+    """complete_shifts with its status, deterministic units and wall seconds; wall_s caps the wall clock (default
+    WALL_PER_DET seconds per unit of budget)."""
+    began = time.perf_counter()
     model = cp_model.CpModel()
     counts = {key: model.new_constant(n) for key, n in sorted(chosen.items()) if n > 0}
     breaks, working, coverage, terms = add_aggregate(model, inst, counts, {key: chosen[key] for key in counts})
@@ -76,19 +91,22 @@ def complete_shifts(inst: Instance, chosen: dict[tuple[int, int], int], config: 
     # No hint from the greedy placement: on the sample week the search then stays at the greedy's 768 short for 26 s,
     # where without it it reaches 564 in 9 s.
     solver = cp_model.CpSolver()
-    solver_parameters(solver, config, budget_det, wall_s=WALL_PER_DET * budget_det)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+    solver_parameters(solver, config, budget_det, wall_s=WALL_PER_DET * budget_det if wall_s is None else wall_s)
+    status = solver.solve(model)
+    stats = (solver.status_name(status), solver.deterministic_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return ExactCompletion(None, *stats, time.perf_counter() - began)
     cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
     for (c, s), exprs in coverage.cover.items():
         cover[c, s] = sum(solver.value(e) for e in exprs)
-    return Completion(
+    done = Completion(
         breaks={key: solver.value(v) for key, v in breaks.items()},
         working=defaultdict(int, {key: solver.value(v) for key, v in working.items()}),
         flows={key: solver.value(v) for key, v in coverage.flows.items()},
         cover=cover,
         objective=solver.objective_value,
     )
+    return ExactCompletion(done, *stats, time.perf_counter() - began)
 
 
 def hint_aggregate(model: cp_model.CpModel, inst: Instance, breaks: BreakFlows, working: dict, coverage: Coverage,

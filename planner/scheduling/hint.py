@@ -11,7 +11,7 @@ from planner.scheduling.complete import Completion, greedy_completion, hint_aggr
 from planner.scheduling.costs import SCALE, unit_cost
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import RosterModel
-from planner.scheduling.rules import add_agent_choice, add_hard_rules
+from planner.scheduling.plan import AgentWeek
 
 AGENT_DETERMINISTIC_LIMIT = 0.5  # per agent's best-week solve, deterministic time units
 GREEDY_PASSES = 1  # one constructive pass, then re-optimise each agent against the others
@@ -57,32 +57,23 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
                 short[c, s] += 1
                 update(c, s)
             if i not in models:
-                model = cp_model.CpModel()
-                av = add_agent_choice(model, inst, agent)
-                add_hard_rules(model, inst, av)
-                models[i] = (model, av)
-            model, av = models[i]
+                models[i] = AgentWeek(inst, agent)
             gain = np.concatenate([[0.0], np.cumsum(value[rows].max(axis=0))])
-            # a template is worth its slots' gain less the share its breaks take off the floor
-            terms = [(v, int(round((gain[t.end] - gain[t.start]) * (1 - _break_slots(t) / t.length) / SCALE)))
-                     for pairs in av.x.values() for t, v in pairs]
-            model.maximize(sum(c * v for v, c in terms))
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.max_deterministic_time = AGENT_DETERMINISTIC_LIMIT
-            solver.parameters.random_seed = inst.config.solver.seed
-            if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+
+            def worth(t, gain=gain) -> int:  # a template's slots' gain less the share its breaks take off the floor
+                return int(round((gain[t.end] - gain[t.start]) * (1 - _break_slots(t) / t.length) / SCALE))
+
+            chosen = models[i].best(worth, AGENT_DETERMINISTIC_LIMIT)
+            if chosen is None:
                 continue
-            chosen, taken = {}, []
-            for day, pairs in av.x.items():
-                for t, v in pairs:
-                    if solver.boolean_value(v):
-                        chosen[day] = t.index
-                        for s in range(t.start, t.end):
-                            c = max(rows, key=lambda r, s=s: value[r, s])
-                            short[c, s] -= 1
-                            update(c, s)
-                            taken.append((c, s))
+            taken = []
+            for k in chosen.values():
+                t = inst.templates[k]
+                for s in range(t.start, t.end):
+                    c = max(rows, key=lambda r, s=s: value[r, s])
+                    short[c, s] -= 1
+                    update(c, s)
+                    taken.append((c, s))
             weeks[i], served[i] = chosen, taken
     return weeks
 
