@@ -78,11 +78,6 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
     return weeks
 
 
-def add_greedy_hint(inst: Instance, rm: RosterModel) -> None:
-    """Hint the model with the greedy weeks, completed into a whole consistent roster."""
-    hint_from_weeks(inst, rm, greedy_weeks(inst, rm))
-
-
 def _hint(model: cp_model.CpModel, var, value: int) -> None:
     model.add_hint(var, int(value))
 

@@ -87,7 +87,9 @@ def solve_roster(
     if not found or solver.objective_value > start.cost:
         # The search found nothing, or possibly something dearer than its start (whose soft-rule penalties the
         # start's cost leaves out): solve the start with its values fixed and keep the cheaper.
-        fixed, fixed_status = _fallback(inst, rm, phases, "the search found no roster" if not found else
+        # With a roster in hand the check only uses what is left of the limit; with none it always gets its minimum.
+        cap = FALLBACK_MIN_S if not found else max(1.0, deadline - time.perf_counter())
+        fixed, fixed_status = _fallback(inst, rm, phases, cap, "the search found no roster" if not found else
                                         "the search's roster may cost more than its start")
         fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if fixed_found and (not found or fixed.objective_value < solver.objective_value):
@@ -200,19 +202,19 @@ def _search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _
     return solver, status
 
 
-def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], why: str):
+def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], wall_s: float, why: str):
     """Phase fallback: the hinted first roster solved with every hinted variable fixed (only the soft-rule indicators
-    are left to find), within FALLBACK_MIN_S wall seconds even past the limit."""
+    are left to find), within wall_s wall seconds (FALLBACK_MIN_S, even past the limit, when nothing else was found)."""
     solver = cp_model.CpSolver()
     began = time.perf_counter()
-    solver_parameters(solver, inst.config, FALLBACK_MIN_S, wall_s=FALLBACK_MIN_S)
+    solver_parameters(solver, inst.config, FALLBACK_MIN_S, wall_s=wall_s)
     solver.parameters.fix_variables_to_their_hinted_value = True
     status = solver.solve(rm.model)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     wall = time.perf_counter() - began
     phases.append(PhaseReport("fallback", wall, stopped_by(solver.status_name(status), solver.deterministic_time,
-                                                           FALLBACK_MIN_S, wall, FALLBACK_MIN_S, found),
-                              budget_det=FALLBACK_MIN_S, used_det=solver.deterministic_time, wall_cap_s=FALLBACK_MIN_S,
+                                                           FALLBACK_MIN_S, wall, wall_s, found),
+                              budget_det=FALLBACK_MIN_S, used_det=solver.deterministic_time, wall_cap_s=wall_s,
                               objective=solver.objective_value / SCALE if found else None, note=why))
     return solver, status
 
