@@ -195,10 +195,11 @@ def _search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     wall = time.perf_counter() - began
     phases.append(PhaseReport("search", wall, stopped_by(solver.status_name(status), solver.deterministic_time,
-                                                         plan.search_det, wall, cap, found),
+                                                         plan.search_det, solver.wall_time, cap, found),
                               budget_det=plan.search_det, used_det=solver.deterministic_time, wall_cap_s=cap,
                               objective=solver.objective_value / SCALE if found else None,
-                              note="" if found else f"no roster ({solver.status_name(status)})"))
+                              note="" if found else f"no roster ({solver.status_name(status)})",
+                              details={"solver_wall_s": round(solver.wall_time, 3)}))
     return solver, status
 
 
@@ -213,7 +214,7 @@ def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], wall_s: float, w
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     wall = time.perf_counter() - began
     phases.append(PhaseReport("fallback", wall, stopped_by(solver.status_name(status), solver.deterministic_time,
-                                                           FALLBACK_MIN_S, wall, wall_s, found),
+                                                           FALLBACK_MIN_S, solver.wall_time, wall_s, found),
                               budget_det=FALLBACK_MIN_S, used_det=solver.deterministic_time, wall_cap_s=wall_s,
                               objective=solver.objective_value / SCALE if found else None, note=why))
     return solver, status
@@ -248,7 +249,9 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         roster=roster,
         roster_slots=slots,
         coverage=coverage,
-        objective=solver.objective_value / SCALE,
+        # the cost model on the extracted roster: CP-SAT's value of a solution not proven optimal may sit above it
+        # (a gap or late-cost variable left above its floor), never below
+        objective=terms["total"] / SCALE,
         best_bound=solver.best_objective_bound / SCALE,
         solve_s=round(elapsed, 3),
         shortfall_agent_slots=short,
