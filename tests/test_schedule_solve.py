@@ -144,3 +144,17 @@ def test_model_size_does_not_grow_with_the_agents_required():
     assert max(points) <= 4  # u = 7..10,000 missing agents needs breakpoints at 3 agents' worth only
     assert max(len(curve.agents) for curve in huge.coverage.curves.values()) <= 3 + 4
     assert huge.coverage.costs[next(iter(huge.coverage.shortfall))].lowest == 10_000 - 3
+
+
+def test_an_undecided_agent_check_is_never_taken_as_feasible():
+    from planner.errors import PlannerError
+    from planner.scheduling.explain import agent_conflict
+    from planner.scheduling.instance import build_instance
+
+    cfg = tiny_config(hmin=30)
+    agents = agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}])
+    inst = build_instance(cfg, tiny_requirements(cfg, {"voice": {9: 1}}), agents, no_leave(), WEEK)
+    assert agent_conflict(inst, inst.agents[0]) is None  # decided: feasible
+    with pytest.raises(PlannerError, match="could not decide") as caught:
+        agent_conflict(inst, inst.agents[0], budget_det=0.0)  # no budget: undecided, not feasible
+    assert "A1" in str(caught.value)

@@ -14,7 +14,7 @@ from planner.scheduling.params import WALL_PER_DET, solver_parameters
 from planner.scheduling.rules import HARD_RULES, add_agent_choice, add_hard_rules
 
 MAX_AGENTS_NAMED = 20
-CHECK_DET = 5.0  # deterministic units per agent-week check: a week alone is decided in well under 0.1 on the site week
+CHECK_DET = 5.0  # deterministic units per agent-week check: the sample site week's checks take at most 0.011 each
 
 
 def agent_conflict(inst: Instance, agent: AgentInfo, budget_det: float = CHECK_DET) -> list[str] | None:
@@ -32,8 +32,8 @@ def agent_conflict(inst: Instance, agent: AgentInfo, budget_det: float = CHECK_D
         return None
     if status != cp_model.INFEASIBLE:
         raise PlannerError(f"could not decide within {budget_det:g} deterministic units whether agent {agent.agent_id}'s "
-                           f"week can satisfy the hard rules ({solver.status_name(status)}); rerun on a less loaded "
-                           "machine, or simplify the agent's contract and availability")
+                           f"week can satisfy the hard rules ({solver.status_name(status)}, or its wall cap on a loaded "
+                           "machine); rerun, or simplify the agent's contract and availability")
     core = set(solver.sufficient_assumptions_for_infeasibility())
     names = [rule for rule, lit in literals.items() if lit.index in core]
     return names or ["the shift templates themselves"]
