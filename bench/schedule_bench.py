@@ -3,6 +3,7 @@
 Run from the repository root:
     python bench/schedule_bench.py            # 3 runs at 120 s, scale run at 300 s, pyworkforce at 120 s
     python bench/schedule_bench.py --quick    # 1 run at 30 s, scale run at 60 s, pyworkforce at 30 s
+    python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 120   # one solve per sample site seed, then stop
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
 planner run computes it (forecast from the history, then planner.staffing with the deferred warm-up).
@@ -37,10 +38,10 @@ CONFIG = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
 console = Console(width=170)  # tables stay whole when piped to a file
 
 
-def sample_week(cfg, scale: float = 1.0, base_agents: pd.DataFrame | None = None):
-    """Requirements, agents and leave of the planning week; scale > 1 multiplies volumes and replicates the agents
-    (base_agents if given, else the sample's) to round(len × scale)."""
-    site = generate_site(cfg, seed=7)
+def sample_week(cfg, scale: float = 1.0, base_agents: pd.DataFrame | None = None, seed: int = 7):
+    """Requirements, agents and leave of the planning week of the sample site of `seed`; scale > 1 multiplies volumes
+    and replicates the agents (base_agents if given, else the sample's) to round(len × scale)."""
+    site = generate_site(cfg, seed=seed)
     history = site.history.copy()
     history["interval_start"] = pd.to_datetime(history["interval_start"])
     history["offered"] = (history["offered"].astype(float) * scale).round().astype(int)
@@ -83,6 +84,28 @@ def one_run(cfg, req, agents, leave, limit_s: float) -> dict:
             "overstaff": sum(result.overstaff_agent_slots.values()), "late": result.late_contacts, "gap": result.gap,
             "wall_s": wall, "per_channel": result.shortfall_agent_slots,
             "abs_dev_totals": float((totals["scheduled"] - totals["required"]).abs().sum()), "result": result}
+
+
+def seeds_table(cfg, seeds: list[int], limit_s: float) -> None:
+    """One solve per sample site seed: shortfall, LP bound, required, above bound and overstaffed as % of required,
+    solve seconds, and the phases the wall clock cut."""
+    table = Table(title=f"Sample sites by seed, one solve each, limit {limit_s:g} s")
+    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", "solve s", "start",
+                "wall cut"):
+        table.add_column(col, justify="right")
+    for seed in seeds:
+        req, agents, leave = sample_week(cfg, seed=seed)
+        agents, _ = feasible_agents(cfg, req, agents, leave)
+        r = one_run(cfg, req, agents, leave, limit_s)
+        result = r["result"]
+        bound = result.shortfall_bound or shortfall_lower_bound(cfg, req, agents, leave, WEEK)
+        required = bound.required_total
+        cut = ", ".join(p.name for p in result.phases if p.stopped_by == "wall_cap") or "none"
+        table.add_row(str(seed), str(len(agents)), f"{r['shortfall']:,}", f"{bound.total:,.0f}", f"{required:,.0f}",
+                      f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}",
+                      f"{r['wall_s']:.1f}", result.solve_plan.start if result.solve_plan else "–", cut)
+        console.print(f"  seed {seed}: done in {r['wall_s']:.1f} s")
+    console.print(table)
 
 
 def pyworkforce_run(cfg, req, limit_s: float) -> dict:
@@ -133,12 +156,16 @@ def main() -> None:
     parser.add_argument("--scale-time-limit", type=float, default=None, help="seconds for the 400-agent run (default 300)")
     parser.add_argument("--no-scale", action="store_true", help="skip the 400-agent run")
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
+    parser.add_argument("--seeds", default=None, help="comma-separated sample site seeds: one solve each, then stop")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     limit = args.time_limit or (30.0 if args.quick else 120.0)
     scale_limit = args.scale_time_limit or (60.0 if args.quick else 300.0)
 
     cfg = load_config(CONFIG)
+    if args.seeds:
+        seeds_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit)
+        return
     req, agents, leave = sample_week(cfg)
     agents, dropped = feasible_agents(cfg, req, agents, leave)
     if dropped:

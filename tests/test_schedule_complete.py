@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
 
-from planner.scheduling.complete import complete_shifts, demand_cost, shift_counts
+from planner.scheduling.complete import complete_shifts, shift_counts
+from planner.scheduling.costs import demand_cost
 from planner.scheduling.instance import build_instance
 from planner.scheduling.model import build_model
 
@@ -53,7 +54,7 @@ def test_completion_places_breaks_as_well_as_enumeration():
     shortfall = int(np.clip(inst.required - done.cover, 0, None).sum())
     assert shortfall == _best_by_enumeration(inst.required[voice], template, 2)
     # the hand-out's yardstick (demand_cost, numpy) prices the placement as the sub-solve's objective does
-    assert demand_cost(inst, build_model(inst).coverage, done.cover) == round(done.objective)
+    assert demand_cost(build_model(inst).coverage.costs, done.cover) == round(done.objective)
     # every shift's breaks are placed, inside their windows
     for kind in template.breaks:
         placed = {off: n for (g, start, k, off), n in done.breaks.items() if k == kind and start == template.start and n}

@@ -11,7 +11,7 @@ from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_r
 
 from planner.errors import InfeasibleError
 from planner.scheduling import check_roster, solve_roster
-from planner.scheduling.costs import shortfall_cost
+from planner.scheduling.costs import SCALE, LateCurve, late_cost_points
 from planner.scheduling.instance import break_plan
 
 BREAKS = ("{min_shift_h: 6, durations_min: [30, 60], window_start_h: 3, window_end_h: 5, paid: false}",
@@ -111,8 +111,50 @@ def test_fixed_seed_gives_identical_tables():
 
 def test_shortfall_cost_is_convex_increasing_and_zero_at_full_staff():
     late = np.array([40.0, 30.0, 12.0, 4.0, 1.0, 0.2, 0.0])
-    points = shortfall_cost(late, required=5, productive=5.0)
-    assert points[0] == (0, pytest.approx(0.0, abs=1e-9))
+    points = late_cost_points(LateCurve(np.arange(7.0), late), required=5, lowest=0, ratio=1.0, weight=1.0)
+    assert points[0] == (0, 0)
     slopes = [(c1 - c0) / (u1 - u0) for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False)]
     assert all(s > 0 for s in slopes) and slopes == sorted(slopes)
-    assert points[-1][0] == 5 and points[-1][1] == pytest.approx(40.0 - 0.2)
+    assert points[-1] == (5, round((40.0 - 0.2) * SCALE))
+
+
+def test_late_cost_points_only_where_the_agents_can_be():
+    # 3 agents could be there against 5 required: u runs over 2..5 only, so at most 4 breakpoints
+    late = np.array([40.0, 30.0, 12.0, 4.0, 1.0, 0.2, 0.0])
+    points = late_cost_points(LateCurve(np.arange(7.0), late), required=5, lowest=2, ratio=1.0, weight=1.0)
+    assert [u for u, _ in points][0] == 2 and points[-1][0] == 5 and len(points) <= 4
+
+
+def _huge_requirement_model(agents_needed: int):
+    from planner.scheduling.instance import build_instance
+    from planner.scheduling.model import build_model
+
+    cfg = tiny_config()
+    req = tiny_requirements(cfg, {"voice": {h: agents_needed for h in range(9, 17)}}, days=1)
+    req["offered"] = agents_needed * 3600 / 300 * 0.8  # about 0.8 × agents_needed Erlangs of voice
+    agents = agents_table([{"agent_id": f"A{i}", "skills": ["voice"], "contract": "std"} for i in range(3)])
+    return build_model(build_instance(cfg, req, agents, no_leave(), WEEK, None, None))
+
+
+def test_model_size_does_not_grow_with_the_agents_required():
+    # 10,000 agents required where 3 exist: the cost is built only where those 3 can be (issue 11 #11)
+    small, huge = _huge_requirement_model(10), _huge_requirement_model(10_000)
+    assert huge.size() == small.size()
+    points = [len(sc.points) for sc in huge.coverage.costs.values()]
+    assert max(points) <= 4  # u = 7..10,000 missing agents needs breakpoints at 3 agents' worth only
+    assert max(len(curve.agents) for curve in huge.coverage.curves.values()) <= 3 + 4
+    assert huge.coverage.costs[next(iter(huge.coverage.shortfall))].lowest == 10_000 - 3
+
+
+def test_an_undecided_agent_check_is_never_taken_as_feasible():
+    from planner.errors import PlannerError
+    from planner.scheduling.explain import agent_conflict
+    from planner.scheduling.instance import build_instance
+
+    cfg = tiny_config(hmin=30)
+    agents = agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}])
+    inst = build_instance(cfg, tiny_requirements(cfg, {"voice": {9: 1}}), agents, no_leave(), WEEK)
+    assert agent_conflict(inst, inst.agents[0]) is None  # decided: feasible
+    with pytest.raises(PlannerError, match="could not decide") as caught:
+        agent_conflict(inst, inst.agents[0], budget_det=0.0)  # no budget: undecided, not feasible
+    assert "A1" in str(caught.value)

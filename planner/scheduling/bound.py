@@ -100,14 +100,31 @@ def shortfall_lower_bound(config: Config, requirements_df: pd.DataFrame, agents_
     return bound_from_instance(inst, per_channel=per_channel)
 
 
-def bound_from_instance(inst: Instance, per_channel: bool = False, shifts: dict | None = None) -> BoundResult:
-    """The LP bound on an already built roster instance (see shortfall_lower_bound); with `shifts` (a dict), fill it
-    with the LP's shift counts per (skill group index of the instance, template index), a fractional group plan."""
+class BoundNotSolved(RuntimeError):
+    """The LP did not reach its optimum (its time limit, or a numerical failure): no bound and no plan."""
+
+
+def bound_with_plan(inst: Instance, time_limit_s: float | None = None) -> tuple[dict[tuple[int, int], float], BoundResult]:
+    """The LP bound and its optimum's shift counts per (skill group index of the instance, template index), a
+    fractional group plan; raises BoundNotSolved when time_limit_s (wall seconds) runs out first."""
+    shifts: dict[tuple[int, int], float] = {}
+    bound = _bound(inst, False, shifts, time_limit_s)
+    return shifts, bound
+
+
+def bound_from_instance(inst: Instance, per_channel: bool = False) -> BoundResult:
+    """The LP bound on an already built roster instance (see shortfall_lower_bound)."""
+    return _bound(inst, per_channel, None, None)
+
+
+def _bound(inst: Instance, per_channel: bool, shifts: dict | None, time_limit_s: float | None) -> BoundResult:
     started = time.perf_counter()
     req = inst.required.astype(float)  # (channels, slots), whole agents
     channels = inst.channels
     required = {c: float(req[j].sum()) for j, c in enumerate(channels)}
     solver, name = _new_solver()
+    if time_limit_s is not None:
+        solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
     cover_terms: dict[tuple[int, int], list] = defaultdict(list)
     groups = _groups(inst)
     xs: dict[tuple[int, int], list] = defaultdict(list)
@@ -161,7 +178,7 @@ def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list |
     objective.SetMinimization()
     status = solver.Solve()
     if status != pywraplp.Solver.OPTIMAL:
-        raise RuntimeError(f"the LP bound did not solve to optimality (status {status})")
+        raise BoundNotSolved(f"the LP bound did not solve to optimality (status {status})")
     value = objective.Value()
     # Every roster's shortfall is a whole number of agent-slots, so the bound may be rounded up once the
     # solver's floating-point tolerance is taken off.

@@ -9,7 +9,6 @@ brings to 564 in about 9 s on that week; that completed roster is then the full 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,14 +17,10 @@ from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.scheduling.breaks import BreakFlows
-from planner.scheduling.coverage import SCALE, Coverage
+from planner.scheduling.coverage import Coverage
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import add_aggregate
-from planner.scheduling.params import solver_parameters
-
-# The sub-solve runs about six wall seconds per deterministic unit on the sample week (2 cores); the wall cap leaves
-# room for a loaded machine, so the deterministic budget is what stops it and the result is reproducible.
-WALL_PER_DET = 10.0
+from planner.scheduling.params import WALL_PER_DET, solver_parameters
 
 
 @dataclass
@@ -65,31 +60,51 @@ def greedy_completion(inst: Instance, chosen: dict[tuple[int, int], int]) -> Com
     return Completion(breaks=dict(spread), working=working, flows=flows, cover=cover, objective=None)
 
 
+@dataclass
+class ExactCompletion:
+    """The exact sub-solve's outcome: its completion (None if none found) and what it used."""
+
+    done: Completion | None
+    status: str  # CP-SAT status name
+    used_det: float  # deterministic units used
+    wall_s: float  # CP-SAT's own wall seconds (what its wall cap is checked against)
+
+
 def complete_shifts(inst: Instance, chosen: dict[tuple[int, int], int], config: Config, budget_det: float) -> Completion | None:
     """Best breaks and channels for `chosen` ((group, template) -> agents) within budget_det deterministic time units
     (about a second of one core each); None if none is found in that budget."""
+    return exact_completion(inst, chosen, config, budget_det).done
+
+
+def exact_completion(inst: Instance, chosen: dict[tuple[int, int], int], config: Config, budget_det: float,
+                     wall_s: float | None = None) -> ExactCompletion:
+    """complete_shifts with its status, deterministic units and wall seconds; wall_s caps the wall clock (default
+    WALL_PER_DET seconds per unit of budget)."""
     model = cp_model.CpModel()
     counts = {key: model.new_constant(n) for key, n in sorted(chosen.items()) if n > 0}
     breaks, working, coverage, terms = add_aggregate(model, inst, counts, {key: chosen[key] for key in counts})
-    terms = [(e, c) for e, c in terms if c]
     if terms:
-        model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]))
+        model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
+                       + coverage.constant_cost)
     # No hint from the greedy placement: on the sample week the search then stays at the greedy's 768 short for 26 s,
     # where without it it reaches 564 in 9 s.
     solver = cp_model.CpSolver()
-    solver_parameters(solver, config, budget_det, wall_s=WALL_PER_DET * budget_det)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+    solver_parameters(solver, config, budget_det, wall_s=WALL_PER_DET * budget_det if wall_s is None else wall_s)
+    status = solver.solve(model)
+    stats = (solver.status_name(status), solver.deterministic_time, solver.wall_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return ExactCompletion(None, *stats)
     cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
     for (c, s), exprs in coverage.cover.items():
         cover[c, s] = sum(solver.value(e) for e in exprs)
-    return Completion(
+    done = Completion(
         breaks={key: solver.value(v) for key, v in breaks.items()},
         working=defaultdict(int, {key: solver.value(v) for key, v in working.items()}),
         flows={key: solver.value(v) for key, v in coverage.flows.items()},
         cover=cover,
         objective=solver.objective_value,
     )
+    return ExactCompletion(done, *stats)
 
 
 def hint_aggregate(model: cp_model.CpModel, inst: Instance, breaks: BreakFlows, working: dict, coverage: Coverage,
@@ -107,27 +122,7 @@ def hint_aggregate(model: cp_model.CpModel, inst: Instance, breaks: BreakFlows, 
     for (c, s), var in coverage.overstaff.items():
         model.add_hint(var, int(max(0, cover[c, s] - inst.required[c, s])))
     for (c, s), var in coverage.late_cost.items():
-        model.add_hint(var, _late_units(coverage.cost_points[(c, s)], max(0, int(inst.required[c, s] - cover[c, s]))))
-
-
-def _late_units(points: list[tuple[int, int]], u: int) -> int:
-    """The model's late-contacts cost (scaled units) at u missing agents: the least value its segment cuts allow."""
-    need = max(math.ceil(((u1 - u0) * c0 + (c1 - c0) * (u - u0)) / (u1 - u0))
-               for (u0, c0), (u1, c1) in zip(points, points[1:], strict=False))
-    return int(max(0, need))
-
-
-def demand_cost(inst: Instance, coverage: Coverage, cover: np.ndarray) -> int:
-    """The objective's demand part (late contacts, shortfall, overstaffing; scaled units) of a cover per channel and slot."""
-    w = inst.config.solver.weights
-    short_w, over_w = round(w.shortfall_agent_slot * SCALE), round(w.overstaff_agent_slot * SCALE)
-    total = 0
-    for (c, s) in coverage.shortfall:
-        u = max(0, int(inst.required[c, s] - cover[c, s]))
-        total += short_w * u + (_late_units(coverage.cost_points[(c, s)], u) if (c, s) in coverage.late_cost else 0)
-    for (c, s) in coverage.overstaff:
-        total += over_w * max(0, int(cover[c, s] - inst.required[c, s]))
-    return total
+        model.add_hint(var, coverage.costs[(c, s)].late(max(0, int(inst.required[c, s] - cover[c, s]))))
 
 
 def _allocate_channels(inst: Instance, working: dict[tuple[int, int], int]):

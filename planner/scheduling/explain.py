@@ -8,26 +8,32 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from planner.errors import InfeasibleError
+from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.instance import AgentInfo, Instance
+from planner.scheduling.params import WALL_PER_DET, solver_parameters
 from planner.scheduling.rules import HARD_RULES, add_agent_choice, add_hard_rules
 
 MAX_AGENTS_NAMED = 20
+CHECK_DET = 5.0  # deterministic units per agent-week check: the sample site week's checks take at most 0.011 each
 
 
-def agent_conflict(inst: Instance, agent: AgentInfo, time_limit_s: float = 5.0) -> list[str] | None:
-    """The hard rules that cannot all hold for this agent (a sufficient subset), or None when the agent's week is feasible."""
+def agent_conflict(inst: Instance, agent: AgentInfo, budget_det: float = CHECK_DET) -> list[str] | None:
+    """The hard rules that cannot all hold for this agent (a sufficient subset), or None when the agent's week is
+    feasible; raises PlannerError when budget_det deterministic units decide neither (never taken as feasible)."""
     model = cp_model.CpModel()
     av = add_agent_choice(model, inst, agent)
     literals = {rule: model.new_bool_var(f"assume[{rule}]") for rule in HARD_RULES}
     add_hard_rules(model, inst, av, literals)
     model.add_assumptions(list(literals.values()))
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver_parameters(solver, inst.config, budget_det, wall_s=WALL_PER_DET * budget_det, workers=1)
     status = solver.solve(model)
-    if status != cp_model.INFEASIBLE:
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
+    if status != cp_model.INFEASIBLE:
+        raise PlannerError(f"could not decide within {budget_det:g} deterministic units whether agent {agent.agent_id}'s "
+                           f"week can satisfy the hard rules ({solver.status_name(status)}, or its wall cap on a loaded "
+                           "machine); rerun, or simplify the agent's contract and availability")
     core = set(solver.sufficient_assumptions_for_infeasibility())
     names = [rule for rule, lit in literals.items() if lit.index in core]
     return names or ["the shift templates themselves"]

@@ -8,27 +8,21 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.scheduling.complete import Completion, greedy_completion, hint_aggregate
-from planner.scheduling.coverage import SCALE
+from planner.scheduling.costs import SCALE, unit_cost
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import RosterModel
-from planner.scheduling.rules import add_agent_choice, add_hard_rules
+from planner.scheduling.plan import AgentWeek
 
 AGENT_DETERMINISTIC_LIMIT = 0.5  # per agent's best-week solve, deterministic time units
 GREEDY_PASSES = 1  # one constructive pass, then re-optimise each agent against the others
 
 
-def _marginal_values(inst: Instance, rm: RosterModel) -> tuple[np.ndarray, dict]:
-    """Objective gain (scaled units) of one more agent per channel and slot, and each slot's cost of shortfall u."""
-    w = inst.config.solver.weights
-    short_w, over_w = w.shortfall_agent_slot * SCALE, w.overstaff_agent_slot * SCALE
-    value = np.where(inst.channel_open, -over_w, -1e9)
-    costs = {}
+def _marginal_values(inst: Instance, rm: RosterModel) -> np.ndarray:
+    """Objective gain (scaled units, costs.SlotCost.gain) of one more agent per channel and slot at the full shortfall."""
+    value = np.where(inst.channel_open, -float(unit_cost(inst.config.solver.weights, "overstaff")), -1e9)
     for (c, s) in rm.coverage.shortfall:
-        r = int(inst.required[c, s])
-        points = rm.coverage.cost_points.get((c, s), [(0, 0), (r, 0)])
-        costs[(c, s)] = np.interp(np.arange(r + 1), [p[0] for p in points], [p[1] for p in points]) + short_w * np.arange(r + 1)
-        value[c, s] = costs[(c, s)][r] - costs[(c, s)][r - 1]
-    return value, costs
+        value[c, s] = rm.coverage.costs[(c, s)].gain(int(inst.required[c, s]))
+    return value
 
 
 def _break_slots(t) -> int:
@@ -43,17 +37,17 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
     adds agents one by one in a fixed order; each later pass takes every agent out and puts back their best week
     against all the others (coordinate descent), which only ever improves this estimate.
     """
-    value, costs = _marginal_values(inst, rm)
+    value = _marginal_values(inst, rm)
     short = inst.required.copy()
-    over_w = inst.config.solver.weights.overstaff_agent_slot * SCALE
+    costs = rm.coverage.costs
     order = sorted(range(len(inst.agents)), key=lambda i: (len(inst.agents[i].skills), inst.agents[i].agent_id))
     weeks: dict[int, dict[int, int]] = {}
     served: dict[int, list[tuple[int, int]]] = {}
     models = {}
 
     def update(c: int, s: int) -> None:
-        u = short[c, s]
-        value[c, s] = costs[(c, s)][u] - costs[(c, s)][u - 1] if u > 0 else -over_w
+        if (c, s) in costs:
+            value[c, s] = costs[(c, s)].gain(int(short[c, s]))
 
     for _ in range(passes):
         for i in order:
@@ -63,39 +57,25 @@ def greedy_weeks(inst: Instance, rm: RosterModel, passes: int = GREEDY_PASSES) -
                 short[c, s] += 1
                 update(c, s)
             if i not in models:
-                model = cp_model.CpModel()
-                av = add_agent_choice(model, inst, agent)
-                add_hard_rules(model, inst, av)
-                models[i] = (model, av)
-            model, av = models[i]
+                models[i] = AgentWeek(inst, agent)
             gain = np.concatenate([[0.0], np.cumsum(value[rows].max(axis=0))])
-            # a template is worth its slots' gain less the share its breaks take off the floor
-            terms = [(v, int(round((gain[t.end] - gain[t.start]) * (1 - _break_slots(t) / t.length) / SCALE)))
-                     for pairs in av.x.values() for t, v in pairs]
-            model.maximize(sum(c * v for v, c in terms))
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            solver.parameters.max_deterministic_time = AGENT_DETERMINISTIC_LIMIT
-            solver.parameters.random_seed = inst.config.solver.seed
-            if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+
+            def worth(t, gain=gain) -> int:  # a template's slots' gain less the share its breaks take off the floor
+                return int(round((gain[t.end] - gain[t.start]) * (1 - _break_slots(t) / t.length) / SCALE))
+
+            chosen = models[i].best(worth, AGENT_DETERMINISTIC_LIMIT)
+            if chosen is None:
                 continue
-            chosen, taken = {}, []
-            for day, pairs in av.x.items():
-                for t, v in pairs:
-                    if solver.boolean_value(v):
-                        chosen[day] = t.index
-                        for s in range(t.start, t.end):
-                            c = max(rows, key=lambda r, s=s: value[r, s])
-                            short[c, s] -= 1
-                            update(c, s)
-                            taken.append((c, s))
+            taken = []
+            for k in chosen.values():
+                t = inst.templates[k]
+                for s in range(t.start, t.end):
+                    c = max(rows, key=lambda r, s=s: value[r, s])
+                    short[c, s] -= 1
+                    update(c, s)
+                    taken.append((c, s))
             weeks[i], served[i] = chosen, taken
     return weeks
-
-
-def add_greedy_hint(inst: Instance, rm: RosterModel) -> None:
-    """Hint the model with the greedy weeks, completed into a whole consistent roster."""
-    hint_from_weeks(inst, rm, greedy_weeks(inst, rm))
 
 
 def _hint(model: cp_model.CpModel, var, value: int) -> None:

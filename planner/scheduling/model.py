@@ -11,8 +11,8 @@ What it decides, exactly:
   their skills: any integer split can be realised by named agents (done after the solve, keeping agents on one
   channel as long as possible), so coverage per channel is exact;
 - every hard labour rule per agent (rules.py) and soft rule as named penalties (soft.py).
-Objective (SCALE units): late contacts from the staffing curve as a convex piecewise-linear cost of each slot's
-shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours (config.solver.weights).
+Objective (SCALE units): the terms of costs.py (late contacts from the staffing curve as a convex piecewise-linear
+cost of each slot's shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from planner.scheduling.breaks import BreakFlows, add_break_flows
-from planner.scheduling.coverage import SCALE, Coverage, add_channel_flows, add_demand_costs
+from planner.scheduling.costs import paid_cost, soft_cost, unit_cost
+from planner.scheduling.coverage import Coverage, add_channel_flows, add_demand_costs
 from planner.scheduling.instance import Instance
 from planner.scheduling.rules import AgentVars, add_agent_choice, add_hard_rules
 from planner.scheduling.soft import Penalty, add_soft_rules
@@ -39,7 +40,6 @@ class RosterModel:
     breaks: BreakFlows
     coverage: Coverage
     penalties: list[Penalty]
-    objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)  # (expr, scaled weight)
     working: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (group, slot) -> agents on task
 
     def size(self) -> dict[str, int]:
@@ -95,12 +95,9 @@ def add_aggregate(model: cp_model.CpModel, inst: Instance, counts: dict, bounds:
 
     w = inst.config.solver.weights
     terms: list[tuple[cp_model.LinearExprT, int]] = [(z, 1) for z in coverage.late_cost.values()]
-    short_w = round(w.shortfall_agent_slot * SCALE)
-    if short_w:
-        terms += [(u, short_w) for u in coverage.shortfall.values()]
-    over_w = round(w.overstaff_agent_slot * SCALE)
-    terms += [(o, over_w) for o in coverage.overstaff.values()]
-    return breaks, working, coverage, terms
+    terms += [(u, unit_cost(w, "shortfall")) for u in coverage.shortfall.values()]
+    terms += [(o, unit_cost(w, "overstaff")) for o in coverage.overstaff.values()]
+    return breaks, working, coverage, [(e, c) for e, c in terms if c]
 
 
 def build_model(inst: Instance) -> RosterModel:
@@ -125,9 +122,8 @@ def build_model(inst: Instance) -> RosterModel:
 
     breaks, working, coverage, terms = add_aggregate(model, inst, counts, bounds)
     w = inst.config.solver.weights
-    terms += [(p.expr, round(p.weight * w.soft_rule * SCALE)) for p in penalties]
-    paid_w = w.paid_hour * SCALE / 60
-    terms += [(v, round(t.paid_min * paid_w)) for av in agents for pairs in av.x.values() for t, v in pairs]
+    terms += [(p.expr, soft_cost(w, p.weight)) for p in penalties]
+    terms += [(v, paid_cost(w, t.paid_min)) for av in agents for pairs in av.x.values() for t, v in pairs]
     terms = [(e, c) for e, c in terms if c]
     model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]) + coverage.constant_cost)
-    return RosterModel(model, agents, counts, breaks, coverage, penalties, terms, working)
+    return RosterModel(model, agents, counts, breaks, coverage, penalties, working)

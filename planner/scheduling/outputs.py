@@ -154,6 +154,10 @@ def schedule_summary(result: RosterResult, bound: BoundResult | None = None, wee
         "solve_s": round(float(result.solve_s), 3),
         "rules_applied": list(result.rules_applied),
         "soft_rule_violations": violation_counts(result),
+        "objective_terms": dict(result.objective_terms),
+        "solver": {"plan": None if result.solve_plan is None else result.solve_plan.as_dict(),
+                   "phases": [p.as_dict() for p in result.phases],
+                   "wall_cut": [p.name for p in result.phases if p.stopped_by == "wall_cap"]},
     }
     if "required" in result.coverage.columns:
         required = result.coverage.groupby("channel")["required"].sum()

@@ -8,25 +8,47 @@ each taking the feasible week that matches most of what is left, starts the full
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.scheduling.bound import BoundResult, bound_from_instance
-from planner.scheduling.instance import Instance
+from planner.scheduling.bound import BoundResult, bound_with_plan
+from planner.scheduling.instance import AgentInfo, Instance, Template
+from planner.scheduling.params import WALL_PER_DET, solver_parameters
 from planner.scheduling.rules import add_agent_choice, add_hard_rules
 
 AGENT_DETERMINISTIC_LIMIT = 0.3  # per agent's week matched to the plan, deterministic time units
 MATCH_BONUS = 4  # a template the plan still wants is worth this many shift lengths of slots on the group's profile
 
 
-def lp_plan(inst: Instance) -> tuple[dict[tuple[int, int], float], BoundResult]:
+class AgentWeek:
+    """One agent's week alone under every hard rule, re-solvable for any value per template (plan.py and hint.py)."""
+
+    def __init__(self, inst: Instance, agent: AgentInfo) -> None:
+        self.model = cp_model.CpModel()
+        self.av = add_agent_choice(self.model, inst, agent)
+        add_hard_rules(self.model, inst, self.av)
+        self.config = inst.config
+
+    def best(self, worth: Callable[[Template], int], budget_det: float) -> dict[int, int] | None:
+        """day -> template index of the feasible week of most total worth, or None if none is found in budget_det."""
+        pairs = [(t, v) for day_pairs in self.av.x.values() for t, v in day_pairs]
+        if pairs:
+            self.model.maximize(cp_model.LinearExpr.weighted_sum([v for _, v in pairs], [int(worth(t)) for t, _ in pairs]))
+        solver = cp_model.CpSolver()
+        solver_parameters(solver, self.config, budget_det, wall_s=WALL_PER_DET * budget_det, workers=1)
+        if solver.solve(self.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {day: t.index for day, day_pairs in self.av.x.items() for t, v in day_pairs if solver.boolean_value(v)}
+
+
+def lp_plan(inst: Instance, time_limit_s: float | None = None) -> tuple[dict[tuple[int, int], float], BoundResult]:
     """(group, template) -> agents of the group to work it, from the LP bound's optimum (fractional), and the bound."""
-    shifts: dict[tuple[int, int], float] = {}
-    bound = bound_from_instance(inst, shifts=shifts)
-    return shifts, bound
+    return bound_with_plan(inst, time_limit_s=time_limit_s)
 
 
-def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], float], seed: int,
+def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], float],
                     match_bonus: float = MATCH_BONUS) -> dict[int, dict[int, int]]:
     """agent index -> {day: template index}: each agent, most constrained first, takes the feasible week (every hard
     rule) that matches most of what the plan still wants of their group; slots the plan staffs count for the rest.
@@ -40,32 +62,19 @@ def weeks_from_plan(inst: Instance, plan: dict[tuple[int, int], float], seed: in
                    key=lambda i: (sum(len(ks) for ks in inst.agents[i].templates.values()), inst.agents[i].agent_id))
     weeks: dict[int, dict[int, int]] = {}
     for i in order:
-        agent = inst.agents[i]
-        g = agent.group
-        model = cp_model.CpModel()
-        av = add_agent_choice(model, inst, agent)
-        add_hard_rules(model, inst, av)
-        terms = []
-        for pairs in av.x.values():
-            for t, v in pairs:
-                slots = profile[g, t.start:t.end]
-                value = int(np.where(slots > 0, 1, -1).sum())
-                value += round(match_bonus * t.length * min(1.0, max(0.0, remaining.get((g, t.index), 0.0))))
-                terms.append((v, value))
-        model.maximize(sum(c * v for v, c in terms))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = AGENT_DETERMINISTIC_LIMIT
-        solver.parameters.random_seed = seed
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        g = inst.agents[i].group
+
+        def worth(t: Template, g: int = g) -> int:
+            value = int(np.where(profile[g, t.start:t.end] > 0, 1, -1).sum())
+            return value + round(match_bonus * t.length * min(1.0, max(0.0, remaining.get((g, t.index), 0.0))))
+
+        chosen = AgentWeek(inst, inst.agents[i]).best(worth, AGENT_DETERMINISTIC_LIMIT)
+        if chosen is None:
             continue
-        chosen = {}
-        for day, pairs in av.x.items():
-            for t, v in pairs:
-                if solver.boolean_value(v):
-                    chosen[day] = t.index
-                    if (g, t.index) in remaining:
-                        remaining[(g, t.index)] -= 1
-                    profile[g, t.start:t.end] -= 1
+        for k in chosen.values():
+            if (g, k) in remaining:
+                remaining[(g, k)] -= 1
+            t = inst.templates[k]
+            profile[g, t.start:t.end] -= 1
         weeks[i] = chosen
     return weeks

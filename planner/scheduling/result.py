@@ -9,6 +9,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from planner.scheduling.bound import BoundResult
+    from planner.scheduling.phases import PhaseReport, SolvePlan
 
 
 @dataclass
@@ -32,6 +33,9 @@ class RosterResult:
     model_size: dict[str, int] = field(default_factory=dict)  # variables, constraints and the main families' counts
     progress: list[tuple[float, float, float]] = field(default_factory=list)  # (objective, bound, elapsed_s) per solution
     shortfall_bound: BoundResult | None = None  # the LP lower bound on total shortfall, solved for the first roster
+    objective_terms: dict[str, float] = field(default_factory=dict)  # costs.TERMS evaluated on the roster + 'total'
+    solve_plan: SolvePlan | None = None  # the phases chosen (phases.choose_phases) and why
+    phases: list[PhaseReport] = field(default_factory=list)  # each phase run: budget, used, wall s, what stopped it
 
     @property
     def gap(self) -> float:

@@ -5,40 +5,36 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
-from planner.scheduling.complete import complete_shifts, demand_cost, greedy_completion, shift_counts
-from planner.scheduling.coverage import SCALE
+from planner.scheduling.bound import BoundNotSolved
+from planner.scheduling.complete import Completion, exact_completion, greedy_completion, shift_counts
+from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
-from planner.scheduling.hint import add_greedy_hint, hint_from_weeks
+from planner.scheduling.hint import greedy_weeks, hint_from_weeks
 from planner.scheduling.instance import build_instance
 from planner.scheduling.model import RosterModel, build_model
-from planner.scheduling.params import solver_parameters
+from planner.scheduling.params import WALL_PER_DET, solver_parameters
+from planner.scheduling.phases import (
+    FALLBACK_MIN_S,
+    HANDOUT_BONUSES,
+    PhaseReport,
+    SolvePlan,
+    choose_phases,
+    stopped_by,
+)
 from planner.scheduling.plan import lp_plan, weeks_from_plan
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
 
-LNS_ONLY_ABOVE = 5000  # agent-day template choices above which the search is LNS only
-EXTRACT_RESERVE_S = 3.0  # wall seconds kept for handing out breaks and channels and building the tables
-PLAN_MIN_LIMIT_S = 60.0  # time limits from which the first roster comes from the LP plan rather than the greedy
-MIN_SEARCH_S = 5.0  # wall seconds the search always gets, even past the limit, so the hinted roster is found
-# Deterministic units (at least EXACT_MIN_DET) per second of limit for placing the plan's breaks and channels exactly
-EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.5
-# The plan is handed out with these match bonuses (plan.py), as many as the limit allows (one more per
-# HANDOUT_EVERY_S above HANDOUT_FROM_S); the best completed roster starts the search. Which hand-out covers best
-# varies from week to week by a few percent of the shortfall, and the search barely moves a roster this close.
-HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
-SEARCH_SHARE = 0.5  # deterministic search budget of small rosters (full search, not LNS only) as a share of the limit
-# Large-neighbourhood search on a site week spends about 2.5 deterministic units loading the model and hint in 3 s,
-# then about a quarter of a unit per wall second on 2 cores: its budget is set low enough that it, not the wall
-# clock, stops the search on a normal load, so the roster is reproducible.
-LNS_BASE_DET, LNS_DET_PER_S = 4.0, 0.04
 ProgressFn = Callable[[float, float, float], None]
 
 
@@ -68,55 +64,160 @@ def solve_roster(
     time_limit_s: float | None = None,
     weeks: int | None = None,
 ) -> RosterResult:
-    """Roster the agents over week_start + 1–4 weeks; objective in planner units (late contacts × weight + …), solve seconds."""
+    """Roster the agents over week_start + 1–4 weeks in the phases of phases.choose_phases; objective in planner units
+    (late contacts × weight + …). The time limit (seconds) counts from the call, model building included."""
     started = time.perf_counter()
+    limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
+    deadline = started + limit
     inst = build_instance(config, requirements_df, agents_df, leave_df, week_start, previous_roster, weeks)
     check_agents(inst)
     rm = build_model(inst)
-    limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
-    bound = None
-    # The LP plan costs tens of seconds on a site week and pays back only with time left to polish its roster;
-    # short limits keep the quicker greedy start.
-    if limit >= PLAN_MIN_LIMIT_S:
-        handouts = min(len(HANDOUT_BONUSES), 1 + int(max(0.0, limit - HANDOUT_FROM_S) // HANDOUT_EVERY_S))
-        bound = _plan_start(inst, rm, config, handouts, max(EXACT_MIN_DET, EXACT_DET_PER_S * limit))
-    else:
-        add_greedy_hint(inst, rm)
-    solver = cp_model.CpSolver()
-    wall_s = limit - (time.perf_counter() - started) - EXTRACT_RESERVE_S
-    # Large rosters: every worker improves the first roster by large-neighbourhood search; the full search (and its
-    # bound) is left to small ones, which it proves optimal. The proven bound of a large roster is the LP bound.
-    lns_only = rm.size()["agent_template_bools"] > LNS_ONLY_ABOVE
-    search_det = LNS_BASE_DET + LNS_DET_PER_S * limit if lns_only else SEARCH_SHARE * limit
-    solver_parameters(solver, config, max(1.0, search_det), wall_s=max(MIN_SEARCH_S, wall_s))
-    solver.parameters.use_lns_only = lns_only
+    plan = choose_phases(limit, rm.size()["agent_template_bools"])
+    phases = [PhaseReport("build", time.perf_counter() - started, "done", details=rm.size())]
+    start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
+    if start is None:
+        start = _greedy_start(inst, rm, phases)
+    hint_from_weeks(inst, rm, start.weeks, start.done)
     progress = _Progress(on_progress, started)
-    status = solver.solve(rm.model, progress)
+    solver, status = _search(inst, rm, plan, deadline, progress, phases)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError("the roster model is infeasible although every agent's week is feasible alone; "
                               "please report this with the input files")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}); "
-                           "raise solver.time_limit_s or --time-limit")
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if not found or solver.objective_value > start.cost:
+        # The search found nothing, or possibly something dearer than its start (whose soft-rule penalties the
+        # start's cost leaves out): solve the start with its values fixed and keep the cheaper.
+        # With a roster in hand the check only uses what is left of the limit; with none it always gets its minimum.
+        cap = FALLBACK_MIN_S if not found else max(1.0, deadline - time.perf_counter())
+        fixed, fixed_status = _fallback(inst, rm, phases, cap, "the search found no roster" if not found else
+                                        "the search's roster may cost more than its start")
+        fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if fixed_found and (not found or fixed.objective_value < solver.objective_value):
+            solver, status = fixed, cp_model.FEASIBLE
+            phases[-1].note += "; the start roster is returned"
+        elif not found:
+            raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}), and the first "
+                               "roster could not be completed; raise solver.time_limit_s or --time-limit")
+        else:
+            phases[-1].note += "; the search's roster is kept"
     result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
     result.shortfall_bound = bound
+    result.solve_plan = plan
+    result.phases = phases
     return result
 
 
-def _plan_start(inst, rm: RosterModel, config: Config, handouts: int, exact_det: float):
-    """Hint the model with the best of `handouts` hand-outs of the LP plan, each with its breaks and channels placed
-    exactly or greedily, whichever costs less (a sub-solve cut short can return a poor first solution); returns the bound."""
-    shifts, bound = lp_plan(inst)
-    best = None
-    for bonus in HANDOUT_BONUSES[:handouts]:
-        weeks = weeks_from_plan(inst, shifts, config.solver.seed, bonus)
+@dataclass
+class _Start:
+    """A first roster: each agent's week, its breaks and channels, and its cost without soft rules (scaled units)."""
+
+    weeks: dict[int, dict[int, int]]
+    done: Completion
+    cost: int
+
+
+def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: Completion) -> int:
+    """Demand and paid-hours cost (scaled) of a first roster by the cost model (soft rules left out: a lower bound)."""
+    w = inst.config.solver.weights
+    paid = sum(paid_cost(w, inst.templates[k].paid_min) for week in weeks.values() for k in week.values())
+    return demand_cost(rm.coverage.costs, done.cover) + paid
+
+
+def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
+    """Phase greedy_start: the greedy weeks with breaks and channels placed one at a time."""
+    began = time.perf_counter()
+    weeks = greedy_weeks(inst, rm)
+    done = greedy_completion(inst, shift_counts(inst, weeks))
+    cost = _start_cost(inst, rm, weeks, done)
+    phases.append(PhaseReport("greedy_start", time.perf_counter() - began, "done", objective=cost / SCALE,
+                              note="objective without soft-rule penalties",
+                              details={"agents_rostered": len(weeks)}))
+    return _Start(weeks, done, cost)
+
+
+def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases: list[PhaseReport]):
+    """Phases lp_plan, then hand_out and complete_breaks per match bonus: the cheapest completed hand-out (each placed
+    exactly or greedily, whichever costs less: a sub-solve cut short can return a poor first solution) and the LP
+    bound; (None, None) when the wall clock leaves no room for the LP, which then falls back to the greedy start."""
+    began = time.perf_counter()
+    cap = max(1.0, deadline - began - plan.reserve_s)
+    try:
+        shifts, bound = lp_plan(inst, time_limit_s=cap)
+    except BoundNotSolved as exc:
+        phases.append(PhaseReport("lp_plan", time.perf_counter() - began, "wall_cap", wall_cap_s=cap,
+                                  note=f"{exc}; greedy start instead"))
+        return None, None
+    phases.append(PhaseReport("lp_plan", time.perf_counter() - began, "optimal", wall_cap_s=cap,
+                              details={"shortfall_lower_bound_agent_slots": bound.total}))
+    best: _Start | None = None
+    for n, bonus in enumerate(HANDOUT_BONUSES[:plan.handouts]):
+        began = time.perf_counter()
+        left = deadline - began - plan.reserve_s
+        if best is not None and left <= 0:
+            phases.append(PhaseReport("hand_out", 0.0, "wall_cap", note=f"hand-out {n + 1} skipped: no wall time left",
+                                      details={"match_bonus": bonus}))
+            continue
+        weeks = weeks_from_plan(inst, shifts, bonus)
+        phases.append(PhaseReport("hand_out", time.perf_counter() - began, "done",
+                                  details={"match_bonus": bonus, "agents_rostered": len(weeks)}))
+        began = time.perf_counter()
         chosen = shift_counts(inst, weeks)
-        for done in (complete_shifts(inst, chosen, config, exact_det), greedy_completion(inst, chosen)):
-            cost = demand_cost(inst, rm.coverage, done.cover) if done is not None else None
-            if cost is not None and (best is None or cost < best[0]):
-                best = (cost, weeks, done)
-    hint_from_weeks(inst, rm, best[1], best[2])
-    return bound
+        cap = max(1.0, min(WALL_PER_DET * plan.exact_det, deadline - began - plan.reserve_s))
+        exact = exact_completion(inst, chosen, inst.config, plan.exact_det, wall_s=cap)
+        greedy = greedy_completion(inst, chosen)
+        costs = {"greedy": _start_cost(inst, rm, weeks, greedy)}
+        if exact.done is not None:
+            costs["exact"] = _start_cost(inst, rm, weeks, exact.done)
+        pick = min(costs, key=lambda k: (costs[k], k))
+        stop = stopped_by(exact.status, exact.used_det, plan.exact_det, exact.wall_s, cap, exact.done is not None)
+        phases.append(PhaseReport("complete_breaks", time.perf_counter() - began, stop, budget_det=plan.exact_det,
+                                  used_det=exact.used_det, wall_cap_s=cap, objective=costs[pick] / SCALE,
+                                  note=f"{pick} placement kept; objective without soft-rule penalties",
+                                  details={f"{k}_objective": v / SCALE for k, v in costs.items()}))
+        if best is None or costs[pick] < best.cost:
+            best = _Start(weeks, exact.done if pick == "exact" else greedy, costs[pick])
+    return best, bound
+
+
+def _search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _Progress, phases: list[PhaseReport]):
+    """Phase search: CP-SAT on the full model from the hinted first roster, within its deterministic budget and what
+    is left of the wall clock (LNS only on large rosters, whose proven bound is the LP bound)."""
+    solver = cp_model.CpSolver()
+    began = time.perf_counter()
+    cap = deadline - began - plan.reserve_s
+    if cap < 1.0:
+        phases.append(PhaseReport("search", 0.0, "wall_cap", budget_det=plan.search_det, wall_cap_s=max(cap, 0.0),
+                                  note="skipped: the earlier phases used the time limit"))
+        return solver, cp_model.UNKNOWN
+    solver_parameters(solver, inst.config, plan.search_det, wall_s=cap)
+    solver.parameters.use_lns_only = plan.lns_only
+    status = solver.solve(rm.model, progress)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    wall = time.perf_counter() - began
+    phases.append(PhaseReport("search", wall, stopped_by(solver.status_name(status), solver.deterministic_time,
+                                                         plan.search_det, solver.wall_time, cap, found),
+                              budget_det=plan.search_det, used_det=solver.deterministic_time, wall_cap_s=cap,
+                              objective=solver.objective_value / SCALE if found else None,
+                              note="" if found else f"no roster ({solver.status_name(status)})",
+                              details={"solver_wall_s": round(solver.wall_time, 3)}))
+    return solver, status
+
+
+def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], wall_s: float, why: str):
+    """Phase fallback: the hinted first roster solved with every hinted variable fixed (only the soft-rule indicators
+    are left to find), within wall_s wall seconds (FALLBACK_MIN_S, even past the limit, when nothing else was found)."""
+    solver = cp_model.CpSolver()
+    began = time.perf_counter()
+    solver_parameters(solver, inst.config, FALLBACK_MIN_S, wall_s=wall_s)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    status = solver.solve(rm.model)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    wall = time.perf_counter() - began
+    phases.append(PhaseReport("fallback", wall, stopped_by(solver.status_name(status), solver.deterministic_time,
+                                                           FALLBACK_MIN_S, solver.wall_time, wall_s, found),
+                              budget_det=FALLBACK_MIN_S, used_det=solver.deterministic_time, wall_cap_s=wall_s,
+                              objective=solver.objective_value / SCALE if found else None, note=why))
+    return solver, status
 
 
 def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
@@ -125,12 +226,15 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
     hand_out_channels(inst, rm, solver, days)
     roster, slots, coverage = tables(inst, days)
     short, over, late = gap_metrics(inst, rm, coverage)
-    w = inst.config.solver.weights.soft_rule
-    rows = []
+    weights = inst.config.solver.weights
+    rows, soft = [], []
     for p in rm.penalties:
         value = solver.value(p.expr)
         if value:
-            rows.append((p.rule, p.agent_id, inst.day_date(p.day), round(value * p.weight * w, 3)))
+            rows.append((p.rule, p.agent_id, inst.day_date(p.day), value * soft_cost(weights, p.weight) / SCALE))
+            soft.append((p.weight, value))
+    terms = roster_cost(weights, rm.coverage.costs, _cover(inst, coverage),
+                        [round(h * 60) for h in roster["paid_hours"]], soft)
     violations = pd.DataFrame(rows, columns=["rule", "agent_id", "date", "penalty"])
     violations = violations.sort_values(["rule", "agent_id", "date"], kind="stable").reset_index(drop=True)
     weights = inst.config.labour_rules.soft
@@ -145,7 +249,9 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         roster=roster,
         roster_slots=slots,
         coverage=coverage,
-        objective=solver.objective_value / SCALE,
+        # the cost model on the extracted roster: CP-SAT's value of a solution not proven optimal may sit above it
+        # (a gap or late-cost variable left above its floor), never below
+        objective=terms["total"] / SCALE,
         best_bound=solver.best_objective_bound / SCALE,
         solve_s=round(elapsed, 3),
         shortfall_agent_slots=short,
@@ -155,4 +261,15 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         rules_applied=applied,
         model_size=rm.size(),
         progress=list(progress.trace),
+        objective_terms={name: value / SCALE for name, value in terms.items()},
     )
+
+
+def _cover(inst, coverage: pd.DataFrame) -> np.ndarray:
+    """Agents scheduled per channel and slot, from the coverage table."""
+    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+    start = pd.Timestamp(inst.week_start)
+    slot = ((coverage["interval_start"] - start).dt.total_seconds() // 60 // inst.slot_min).astype(int).to_numpy()
+    chan = coverage["channel"].map({c: i for i, c in enumerate(inst.channels)}).to_numpy()
+    cover[chan, slot] = coverage["scheduled"].to_numpy()
+    return cover

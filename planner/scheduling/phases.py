@@ -1,0 +1,134 @@
+"""The solve as named phases: which run is chosen from the instance and the budget by one function (choose_phases),
+and every constant of that choice lives here, with the measurement behind it.
+
+Phases, in the order they may run (solve.solve_roster runs them and reports each as a PhaseReport):
+- build: the instance, the per-agent checks and the CP-SAT model (counts against the time limit, never cut);
+- greedy_start: each agent's best week against what the others leave short (hint.greedy_weeks), breaks and channels
+  placed greedily (complete.greedy_completion): the first roster when there are no hand-outs;
+- lp_plan: the LP bound (bound.py) and its group plan, the proven floor of the shortfall;
+- hand_out: the plan handed to named agents under every hard rule (plan.weeks_from_plan), once per match bonus;
+- complete_breaks: each hand-out's breaks and channels placed by an exact sub-solve (complete.complete_shifts) or
+  greedily, whichever costs less by the cost model; the cheapest completed hand-out is the first roster;
+- search: CP-SAT on the full model from the first roster (large-neighbourhood search only on large rosters);
+- fallback: when the search ends with no roster, or a dearer one than its start, the first roster itself is solved
+  with every hinted variable fixed and returned, so a run never ends worse than its start.
+
+Every CP-SAT phase stops on a deterministic budget (about a second of one core per unit), so the same inputs, seed
+and workers give the same roster whatever the load; its wall cap is the safety net, and stopped_by says which one
+stopped it. Wall seconds measured on the sample site week (150 agents, demo config) on 2 idle cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# The LP plan with its hand-outs costs tens of seconds on a site week (LP ~5 s, each hand-out + exact completion
+# ~10-15 s) and pays back only with time left to polish its roster: below this limit the greedy start is kept.
+PLAN_MIN_LIMIT_S = 60.0
+# Match bonuses of the hand-outs (plan.weeks_from_plan), one more per HANDOUT_EVERY_S above HANDOUT_FROM_S: which
+# hand-out covers best varies from week to week by a few percent of the shortfall, and the search barely moves a
+# roster this close to the bound, so trying more of them is where extra time pays most.
+HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
+# Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET); the sub-solve reaches 564 short
+# in about 9 s (~1.5 units) on the sample week where the greedy placement leaves 768.
+EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.5
+# Agent-day template choices above which the search is LNS only: the full search proves small rosters optimal but on
+# a site week (~10,000 choices) spends its time on the bound, which the LP gives anyway.
+LNS_ONLY_ABOVE = 5000
+# Full search on small rosters: this share of the limit, in deterministic units.
+SEARCH_SHARE = 0.5
+# LNS on a site week spends about 2.5 units loading the model and hint in 3 s, then about a quarter of a unit per wall
+# second on 2 cores: its budget is low enough that it, not the wall clock, stops the search on a normal load.
+LNS_BASE_DET, LNS_DET_PER_S = 4.0, 0.04
+# Wall seconds kept at the end of the limit for handing out breaks and channels and building the tables: 3 s on a
+# site week; a tenth of the limit when that is less (tiny rosters extract in milliseconds).
+EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE = 3.0, 0.1
+# Wall seconds a fallback (the start roster solved with its values fixed) always gets, even past the limit: it is
+# what stands between a cut search and "no roster".
+FALLBACK_MIN_S = 10.0
+
+STOPS = ("done", "optimal", "deterministic_budget", "wall_cap", "no_solution", "skipped")
+
+
+@dataclass(frozen=True)
+class SolvePlan:
+    """The phases chosen for one solve and why."""
+
+    handouts: int  # 0: greedy start; 1-3: LP plan, that many hand-outs, each completed exactly and greedily
+    exact_det: float  # deterministic budget of each exact completion
+    search_det: float  # deterministic budget of the search
+    lns_only: bool
+    reason: str
+    reserve_s: float  # wall seconds kept at the end for extraction
+
+    @property
+    def start(self) -> str:
+        """'greedy_start' or 'lp_plan': where the first roster comes from."""
+        return "lp_plan" if self.handouts else "greedy_start"
+
+    @property
+    def phases(self) -> list[str]:
+        """The names of the phases planned, in order (fallback only runs when needed)."""
+        first = ["greedy_start"] if not self.handouts else ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts
+        return ["build", *first, "search"]
+
+    def as_dict(self) -> dict:
+        """JSON-ready."""
+        return {**asdict(self), "start": self.start, "phases": self.phases}
+
+
+def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
+    """The phases for a time limit (seconds) and a model of template_choices agent-day template booleans.
+
+    Chosen on the limit, not on the wall seconds left, so the same inputs run the same algorithm on any load.
+    """
+    lns_only = template_choices > LNS_ONLY_ABOVE
+    search_det = max(1.0, LNS_BASE_DET + LNS_DET_PER_S * limit_s if lns_only else SEARCH_SHARE * limit_s)
+    exact_det = max(EXACT_MIN_DET, EXACT_DET_PER_S * limit_s)
+    search = "LNS only" if lns_only else "full search"
+    reserve_s = min(EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE * limit_s)
+    if limit_s < PLAN_MIN_LIMIT_S:
+        return SolvePlan(0, exact_det, search_det, lns_only,
+                         f"time limit {limit_s:g} s < {PLAN_MIN_LIMIT_S:g} s: greedy start, then {search} "
+                         f"({template_choices} agent-day template choices)", reserve_s)
+    handouts = min(len(HANDOUT_BONUSES), 1 + int(max(0.0, limit_s - HANDOUT_FROM_S) // HANDOUT_EVERY_S))
+    more = (f"; {len(HANDOUT_BONUSES)} hand-outs from {HANDOUT_FROM_S + (len(HANDOUT_BONUSES) - 1) * HANDOUT_EVERY_S:g} s"
+            if handouts < len(HANDOUT_BONUSES) else "")
+    return SolvePlan(handouts, exact_det, search_det, lns_only,
+                     f"time limit {limit_s:g} s >= {PLAN_MIN_LIMIT_S:g} s: LP plan with {handouts} hand-out(s){more}, "
+                     f"then {search} ({template_choices} agent-day template choices)", reserve_s)
+
+
+@dataclass
+class PhaseReport:
+    """What one phase was given, what it used and what stopped it; objective in planner units after the phase."""
+
+    name: str
+    wall_s: float
+    stopped_by: str  # one of STOPS
+    budget_det: float | None = None
+    used_det: float | None = None
+    wall_cap_s: float | None = None
+    objective: float | None = None  # the roster's objective after the phase (starts: by the cost model)
+    note: str = ""
+    details: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """JSON-ready, rounded."""
+        out = asdict(self)
+        for key in ("wall_s", "budget_det", "used_det", "wall_cap_s", "objective"):
+            if out[key] is not None:
+                out[key] = round(float(out[key]), 3)
+        return out
+
+
+def stopped_by(status_name: str, used_det: float, budget_det: float, wall_s: float, wall_cap_s: float,
+               has_solution: bool) -> str:
+    """Why a CP-SAT phase ended, from its status and its deterministic and wall time against their limits."""
+    if status_name == "OPTIMAL" or status_name == "INFEASIBLE":
+        return "optimal" if has_solution else "no_solution"
+    if used_det >= 0.99 * budget_det:
+        return "deterministic_budget"
+    if wall_s >= 0.95 * wall_cap_s:
+        return "wall_cap"
+    return "done" if has_solution else "no_solution"

@@ -1,0 +1,91 @@
+"""The solve's named phases: which are chosen for a budget, each path run on a tiny site, and the fallback when the
+wall clock cuts the search."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ortools.sat.python import cp_model
+from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
+
+from planner.scheduling import check_roster, solve_roster
+from planner.scheduling import solve as solve_module
+from planner.scheduling.outputs import schedule_summary
+from planner.scheduling.phases import PhaseReport, SolvePlan, choose_phases, stopped_by
+
+
+def _site():
+    cfg = tiny_config(hmin=16, hmax=40)
+    agents = agents_table([{"agent_id": f"A{i}", "skills": skills, "contract": "std"}
+                           for i, skills in enumerate([["voice"], ["voice", "chat"], ["chat"]])])
+    req = tiny_requirements(cfg, {"voice": {h: 2 for h in range(8, 18)}, "chat": {h: 1 for h in range(10, 20)}}, days=3)
+    return cfg, agents, req
+
+
+@pytest.mark.parametrize(("limit_s", "handouts"), [(5, 0), (59, 0), (60, 1), (104, 1), (105, 2), (119, 2), (120, 3), (600, 3)])
+def test_the_limit_picks_the_phases_and_says_why(limit_s, handouts):
+    plan = choose_phases(limit_s, template_choices=100)
+    assert plan.handouts == handouts
+    assert plan.start == ("lp_plan" if handouts else "greedy_start")
+    assert plan.phases.count("hand_out") == handouts and plan.phases[-1] == "search"
+    assert f"{limit_s:g} s" in plan.reason  # 59 vs 60 s is visible in the summary, not a silent switch
+
+
+def test_large_rosters_search_by_lns_only():
+    assert choose_phases(120, template_choices=10_000).lns_only
+    assert not choose_phases(120, template_choices=1_000).lns_only
+
+
+@pytest.mark.parametrize("handouts", [0, 1, 2, 3])
+def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, handouts):
+    cfg, agents, req = _site()
+    plan = SolvePlan(handouts, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    names = [p.name for p in result.phases]
+    expected = ["build"] + (["lp_plan"] + ["hand_out", "complete_breaks"] * handouts if handouts else ["greedy_start"])
+    assert names[:len(expected) + 1] == [*expected, "search"]
+    assert (result.shortfall_bound is not None) == bool(handouts)
+    start = next(p for p in result.phases if p.name in ("greedy_start", "complete_breaks"))
+    assert result.objective <= min(p.objective for p in result.phases if p.name in ("greedy_start", "complete_breaks"))
+    assert start.objective is not None
+    summary = json.loads(json.dumps(schedule_summary(result)))  # JSON-ready
+    assert [p["name"] for p in summary["solver"]["phases"]] == names
+    assert summary["solver"]["plan"]["handouts"] == handouts
+
+
+def test_a_cut_search_falls_back_to_the_start_roster(monkeypatch):
+    cfg, agents, req = _site()
+
+    def cut(inst, rm, plan, deadline, progress, phases):
+        phases.append(PhaseReport("search", 0.0, "wall_cap", note="forced cut"))
+        return cp_model.CpSolver(), cp_model.UNKNOWN
+
+    monkeypatch.setattr(solve_module, "_search", cut)
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=5)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    fallback = result.phases[-1]
+    assert fallback.name == "fallback" and "start roster is returned" in fallback.note
+    greedy = next(p for p in result.phases if p.name == "greedy_start")
+    # the start's cost leaves out soft rules only: the returned roster is that start
+    assert result.objective == pytest.approx(greedy.objective + result.objective_terms["soft_rules"], abs=0.02)
+    assert schedule_summary(result)["solver"]["wall_cut"] == ["search"]
+
+
+def test_a_time_limit_too_short_for_any_search_still_returns_a_roster():
+    cfg, agents, req = _site()
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=0.01)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    by_name = {p.name: p for p in result.phases}
+    assert by_name["search"].stopped_by == "wall_cap" and "skipped" in by_name["search"].note
+    assert by_name["fallback"].objective == pytest.approx(result.objective)
+
+
+def test_what_stopped_a_phase():
+    assert stopped_by("OPTIMAL", 0.2, 5.0, 1.0, 10.0, True) == "optimal"
+    assert stopped_by("FEASIBLE", 5.0, 5.0, 3.0, 10.0, True) == "deterministic_budget"
+    assert stopped_by("FEASIBLE", 1.0, 5.0, 9.9, 10.0, True) == "wall_cap"
+    assert stopped_by("UNKNOWN", 1.0, 5.0, 9.9, 10.0, False) == "wall_cap"
+    assert stopped_by("UNKNOWN", 0.1, 5.0, 0.1, 10.0, False) == "no_solution"
