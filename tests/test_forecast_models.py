@@ -210,8 +210,9 @@ def test_backtest_table(history):
     calls = []
     scores = forecasts.backtest(history, weeks=3, horizon_weeks=1, models=("seasonal", "naive"),
                                 on_progress=lambda d, t: calls.append((d, t)))
-    assert list(scores.columns) == ["model", "channel", "wape", "mase", "bias", "origins"]
+    assert list(scores.columns) == forecasts.SCORE_COLUMNS
     assert len(scores) == 4 and (scores["origins"] == 3).all()
+    assert scores[["slot_coverage", "daily_coverage"]].apply(lambda c: c.between(0, 1)).all().all()
     assert scores[["wape", "mase"]].notna().all().all() and (scores["wape"] > 0).all()
     assert calls[-1] == (6, 6)
 
