@@ -11,6 +11,8 @@ import pandas as pd
 import forecasts
 from planner.config import Config
 from planner.errors import RequestError
+from planner.io.tables import read_table
+from planner.io.validation import Checker, Col
 
 
 def spec_from_config(config: Config | None, model_choices: Sequence[str] | None = None) -> forecasts.ForecastSpec:
@@ -88,6 +90,27 @@ def daily_path(forecast_path: str | Path) -> Path:
     """Where the daily forecast goes beside a slot forecast file: forecast.csv → forecast_daily.csv."""
     path = Path(forecast_path)
     return path.with_name(f"{path.stem}_daily{path.suffix}")
+
+
+DAILY_CONTRACT = [
+    Col("date", "date"),
+    Col("channel", "str"),
+    Col("offered", "float", min=0),
+    Col("offered_lo", "float", min=0),
+    Col("offered_hi", "float", min=0),
+]
+
+
+def read_forecast_daily(path: str | Path) -> pd.DataFrame:
+    """Read and validate a daily forecast file (date, channel, offered, offered_lo, offered_hi; contacts per day)."""
+    df, lines = read_table(path)
+    chk = Checker(df, path, lines)
+    chk.require_columns(DAILY_CONTRACT, "daily forecast")
+    out = chk.parse(DAILY_CONTRACT)
+    chk.add((out["offered_lo"] > out["offered_hi"]).to_numpy(dtype=bool), "offered_lo", out["offered_lo"],
+            "offered_lo ≤ offered_hi")
+    chk.raise_if_any("daily forecast")
+    return out
 
 
 def backtest_stage(

@@ -80,7 +80,8 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path) 
     except RequestError:  # a history too short to hold four weeks out: the report says the section was skipped
         forecast = plan.forecast
     generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
-                    coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots)
+                    coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
+                    forecast_daily=plan.forecast_daily)
     return {"report": html, "kpis": xlsx}
 
 
