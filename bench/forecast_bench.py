@@ -9,6 +9,8 @@ Accuracy: rolling-origin backtest, 8 weekly origins, 1-week horizon, open slots 
   - the real Anonymous Bank call log of February 1999 (configs/data, shipped): only four weeks, so
     2 origins and no mean4 (it needs four weeks before the first origin); MSTL needs three.
   Targets: seasonal WAPE ≥ 15% below naive, below mean4, and not above MSTL, on every channel.
+Interval coverage (seasonal): share of held-out open slots, and of held-out open days, whose actual fell inside
+  the 80% interval the forecast would have given at each origin (daily target 75–85%).
 Speed (median of --repeats runs, with the load average): fit + 4-week forecast of 104 weeks × 15 min × 4 channels,
   and the 8-origin backtest of the built-in models, with and without the MSTL adapter; ratio = time / peer's time.
 """
@@ -70,9 +72,9 @@ def run_forecast(history, config, model, weeks=4):
     return forecast_stage(config, history, START, weeks, model)
 
 
-def real_bank() -> None:
+def real_bank(path: Path | None = None) -> None:
     """Seasonal vs naive on the real bank log at 5, 6 and 15 minutes (2 origins: the log has four weeks)."""
-    path = Path(__file__).resolve().parents[1] / "configs" / "data" / "anonymous_bank_1999_02_calls.tsv.gz"
+    path = path or Path(__file__).resolve().parents[1] / "configs" / "data" / "anonymous_bank_1999_02_calls.tsv.gz"
     if not path.exists():
         console.print(f"[yellow]{path} is absent: the real bank check is skipped[/]")
         return
@@ -80,24 +82,28 @@ def real_bank() -> None:
     from bank_history import bank_history
 
     table = Table(title="Real bank calls, February 1999 (Sun–Thu + short Fri): WAPE, 2 origins × 1 week, open slots")
-    for col in ("slot", "channel", "seasonal", "naive", "seasonal vs naive", "mstl (1 origin)"):
+    for col in ("slot", "channel", "seasonal", "naive", "seasonal vs naive", "mstl (1 origin)", "80% in slot range",
+                "80% in day range"):
         table.add_column(col, justify="left" if col in ("slot", "channel") else "right")
     for slot in (5, 6, 15):
         history = bank_history(path, slot)
         scores = forecasts.backtest(history, weeks=2, horizon_weeks=1, models=("seasonal", "naive"))
+        cover = scores[scores["model"] == "seasonal"].set_index("channel")
         mstl = forecasts.backtest(history, weeks=1, horizon_weeks=1, models=("seasonal", "mstl"))
         wape = scores.pivot(index="channel", columns="model", values="wape")
         w1 = mstl.pivot(index="channel", columns="model", values="wape")
         for ch, row in wape.iterrows():
             one_origin = f"{w1.loc[ch, 'mstl']:.1%} (seasonal {w1.loc[ch, 'seasonal']:.1%})"
             table.add_row(f"{slot} min", ch, f"{row['seasonal']:.1%}", f"{row['naive']:.1%}",
-                          f"{row['seasonal'] / row['naive'] - 1:+.1%}", one_origin)
+                          f"{row['seasonal'] / row['naive'] - 1:+.1%}", one_origin, f"{cover.loc[ch, 'slot_coverage']:.1%}",
+                          _days(cover.loc[ch]))
     console.print(table)
 
 
 def accuracy(seeds: list[int], with_mstl: bool) -> bool:
     models = ("seasonal", "mean4", "naive", "mstl") if with_mstl else ("seasonal", "mean4", "naive")
     ok_all = True
+    coverage_days: list[tuple[float, float]] = []
     for seed in seeds:
         for name, history, config in sites(seed):
             t0 = time.perf_counter()
@@ -105,6 +111,9 @@ def accuracy(seeds: list[int], with_mstl: bool) -> bool:
             took = time.perf_counter() - t0
             wape = scores.pivot(index="channel", columns="model", values="wape")
             mase = scores.pivot(index="channel", columns="model", values="mase")
+            cover = scores[scores["model"] == "seasonal"].set_index("channel")
+            day_in = (cover["daily_coverage"] * cover["days"]).sum()
+            coverage_days.append((day_in, cover["days"].sum()))
             table = Table(title=f"{name}: WAPE, 8 origins × 1 week, open slots ({took:.1f} s)")
             table.add_column("channel")
             for m in models:
@@ -114,6 +123,8 @@ def accuracy(seeds: list[int], with_mstl: bool) -> bool:
             if with_mstl:
                 table.add_column("vs mstl", justify="right")
             table.add_column("MASE seasonal", justify="right")
+            table.add_column("80% in slot range", justify="right")
+            table.add_column("80% in day range", justify="right")
             table.add_column("targets", justify="center")
             for ch, row in wape.iterrows():
                 gain_naive = 1 - row["seasonal"] / row["naive"]
@@ -125,9 +136,21 @@ def accuracy(seeds: list[int], with_mstl: bool) -> bool:
                     ok = ok and gain_mstl >= 0
                     cells.append(f"{-gain_mstl:+.1%}")
                 ok_all &= ok
-                table.add_row(ch, *cells, f"{mase.loc[ch, 'seasonal']:.3f}", "[green]PASS[/]" if ok else "[red]FAIL[/]")
+                table.add_row(ch, *cells, f"{mase.loc[ch, 'seasonal']:.3f}", f"{cover.loc[ch, 'slot_coverage']:.1%}",
+                              _days(cover.loc[ch]), "[green]PASS[/]" if ok else "[red]FAIL[/]")
             console.print(table)
+            share = day_in / cover["days"].sum()
+            ok_cover = 0.75 <= share <= 0.85
+            console.print(f"  seasonal daily 80% interval, all channels: {share:.1%} of {int(cover['days'].sum())} held-out "
+                          f"days inside (target 75–85%) " + ("[green]PASS[/]" if ok_cover else "[yellow]outside target[/]"))
+    inside = sum(a for a, _ in coverage_days)
+    total = sum(b for _, b in coverage_days)
+    console.print(f"seasonal daily 80% interval over every site: {inside / total:.1%} of {int(total)} held-out days inside")
     return ok_all
+
+
+def _days(row) -> str:
+    return f"{row['daily_coverage']:.1%} of {int(row['days'])} d"
 
 
 def speed(repeats: int, with_mstl: bool) -> None:
@@ -171,12 +194,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7])
     parser.add_argument("--no-mstl", action="store_true", help="skip the statsforecast MSTL adapter (slow)")
     parser.add_argument("--only", choices=("accuracy", "speed"), default=None)
+    parser.add_argument("--bank", type=Path, default=None, help="the February 1999 bank call log (TSV), if elsewhere")
     args = parser.parse_args()
     console.print(f"load average at start: {_load()}")
     ok = True
     if args.only in (None, "accuracy"):
         ok = accuracy(args.seeds, not args.no_mstl)
-        real_bank()
+        real_bank(args.bank)
         console.print("[green]accuracy targets met on every channel[/]" if ok else "[red]an accuracy target was missed[/]")
     if args.only in (None, "speed"):
         speed(args.repeats, not args.no_mstl)

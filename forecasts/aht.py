@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecasts.errors import ForecastError
-
 RECENT_WEEKS = 8
 SHRINK_CONTACTS = 50.0  # a cell with this many contacts is half its own mean, half the broader one
 
@@ -15,17 +13,16 @@ def day_type(wd: np.ndarray, holiday: np.ndarray) -> np.ndarray:
     return np.where(holiday | (wd == 6), 2, np.where(wd == 5, 1, 0))
 
 
-def fit_aht(aht_s: np.ndarray | None, weight: np.ndarray | None, wd: np.ndarray, holiday: np.ndarray, fallback_s: float | None,
-            channel: str) -> np.ndarray:
-    """Table [day type, hour] of AHT seconds from history arrays [day, slot] (NaN = unknown)."""
+def fit_aht(aht_s: np.ndarray | None, weight: np.ndarray | None, wd: np.ndarray, holiday: np.ndarray,
+            fallback_s: float | None) -> np.ndarray:
+    """Table [day type, hour] of AHT seconds from history arrays [day, slot] (NaN = unknown).
+
+    Without recent handle times the table is the fallback, or all NaN without one: a contacts
+    forecast does not need handle times (staffing asks for them).
+    """
     has_data = aht_s is not None and weight is not None and np.nansum(weight[-7 * RECENT_WEEKS :]) > 0
     if not has_data:
-        if fallback_s is None:
-            raise ForecastError(
-                f"channel {channel!r}: the history has no aht_s values and no default AHT was given; "
-                "add an aht_s column to the history or give a config with the channel's aht_s"
-            )
-        return np.full((3, 24), float(fallback_s))
+        return np.full((3, 24), np.nan if fallback_s is None else float(fallback_s))
     a, w = aht_s[-7 * RECENT_WEEKS :], weight[-7 * RECENT_WEEKS :]
     types = day_type(wd[-7 * RECENT_WEEKS :], holiday[-7 * RECENT_WEEKS :])
     slots = a.shape[1]

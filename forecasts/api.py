@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from forecasts import aht, intervals
+from forecasts import aht, calibration, intervals
 from forecasts.backtest import Progress, run_backtest, winners
 from forecasts.calendar import weekdays_of
-from forecasts.errors import ForecastError
+from forecasts.errors import BacktestSkipWarning, ForecastError, ForecastWarning, HistoryGapWarning
 from forecasts.models import MODEL_NAMES, MODELS, make_model
-from forecasts.panel import Series, to_frame
+from forecasts.panel import day_range, to_frame
 from forecasts.prepare import Prepared, prepare
 from forecasts.spec import ForecastSpec
 
 COLUMNS = ["interval_start", "channel", "offered", "aht_s", "offered_lo", "offered_hi"]
-CALIBRATION_DAYS = 14  # held-out days that measure the over-dispersion of the intervals
-FALLBACK_DISPERSION = 0.05
+DAILY_COLUMNS = ["date", "channel", "offered", "offered_lo", "offered_hi"]
+
+
+@dataclass
+class ForecastTables:
+    """A forecast per slot (COLUMNS) and per day (DAILY_COLUMNS), the model chosen per channel, and the warnings issued."""
+
+    slots: pd.DataFrame
+    daily: pd.DataFrame
+    models: dict[str, str]
+    warnings: list[ForecastWarning] = field(default_factory=list)
 
 
 def forecast(
@@ -32,28 +43,49 @@ def forecast(
     """Contacts per slot and channel for `weeks` weeks from `start`: the DESIGN.md forecast table (COLUMNS).
 
     `model` is one of seasonal, mean4, naive, mstl or auto (per channel, the lowest backtest WAPE);
-    the chosen model per channel is in `result.attrs["models"]`.
+    the chosen model per channel is in `result.attrs["models"]`. aht_s is NaN for a channel whose
+    history has no handle times and whose spec gives no aht_s.
+    """
+    return forecast_tables(history, start, weeks, model, spec).slots
+
+
+def forecast_tables(
+    history: pd.DataFrame,
+    start: dt.date | str,
+    weeks: int,
+    model: str = "seasonal",
+    spec: ForecastSpec | None = None,
+) -> ForecastTables:
+    """The slot and daily forecast tables; each daily interval comes from daily totals, not from summed slot bounds.
+
+    The daily range is a negative binomial interval around the day's total whose dispersion is
+    measured on held-out days. Gaps in the history are issued as HistoryGapWarning (and listed).
     """
     spec = spec or ForecastSpec()
     _check_request(model, weeks, spec.interval_level)
     prep = prepare(history, spec)
+    issued = _gap_warnings(prep)
     start_day = _start_day(start, prep, spec.max_gap_weeks)
     chosen = _choose_models(prep, model)
     n_days = 7 * weeks
     slots = prep.panel.slots_per_day
     out = {name: np.zeros((len(prep.channels), n_days, slots)) for name in COLUMNS[2:]}
+    daily = {name: np.zeros((len(prep.channels), n_days)) for name in DAILY_COLUMNS[2:]}
     for i, ch in enumerate(prep.channels):
         series = prep.series[ch]
         horizon = prep.horizon(ch, start_day, n_days)
         mean = make_model(chosen[ch]).fit(series).predict(horizon)
-        k = _dispersion(chosen[ch], series, prep, ch)
+        k = calibration.dispersion(chosen[ch], series, prep, ch)
         mean *= prep.event_factor(ch, start_day, n_days)[:, None]
-        lo, hi = intervals.count_interval(mean, k, spec.interval_level)
+        lo, hi = intervals.count_interval(mean, k.slot, spec.interval_level)
         out["offered"][i], out["offered_lo"][i], out["offered_hi"][i] = mean, lo, hi
         out["aht_s"][i] = _aht(prep, i, ch, horizon.holiday, start_day, n_days)
+        day_mean = mean.sum(axis=1)
+        day_lo, day_hi = intervals.count_interval(day_mean, k.day, spec.interval_level)
+        daily["offered"][i], daily["offered_lo"][i], daily["offered_hi"][i] = day_mean, day_lo, day_hi
     frame = to_frame(start_day, prep.panel.slot_minutes, prep.channels, out)[COLUMNS]
     frame.attrs["models"] = dict(chosen)
-    return frame
+    return ForecastTables(frame, _daily_frame(start_day, prep.channels, daily), dict(chosen), issued)
 
 
 def backtest(
@@ -64,7 +96,10 @@ def backtest(
     spec: ForecastSpec | None = None,
     on_progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Rolling-origin scores per model and channel: columns model, channel, wape, mase, bias (fractions), origins."""
+    """Rolling-origin scores per model and channel (SCORE_COLUMNS): wape, mase, bias and interval coverages as fractions.
+
+    Models the history is too short for are skipped (BacktestSkipWarning; `result.attrs["skipped"]`).
+    """
     spec = spec or ForecastSpec()
     models = list(dict.fromkeys(models))
     for name in models:
@@ -112,22 +147,31 @@ def _choose_models(prep: Prepared, model: str) -> dict[str, str]:
     candidates = [m for m in prep.spec.auto_models if make_model(m).min_history_days + 7 * origins <= n]
     if not candidates:
         return {ch: "seasonal" for ch in prep.channels}
-    return winners(run_backtest(prep, candidates, origins, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BacktestSkipWarning)
+        return winners(run_backtest(prep, candidates, origins, 1, coverage=False))
 
 
-def _dispersion(name: str, series: Series, prep: Prepared, channel: str) -> float:
-    """Over-dispersion of the model's errors over the last CALIBRATION_DAYS days when fitted without them."""
-    cut = series.n_days - CALIBRATION_DAYS
-    try:
-        model = make_model(name).fit(series.head(cut))
-    except ForecastError:
-        return FALLBACK_DISPERSION
-    day0 = series.day0 + np.timedelta64(cut, "D")
-    horizon = prep.horizon(channel, day0, CALIBRATION_DAYS)
-    mean = model.predict(horizon)
-    actual = series.y[cut:]
-    ok = horizon.open & np.isfinite(actual) & ~series.excluded[cut:, None]
-    return intervals.dispersion(actual[ok], mean[ok]) if ok.any() else FALLBACK_DISPERSION
+def _gap_warnings(prep: Prepared) -> list[ForecastWarning]:
+    """One HistoryGapWarning per channel whose open slots lack rows, issued and returned."""
+    issued: list[ForecastWarning] = []
+    for ch in prep.channels:
+        gaps = prep.gaps[ch]
+        if gaps.missing_slots:
+            issued.append(HistoryGapWarning(ch, gaps.missing_slots, gaps.missing_days, prep.panel.slot_minutes))
+            warnings.warn(issued[-1], stacklevel=3)
+    return issued
+
+
+def _daily_frame(day0: np.datetime64, channels: list[str], columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Long daily table (DAILY_COLUMNS, date as datetime.date) from [channel, day] arrays, sorted by date then channel."""
+    n_ch, n_days = columns["offered"].shape
+    frame = pd.DataFrame({
+        "date": np.tile(day_range(day0, n_days).astype(dt.date), n_ch),
+        "channel": np.repeat(np.array(channels, dtype=object), n_days),
+        **{name: arr.reshape(-1) for name, arr in columns.items()},
+    })
+    return frame.sort_values(["date", "channel"], kind="stable").reset_index(drop=True)[DAILY_COLUMNS]
 
 
 def _aht(prep: Prepared, i: int, channel: str, holiday: np.ndarray, day0: np.datetime64, n_days: int) -> np.ndarray:
@@ -138,6 +182,5 @@ def _aht(prep: Prepared, i: int, channel: str, holiday: np.ndarray, day0: np.dat
         weekdays_of(panel.day0, panel.n_days),
         prep.series[channel].holiday,
         prep.spec.aht_s.get(channel),
-        channel,
     )
     return aht.predict_aht(table, weekdays_of(day0, n_days), holiday, panel.slots_per_day)

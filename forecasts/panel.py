@@ -15,13 +15,24 @@ REQUIRED = ("interval_start", "channel", "offered")
 
 @dataclass
 class Series:
-    """One channel's history: y[day, slot] contacts (NaN = no data that day), open mask, holiday and excluded days."""
+    """One channel's history: y[day, slot] contacts (NaN = a gap day), open mask, holiday and excluded days.
+
+    `missing` marks open slots that had no row in the history: models see them filled in from the
+    day's observed level and the weekday's profile, and scores and interval calibration skip them.
+    """
 
     day0: np.datetime64
     y: np.ndarray
     open: np.ndarray
     holiday: np.ndarray
     excluded: np.ndarray
+    missing: np.ndarray | None = None
+
+    @property
+    def observed(self) -> np.ndarray:
+        """True where y[day, slot] is a value from the history (not a gap, not filled in)."""
+        ok = np.isfinite(self.y)
+        return ok if self.missing is None else ok & ~self.missing
 
     @property
     def n_days(self) -> int:
@@ -30,7 +41,8 @@ class Series:
 
     def head(self, n_days: int) -> Series:
         """The first n_days days (a training window for a backtest origin)."""
-        return Series(self.day0, self.y[:n_days], self.open[:n_days], self.holiday[:n_days], self.excluded[:n_days])
+        missing = None if self.missing is None else self.missing[:n_days]
+        return Series(self.day0, self.y[:n_days], self.open[:n_days], self.holiday[:n_days], self.excluded[:n_days], missing)
 
 
 @dataclass
@@ -54,7 +66,7 @@ class Panel:
     day0: np.datetime64
     slot_minutes: int
     channels: list[str]
-    offered: np.ndarray  # [channel, day, slot], NaN where a day has no rows
+    offered: np.ndarray  # [channel, day, slot], NaN where the history has no row
     aht_s: np.ndarray | None  # same shape, NaN where unknown
     aht_weight: np.ndarray | None
 
@@ -113,7 +125,7 @@ def check_history(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_panel(history: pd.DataFrame, slot_minutes: int, channels: list[str]) -> Panel:
-    """Pivot a checked history onto the [channel, day, slot] grid; a day with no rows for a channel is NaN (a gap)."""
+    """Pivot a checked history onto the [channel, day, slot] grid; a slot with no row is NaN (unknown, not zero)."""
     minute = history["interval_start"].dt.hour * 60 + history["interval_start"].dt.minute
     if (minute % slot_minutes).any() or history["interval_start"].dt.second.any():
         raise ForecastError(f"interval_start values are not on {slot_minutes}-minute slots")
@@ -130,8 +142,7 @@ def build_panel(history: pd.DataFrame, slot_minutes: int, channels: list[str]) -
     flat = (ci * n_days + di) * slots + si
     size = len(channels) * n_days * slots
     offered = np.bincount(flat, weights=history["offered"].to_numpy()[keep], minlength=size).reshape(len(channels), n_days, slots)
-    seen = np.zeros((len(channels), n_days), dtype=bool)
-    seen[ci, di] = True
+    seen = np.bincount(flat, minlength=size).reshape(offered.shape) > 0
     offered[~seen] = np.nan
     aht = weight = None
     if "aht_s" in history.columns:

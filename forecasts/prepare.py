@@ -10,7 +10,8 @@ import pandas as pd
 
 from forecasts import calendar, events, infer
 from forecasts.errors import ForecastError
-from forecasts.panel import Horizon, Panel, Series, build_panel, check_history
+from forecasts.gaps import Gaps, fill_missing
+from forecasts.panel import Horizon, Panel, Series, build_panel, check_history, day_range, weekday
 from forecasts.spec import ForecastSpec
 
 
@@ -23,6 +24,7 @@ class Prepared:
     series: dict[str, Series]
     patterns: dict[str, np.ndarray]  # inferred open slots per weekday, for channels without configured hours
     closed_on_holidays: set[str]  # channels without configured hours whose history shows them closed on holidays
+    gaps: dict[str, Gaps]  # open slots and days without a row in the history, per channel
 
     @property
     def channels(self) -> list[str]:
@@ -67,7 +69,8 @@ def prepare(history: pd.DataFrame, spec: ForecastSpec) -> Prepared:
     panel = build_panel(history, slot, channels)
     n = panel.n_days
     hol = calendar.holiday_flags(spec.holidays_country, spec.holidays_subdivision, panel.day0, n)
-    series, patterns, closed = {}, {}, set()
+    series, patterns, closed, found = {}, {}, set(), {}
+    wd = weekday(day_range(panel.day0, n))
     for i, ch in enumerate(channels):
         y = panel.offered[i]
         hours = spec.open_hours.get(ch)
@@ -79,9 +82,10 @@ def prepare(history: pd.DataFrame, spec: ForecastSpec) -> Prepared:
             if _closed_on_holidays(y, open_, hol):
                 closed.add(ch)
                 open_ = open_ & ~hol[:, None]
+        y, missing, found[ch] = fill_missing(y, open_, wd, slot)
         excluded = events.event_days(spec.events, ch, panel.day0, n)
-        series[ch] = Series(day0=panel.day0, y=y, open=open_, holiday=hol, excluded=excluded)
-    return Prepared(spec=spec, panel=panel, series=series, patterns=patterns, closed_on_holidays=closed)
+        series[ch] = Series(day0=panel.day0, y=y, open=open_, holiday=hol, excluded=excluded, missing=missing)
+    return Prepared(spec=spec, panel=panel, series=series, patterns=patterns, closed_on_holidays=closed, gaps=found)
 
 
 def _closed_on_holidays(y: np.ndarray, open_: np.ndarray, hol: np.ndarray) -> bool:
@@ -89,5 +93,6 @@ def _closed_on_holidays(y: np.ndarray, open_: np.ndarray, hol: np.ndarray) -> bo
     days = hol & open_.any(axis=1)
     if not days.any():
         return False
-    quiet = ~np.isfinite(y[days]).all(axis=1) | (np.nansum(np.where(open_[days], y[days], 0.0), axis=1) == 0)
+    rows = np.isfinite(y[days]) & open_[days]
+    quiet = ~rows.any(axis=1) | (np.nansum(np.where(rows, y[days], 0.0), axis=1) == 0)
     return bool(quiet.sum() >= 0.5 * days.sum())

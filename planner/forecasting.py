@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 import forecasts
 from planner.config import Config
 from planner.errors import RequestError
+from planner.io.tables import read_table
+from planner.io.validation import Checker, Col
 
 
 def spec_from_config(config: Config | None, model_choices: Sequence[str] | None = None) -> forecasts.ForecastSpec:
@@ -60,12 +63,54 @@ def forecast_stage(
     """Forecast table (interval_start, channel, offered, aht_s, offered_lo, offered_hi) for `weeks` weeks from start.
 
     The model defaults to the config's forecast.model (else 'seasonal'); bad requests raise RequestError.
+    aht_s is empty for a channel without handle times in the history when no config gives one.
+    """
+    return forecast_tables_stage(config, history, start, weeks, model).slots
+
+
+def forecast_tables_stage(
+    config: Config | None,
+    history: pd.DataFrame,
+    start: dt.date,
+    weeks: int = 1,
+    model: str | None = None,
+) -> forecasts.ForecastTables:
+    """The slot forecast and the daily one (date, channel, offered, offered_lo, offered_hi), as forecast_stage.
+
+    Gaps in the history are issued as forecasts.HistoryGapWarning (a Python warning the CLI prints).
     """
     name = model or (config.forecast.model if config is not None else "seasonal")
     try:
-        return forecasts.forecast(history, start, weeks, model=name, spec=spec_from_config(config))
+        return forecasts.forecast_tables(history, start, weeks, model=name, spec=spec_from_config(config))
     except forecasts.ForecastError as exc:
         raise RequestError(str(exc)) from exc
+
+
+def daily_path(forecast_path: str | Path) -> Path:
+    """Where the daily forecast goes beside a slot forecast file: forecast.csv → forecast_daily.csv."""
+    path = Path(forecast_path)
+    return path.with_name(f"{path.stem}_daily{path.suffix}")
+
+
+DAILY_CONTRACT = [
+    Col("date", "date"),
+    Col("channel", "str"),
+    Col("offered", "float", min=0),
+    Col("offered_lo", "float", min=0),
+    Col("offered_hi", "float", min=0),
+]
+
+
+def read_forecast_daily(path: str | Path) -> pd.DataFrame:
+    """Read and validate a daily forecast file (date, channel, offered, offered_lo, offered_hi; contacts per day)."""
+    df, lines = read_table(path)
+    chk = Checker(df, path, lines)
+    chk.require_columns(DAILY_CONTRACT, "daily forecast")
+    out = chk.parse(DAILY_CONTRACT)
+    chk.add((out["offered_lo"] > out["offered_hi"]).to_numpy(dtype=bool), "offered_lo", out["offered_lo"],
+            "offered_lo ≤ offered_hi")
+    chk.raise_if_any("daily forecast")
+    return out
 
 
 def backtest_stage(
@@ -76,7 +121,10 @@ def backtest_stage(
     models: Sequence[str] = ("seasonal", "mean4", "naive"),
     on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Backtest table (model, channel, wape, mase, bias, origins); weeks/horizon default to the config's forecast settings."""
+    """Backtest table (forecasts.SCORE_COLUMNS); weeks/horizon default to the config's forecast settings.
+
+    Models the history is too short for are skipped with a forecasts.BacktestSkipWarning.
+    """
     fs = config.forecast if config is not None else None
     weeks = weeks if weeks is not None else (fs.backtest_weeks if fs else 8)
     horizon_weeks = horizon_weeks if horizon_weeks is not None else (fs.horizon_weeks if fs else 1)

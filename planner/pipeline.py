@@ -10,7 +10,7 @@ import pandas as pd
 
 from planner.config import Config
 from planner.errors import RequestError
-from planner.forecasting import forecast_stage
+from planner.forecasting import forecast_stage, forecast_tables_stage
 from planner.scheduling.bound import BoundResult, shortfall_lower_bound
 from planner.scheduling.outputs import coverage_with_service_level
 from planner.scheduling.result import RosterResult
@@ -30,6 +30,7 @@ class WeekPlan:
     roster: RosterResult
     coverage: pd.DataFrame  # with service_level_projected
     bound: BoundResult | None
+    forecast_daily: pd.DataFrame | None = None  # the roster week's daily forecast with its own interval
 
 
 def next_monday(after: dt.date) -> dt.date:
@@ -46,7 +47,14 @@ def history_end(history: pd.DataFrame) -> dt.date:
 
 def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Forecast and requirements tables for the 7 days from week_start (a Monday).
+    """Forecast and requirements tables for the 7 days from week_start (a Monday); see week_forecast."""
+    forecast_df, _, req_df = week_forecast(config, history, week_start, model)
+    return forecast_df, req_df
+
+
+def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Slot forecast, daily forecast and requirements tables for the 7 days from week_start (a Monday).
 
     Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
     of actual history before the forecast and a cool-down week after the roster week, then cropped:
@@ -64,12 +72,15 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
         raise RequestError(f"week {week_start} is more than {MAX_WEEKS_AHEAD} weeks after the history ends; "
                            "update the history first")
     horizon_days = (week_end + dt.timedelta(days=7) - first_forecast_day).days
-    forecast_all = forecast_stage(config, history, first_forecast_day, weeks=-(-horizon_days // 7), model=model)
+    tables = forecast_tables_stage(config, history, first_forecast_day, weeks=-(-horizon_days // 7), model=model)
+    forecast_all, daily_all = tables.slots, tables.daily
     warmup = _warmup_rows(config, history, first_forecast_day)
     staffing_input = pd.concat([warmup, forecast_all[["interval_start", "channel", "offered", "aht_s"]]], ignore_index=True)
     req_all = requirements(staffing_input, config)
     in_week = _between(week_start, week_end)
+    daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
     return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
+            daily_all[daily_in_week].reset_index(drop=True),
             req_all[in_week(req_all)].reset_index(drop=True))
 
 
@@ -94,14 +105,14 @@ def plan_week(
     with_bound: bool = True,
 ) -> WeekPlan:
     """Run forecast → staffing → CP-SAT roster for one week and project the service level of the roster."""
-    forecast_df, req_df = week_requirements(config, history, week_start, model=model)
+    forecast_df, daily_df, req_df = week_forecast(config, history, week_start, model=model)
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
                           on_progress=on_progress, time_limit_s=time_limit_s)
     bound = None
     if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
         bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start)
     coverage = coverage_with_service_level(result, config, req_df)
-    return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound)
+    return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound, daily_df)
 
 
 def _warmup_rows(config: Config, history: pd.DataFrame, first_forecast_day: dt.date) -> pd.DataFrame:

@@ -46,10 +46,12 @@ def read_site_inputs(config: Config, with_contacts: bool = True) -> SiteInputs:
 
 
 def write_week_plan(plan: WeekPlan, config: Config, inputs: SiteInputs, out_dir: str | Path) -> dict[str, Path]:
-    """Write forecast.csv, requirements.csv and the roster files (roster, slots, coverage, summaries, xlsx)."""
+    """Write forecast.csv, forecast_daily.csv, requirements.csv and the roster files (slots, coverage, summaries, xlsx)."""
     out = Path(out_dir)
     paths = {
         "forecast": write_table(plan.forecast, out / "forecast.csv"),
+        **({"forecast_daily": write_table(plan.forecast_daily, out / "forecast_daily.csv")}
+           if plan.forecast_daily is not None else {}),
         "requirements": write_table(plan.requirements, out / "requirements.csv"),
     }
     paths.update(write_outputs(plan.roster, config, inputs.agents, plan.requirements, out, bound=plan.bound,

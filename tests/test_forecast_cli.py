@@ -89,7 +89,8 @@ def test_backtest_cli(history_csv, tmp_path, capsys):
     argv = ["backtest", "--history", str(history_csv), "--weeks", "2", "--models", "seasonal,mean4,naive", "--out", str(out)]
     assert run(argv) == 0
     scores = pd.read_csv(out)
-    assert list(scores.columns) == ["model", "channel", "wape", "mase", "bias", "origins"]
+    assert list(scores.columns) == ["model", "channel", "wape", "mase", "bias", "origins", "slot_coverage",
+                                    "daily_coverage", "days"]
     assert len(scores) == 12 and (scores["origins"] == 2).all()
     printed = capsys.readouterr().out
     assert "★" in printed and "WAPE" in printed
@@ -116,8 +117,11 @@ def test_history_too_short_exits_2(tmp_path, capsys):
     synthetic.generate(synthetic.four_channel_site(weeks=2), seed=1).to_csv(path, index=False)
     assert run(["forecast", "--history", str(path), "--start", START, "--model", "mean4", "--out", str(tmp_path / "f.csv")]) == 2
     assert "needs at least 22 days" in " ".join(capsys.readouterr().err.split())
-    assert run(["backtest", "--history", str(path), "--weeks", "8", "--out", str(tmp_path / "b.csv")]) == 2
-    assert "use fewer --weeks" in " ".join(capsys.readouterr().err.split())
+    assert run(["backtest", "--history", str(path), "--weeks", "8", "--models", "seasonal,mean4",
+                "--out", str(tmp_path / "b.csv")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "too few to backtest any of seasonal, mean4" in err and "'seasonal' needs at least 21 days" in err
+    assert "--weeks" not in err  # fewer origins cannot help: one origin is already too many
 
 
 def test_missing_history_is_a_request_error(tmp_path):

@@ -184,8 +184,9 @@ def test_aht_profile_and_fallback(history):
     hour = voice["interval_start"].dt.hour
     assert voice[hour == 15]["aht_s"].mean() > voice[hour == 8]["aht_s"].mean()  # the generator's afternoon hump
     no_aht = history.drop(columns=["aht_s"])
-    with pytest.raises(ForecastError, match="aht_s"):
-        forecasts.forecast(no_aht, START, 1)
+    volume_only = forecasts.forecast(no_aht, START, 1)  # contacts do not need handle times
+    assert volume_only["aht_s"].isna().all()
+    assert volume_only["offered"].to_numpy() == pytest.approx(forecasts.forecast(history, START, 1)["offered"].to_numpy())
     fc = forecasts.forecast(no_aht, START, 1, spec=ForecastSpec(aht_s={"voice": 280.0, "chat": 500.0}))
     assert set(fc[fc["channel"] == "voice"]["aht_s"]) == {280.0}
 
@@ -209,8 +210,9 @@ def test_backtest_table(history):
     calls = []
     scores = forecasts.backtest(history, weeks=3, horizon_weeks=1, models=("seasonal", "naive"),
                                 on_progress=lambda d, t: calls.append((d, t)))
-    assert list(scores.columns) == ["model", "channel", "wape", "mase", "bias", "origins"]
+    assert list(scores.columns) == forecasts.SCORE_COLUMNS
     assert len(scores) == 4 and (scores["origins"] == 3).all()
+    assert scores[["slot_coverage", "daily_coverage"]].apply(lambda c: c.between(0, 1)).all().all()
     assert scores[["wape", "mase"]].notna().all().all() and (scores["wape"] > 0).all()
     assert calls[-1] == (6, 6)
 

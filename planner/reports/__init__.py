@@ -26,13 +26,14 @@ def generate_report(
     sources: dict[str, str] | None = None,
     xlsx_slots: bool = False,
     agents: pd.DataFrame | None = None,
+    forecast_daily: pd.DataFrame | None = None,
 ) -> Report:
     """Compute the KPIs the tables allow and write the self-contained HTML report (and the Excel workbook if asked)."""
     from planner.reports.excel import write_excel
     from planner.reports.html import write_html
 
     report = build_report(config, contacts=contacts, history=history, forecast=forecast, coverage=coverage, roster=roster,
-                          roster_slots=roster_slots, sources=sources, agents=agents)
+                          roster_slots=roster_slots, sources=sources, agents=agents, forecast_daily=forecast_daily)
     write_html(report, out_html)
     if out_xlsx is not None:
         write_excel(report, out_xlsx, slot_sheet=xlsx_slots)

@@ -50,6 +50,7 @@ def build_report(
     roster_slots: pd.DataFrame | None = None,
     sources: dict[str, str] | None = None,
     agents: pd.DataFrame | None = None,
+    forecast_daily: pd.DataFrame | None = None,
 ) -> Report:
     """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
 
@@ -86,7 +87,7 @@ def build_report(
             report.skipped[key] = f"needs contacts with {what} (only an interval history was given)"
 
     if forecast is not None:
-        t["forecast_daily"] = planning.forecast_daily(forecast)
+        t["forecast_daily"] = planning.forecast_daily(forecast, forecast_daily)
         actual = next((s for s in (contact_sums, hist_sums) if s is not None and _overlaps(s, forecast)), None)
         if actual is None:
             report.skipped["forecast_accuracy"] = "the forecast does not overlap the actual contacts/history"

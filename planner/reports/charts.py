@@ -266,8 +266,14 @@ def forecast_vs_actual(report: Report) -> go.Figure | None:
         actual = actual[actual["period_start"] >= actual["period_start"].max() - pd.Timedelta(days=56)]
         fig.add_scatter(x=actual["period_start"], y=actual["offered"], mode="lines+markers", name="actual",
                         line={"color": "#333333", "width": 2})
-    total = fc.groupby("date", as_index=False).sum(numeric_only=True)
-    if {"offered_lo", "offered_hi"} <= set(total.columns):
+    total = fc.groupby("date", as_index=False)["offered"].sum()
+    if {"offered_lo", "offered_hi"} <= set(fc.columns):
+        # channels' daily intervals combined as independent (half-widths in quadrature), not summed
+        widths = fc.assign(lo=(fc["offered"] - fc["offered_lo"]) ** 2, hi=(fc["offered_hi"] - fc["offered"]) ** 2)
+        band = widths.groupby("date", as_index=False).agg(lo=("lo", "sum"), hi=("hi", "sum"), n=("offered_lo", "count"))
+        total = total.merge(band, on="date")
+        total = total.assign(offered_lo=(total["offered"] - total["lo"] ** 0.5).where(total["n"] > 0),
+                             offered_hi=(total["offered"] + total["hi"] ** 0.5).where(total["n"] > 0))
         fig.add_scatter(x=total["date"], y=total["offered_hi"], mode="lines", line={"width": 0}, showlegend=False,
                         hoverinfo="skip")
         fig.add_scatter(x=total["date"], y=total["offered_lo"], mode="lines", line={"width": 0}, fill="tonexty",

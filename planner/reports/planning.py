@@ -188,11 +188,17 @@ def contacts_by_date(frame: pd.DataFrame, time_column: str, value_column: str) -
         fill_value=0.0)
 
 
-def forecast_daily(forecast: pd.DataFrame) -> pd.DataFrame:
-    """Forecast offered (with interval bounds when present) per day and channel."""
+def forecast_daily(forecast: pd.DataFrame, daily: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Forecast offered per day and channel, with the daily interval of the daily forecast table where it has the day.
+
+    Summed slot bounds are no interval of a day's total, so days the daily table lacks have no bounds.
+    """
     f = forecast.copy()
     f["date"] = pd.to_datetime(f["interval_start"]).dt.normalize()
-    cols = [c for c in ("offered", "offered_lo", "offered_hi") if c in f.columns]
-    return f.groupby(["date", "channel"], as_index=False)[cols].sum()
+    out = f.groupby(["date", "channel"], as_index=False)[["offered"]].sum()
+    if daily is None or daily.empty:
+        return out
+    d = daily.assign(date=pd.to_datetime(daily["date"]).dt.normalize())[["date", "channel", "offered_lo", "offered_hi"]]
+    return out.merge(d, on=["date", "channel"], how="left")
 
 

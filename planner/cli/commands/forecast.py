@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli.common import config_from, input_or_config, out, progress
+import forecasts
+from planner.cli.common import config_from, err_console, input_or_config, out, progress
 from planner.errors import RequestError
-from planner.forecasting import backtest_stage, forecast_stage, winners
+from planner.forecasting import backtest_stage, daily_path, forecast_tables_stage, winners
 from planner.io.files import write_table
 from planner.io.tables import read_history
 
@@ -22,14 +28,17 @@ def register(app: typer.Typer) -> None:
     """Add the forecast and backtest commands to app."""
     app.command(
         name="forecast",
-        help="Forecast contacts and handle time per slot and channel, with an 80% interval, from an interval history. "
-        "Without --config the slot length, channels and open hours are inferred from the history.\n\n"
+        help="Forecast contacts and handle time per slot and channel, with an 80% interval, from an interval history; "
+        "also writes the daily forecast (with its own 80% interval) beside it as <out>_daily. "
+        "Without --config the slot length, channels and open hours are inferred from the history, and aht_s is "
+        "left empty when the history has no handle times.\n\n"
         "Example: planner forecast --history history.csv --start 2026-11-23 --weeks 2 --out forecast.csv",
     )(forecast)
     app.command(
         name="backtest",
         help="Score forecast models on the last weeks of a history (rolling origin): WAPE, MASE and bias per channel "
-        "over open slots; the best model per channel is highlighted.\n\n"
+        "over open slots, and how often the actual fell inside the slot and daily 80% intervals; the best model per "
+        "channel is highlighted. Models the history is too short for are skipped (and said so).\n\n"
         "Example: planner backtest --history history.csv --weeks 8 --models seasonal,mean4,naive --out backtest.csv",
     )(backtest)
 
@@ -42,26 +51,28 @@ def forecast(
     out_path: Path = typer.Option(..., "--out", "-o", help="Forecast table to write (.csv or .parquet)."),
     model: str = typer.Option(None, "--model", "-m", help=MODEL_HELP),
 ) -> None:
-    """Forecast offered contacts and AHT and write the forecast table."""
+    """Forecast offered contacts and AHT and write the forecast table and the daily forecast beside it."""
     cfg = config_from(config, required=False)
     day = _parse_date(start)
     hist = _history(history, cfg)
-    with progress("Forecasting"):
-        frame = forecast_stage(cfg, hist, day, weeks, model)
+    with progress("Forecasting"), printed_warnings():
+        result = forecast_tables_stage(cfg, hist, day, weeks, model)
+    frame, daily = result.slots, result.daily
     write_table(frame, out_path)
-    chosen = frame.attrs.get("models", {})
+    written_daily = write_table(daily, daily_path(out_path))
+    level = cfg.forecast.interval_level if cfg is not None else 0.8
     table = Table(title=f"Forecast {day} + {weeks} week(s)")
-    for col in ("channel", "model", "contacts", "80% range", "peak slot", "mean AHT s"):
+    for col in ("channel", "model", "contacts", f"top day ({level:.0%})", "peak slot", "mean AHT s"):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
     for ch, g in frame.groupby("channel", sort=False):
         peak = g.loc[g["offered"].idxmax()]
-        weight = g["offered"].sum()
-        aht = (g["aht_s"] * g["offered"]).sum() / weight if weight > 0 else g["aht_s"].mean()
-        table.add_row(ch, chosen.get(ch, ""), f"{g['offered'].sum():,.0f}",
-                      f"{g['offered_lo'].sum():,.0f}–{g['offered_hi'].sum():,.0f}",
-                      f"{peak['interval_start']:%a %H:%M} ({peak['offered']:.1f})", f"{aht:,.0f}")
+        busiest = daily[daily["channel"] == ch].sort_values("offered", kind="stable").iloc[-1]
+        table.add_row(ch, result.models.get(ch, ""), f"{g['offered'].sum():,.0f}",
+                      f"{busiest['date']:%a} {busiest['offered']:,.0f} "
+                      f"({busiest['offered_lo']:,.0f}–{busiest['offered_hi']:,.0f})",
+                      f"{peak['interval_start']:%a %H:%M} ({peak['offered']:.1f})", _mean_aht(g))
     out(table)
-    out(f"[green]Wrote[/] {out_path} ({len(frame)} rows)")
+    out(f"[green]Wrote[/] {out_path} ({len(frame)} rows) and {written_daily} ({len(daily)} rows)")
 
 
 def backtest(
@@ -72,32 +83,65 @@ def backtest(
     models: str = typer.Option("seasonal,mean4,naive", "--models", help="Comma-separated models: seasonal, mean4, naive, mstl."),
     out_path: Path = typer.Option(..., "--out", "-o", help="Backtest table to write (.csv or .parquet)."),
 ) -> None:
-    """Backtest models and write model, channel, wape, mase, bias, origins."""
+    """Backtest models and write model, channel, wape, mase, bias, origins and the interval coverages."""
     cfg = config_from(config, required=False)
     names = [m.strip() for m in models.split(",") if m.strip()]
     frame = _history(history, cfg)
     origins = weeks if weeks is not None else (cfg.forecast.backtest_weeks if cfg is not None else 8)
-    with progress(f"Backtesting {len(names)} model(s) over {origins} origin(s)", total=origins * len(names)) as advance:
+    with progress(f"Backtesting {len(names)} model(s) over up to {origins} origin(s)", total=origins * len(names)) as advance:
         def on_progress(done: int, total: int) -> None:
             advance(1)
 
-        scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
+        with printed_warnings():
+            scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
-    out(backtest_table(scores))
+    out(backtest_table(scores, cfg.forecast.interval_level if cfg is not None else 0.8))
     out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
 
 
-def backtest_table(scores) -> Table:
+def backtest_table(scores, level: float = 0.8) -> Table:
     """A rich table of backtest scores with each channel's best model (lowest WAPE) marked."""
     best = winners(scores)
-    table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better)")
-    for col in ("channel", "model", "WAPE", "MASE", "bias"):
+    table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better; "
+                        f"coverage: share of actuals inside the {level:.0%} interval)")
+    cover = "slot_coverage" in scores.columns
+    for col in ("channel", "model", "WAPE", "MASE", "bias", *(("in slot range", "in day range") if cover else ())):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
     for row in scores.itertuples(index=False):
         style = "bold green" if best.get(row.channel) == row.model else None
         mark = " ★" if style else ""
-        table.add_row(row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}", style=style)
+        cells = [row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}"]
+        if cover:
+            cells += [_share(row.slot_coverage), f"{_share(row.daily_coverage)} of {row.days}"]
+        table.add_row(*cells, style=style)
     return table
+
+
+@contextmanager
+def printed_warnings() -> Iterator[None]:
+    """Print the forecast warnings raised inside the block to stderr (literally, in yellow); pass others on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", forecasts.ForecastWarning)
+        yield
+    for w in caught:
+        if isinstance(w.message, forecasts.ForecastWarning):
+            err_console.print(Text("Warning: ", style="yellow bold") + Text(str(w.message), style="yellow"))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _share(value: float) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{value:.0%}"
+
+
+def _mean_aht(rows) -> str:
+    """Contact-weighted mean AHT in seconds, or a dash when the forecast has none."""
+    known = rows[rows["aht_s"].notna()]
+    if known.empty:
+        return "—"
+    weight = known["offered"].sum()
+    aht = (known["aht_s"] * known["offered"]).sum() / weight if weight > 0 else known["aht_s"].mean()
+    return f"{aht:,.0f}"
 
 
 def _history(path: Path | None, cfg):

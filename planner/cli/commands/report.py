@@ -26,7 +26,8 @@ def report(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML): channels, targets, reports settings."),
     contacts: Path | None = typer.Option(None, "--contacts", help="Contacts, one row per contact (default: inputs.contacts)."),
     history: Path | None = typer.Option(None, "--history", help="Interval history (default: inputs.history)."),
-    forecast: Path | None = typer.Option(None, "--forecast", help="Forecast table (accuracy, forecast chart, projected cost)."),
+    forecast: Path | None = typer.Option(None, "--forecast", help="Forecast table (accuracy, forecast chart, projected "
+                                         "cost); the daily forecast beside it (F_daily) gives the daily ranges."),
     coverage: Path | None = typer.Option(None, "--coverage", help="Coverage (required vs scheduled, projected SL, occupancy)."),
     roster: Path | None = typer.Option(None, "--roster", help="Roster table with paid_hours (cost per contact)."),
     roster_slots: Path | None = typer.Option(None, "--roster-slots", help="Per-slot roster activity (staffed time)."),
@@ -37,6 +38,7 @@ def report(
     xlsx_slots: bool = typer.Option(False, "--xlsx-slots", help="Include the per-slot KPI sheet (large) in the workbook."),
 ) -> None:
     """Compute the KPIs the inputs allow and write the reports."""
+    from planner.forecasting import daily_path, read_forecast_daily
     from planner.io import tables
     from planner.reports import generate_report
     from planner.reports.terminal import kpi_table, skipped_lines
@@ -69,6 +71,9 @@ def report(
             advance(0, description=f"Reading {name}")
             frames[name] = readers[name](path)
             advance()
+        if "forecast" in given and daily_path(given["forecast"]).exists():  # planner forecast writes it beside
+            given["forecast_daily"] = daily_path(given["forecast"])
+            frames["forecast_daily"] = read_forecast_daily(given["forecast_daily"])
     with progress("Computing KPIs and drawing charts", total=None):
         result = generate_report(cfg, out_path, out_xlsx=xlsx, xlsx_slots=xlsx_slots,
                                  sources={k: str(v) for k, v in given.items()}, **frames)

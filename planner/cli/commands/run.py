@@ -81,7 +81,7 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path) 
         forecast = plan.forecast
     generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
                     coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
-                    agents=inputs.agents)
+                    agents=inputs.agents, forecast_daily=plan.forecast_daily)
     return {"report": html, "kpis": xlsx}
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from planner.cli.common import config_from, out
+from planner.config import Config
+from planner.errors import RequestError
 from planner.io.files import write_table
 from planner.io.tables import read_forecast
 from planner.staffing import model_name, requirements
@@ -31,7 +36,9 @@ def staff(
 ) -> None:
     """Compute and write the requirements table, then print peak agents, agent-hours and FTE per channel and day."""
     cfg = config_from(config)
-    table = requirements(read_forecast(forecast, cfg), cfg)
+    forecast_df = read_forecast(forecast, cfg)
+    notes = aht_notes(forecast_df, cfg, forecast)
+    table = requirements(forecast_df, cfg)
     write_table(table, out_path)
     days = daily_summary(table, cfg.site.interval_s, fte_hours)
     view = Table(title=f"{cfg.site.name}: agents required (after shrinkage; FTE = {fte_hours:g} h/week ÷ 5 per day)")
@@ -61,4 +68,29 @@ def staff(
             out(f"[yellow]{r.channel}: {r.within_target_share:.1%} answered within {hours}, below the {r.target:.0%} "
                 "target: contacts arriving while the channel is closed cannot all be answered in time; the plan "
                 "answers them in the first hours after opening (lengthen the channel's opening_hours to do better)[/]")
+    for note in notes:
+        out(Text(note, style="yellow"))
     out(f"[green]Wrote[/] {out_path} ({len(table):,} rows)")
+
+
+def aht_notes(forecast_df: pd.DataFrame, cfg: Config, source: Path) -> list[str]:
+    """One note per channel whose forecast lacks aht_s where contacts are expected (the config's aht_s is used).
+
+    RequestError when such a channel has no aht_s in the config either, saying where to put one.
+    """
+    notes = []
+    for ch in cfg.channels:
+        rows = forecast_df[forecast_df["channel"] == ch.name]
+        aht = rows["aht_s"].astype(float) if "aht_s" in rows else pd.Series(np.nan, index=rows.index)
+        lacking = int(((rows["offered"] > 0) & ~(aht > 0)).sum())
+        if not lacking:
+            continue
+        fallback = getattr(ch, "aht_s", None)
+        where = (f"put handle times in the aht_s column of {source} (planner forecast fills it when the history has "
+                 f"an aht_s column), or set channels[].aht_s for {ch.name!r} in the config")
+        if fallback is None:
+            raise RequestError(f"channel {ch.name!r}: {lacking:,} forecast slot(s) with contacts have no aht_s, and "
+                               f"staffing needs a handle time: {where}")
+        notes.append(f"{ch.name}: no aht_s in the forecast for {lacking:,} slot(s); used the config's channels[].aht_s "
+                     f"= {fallback:g} s (forecast from a history with an aht_s column for a handle-time profile)")
+    return notes
