@@ -179,7 +179,8 @@ def parse_roster(df: pd.DataFrame, source: object = "<roster>", config=None, lin
     text = [None if b is None or (isinstance(b, float) and np.isnan(b)) else str(b) for b in out["breaks"]]
     bad = np.array([t is not None and not all(_BREAK.match(p) for p in t.split(";") if p.strip()) for t in text], dtype=bool)
     chk.add(bad, "breaks", out["breaks"], "breaks as HH:MM-HH:MM separated by ';' (e.g. 12:00-12:30;15:00-15:15)")
-    chk.check_unique(out, ["agent_id", "date"], None, None)
+    dates_text = [None if d is None else str(d) for d in out["date"]]  # the problem message quotes the key as text
+    chk.check_unique(out.assign(date=dates_text), ["agent_id", "date"], None, None)
     chk.raise_if_any("roster")
     rows = []
     for aid, start, end, breaks in zip(out["agent_id"], out["shift_start"], out["shift_end"], text, strict=True):
