@@ -74,11 +74,12 @@ def test_write_outputs_writes_every_file_atomically_with_the_contract_columns(si
     result = _result(req)
     paths = write_outputs(result, cfg, agents, req, tmp_path / "run", bound=_bound(60, 96), week_start=WEEK)
     names = sorted(p.name for p in (tmp_path / "run").iterdir())
-    assert names == sorted(["roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv", "schedule_summary.json",
-                            "roster.xlsx"])  # no temp file left behind
-    assert set(paths) == {"roster", "roster_slots", "coverage", "agent_summary", "schedule_summary", "roster_xlsx"}
+    assert names == sorted(["roster.csv", "breaks.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv",
+                            "schedule_summary.json", "roster.xlsx"])  # no temp file left behind
+    assert set(paths) == {"roster", "breaks", "roster_slots", "coverage", "agent_summary", "schedule_summary", "roster_xlsx"}
     assert list(pd.read_csv(paths["roster"]).columns) == ["agent_id", "date", "shift_start", "shift_end", "breaks",
-                                                          "paid_hours", "channels"]
+                                                          "paid_hours", "channels", "team"]
+    assert list(pd.read_csv(paths["breaks"]).columns) == ["agent_id", "start", "end", "kind"]
     assert list(pd.read_csv(paths["roster_slots"]).columns) == ["agent_id", "interval_start", "activity"]
     assert list(pd.read_csv(paths["coverage"]).columns) == COVERAGE_COLUMNS
     assert list(pd.read_csv(paths["agent_summary"]).columns) == AGENT_SUMMARY_COLUMNS
@@ -132,7 +133,7 @@ def test_workbook_has_one_row_per_agent_one_column_per_day_and_coloured_cells(si
     assert day_cols == ["Mon 23 Nov", "Tue 24 Nov", "Wed 25 Nov", "Thu 26 Nov", "Fri 27 Nov", "Sat 28 Nov", "Sun 29 Nov"]
     ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value]
     assert ids == ["A1", "A2", "A3"]
-    assert ws.freeze_panes == "E2"
+    assert ws.freeze_panes == "F2"
     mon = header.index("Mon 23 Nov") + 1
     a1_mon, a2_mon = ws.cell(row=2, column=mon), ws.cell(row=3, column=mon)
     assert a1_mon.value.startswith("06:00–14:00") and "10:00-11:00" in a1_mon.value

@@ -23,7 +23,11 @@ def _one(**agent):
 
 
 def _starts(result) -> list[pd.Timestamp]:
-    return [pd.Timestamp(r.date) + pd.Timedelta(hours=int(r.shift_start[:2])) for r in result.roster.itertuples()]
+    return list(result.roster["shift_start"])
+
+
+def _clocks(result, column: str) -> set[str]:
+    return {f"{t:%H:%M}" for t in result.roster[column]}
 
 
 def test_min_rest_keeps_a_late_shift_from_an_early_next_day():
@@ -74,7 +78,7 @@ def test_rest_counts_the_previous_roster():
                              "shift_end": ["22:00"]})
     result = _solve(cfg, tiny_requirements(cfg, default={"voice": 1}), _one(), previous=previous)
     monday = result.roster[result.roster["date"] == WEEK]
-    assert monday.empty or monday["shift_start"].iloc[0] >= "09:00"
+    assert monday.empty or monday["shift_start"].iloc[0] >= pd.Timestamp(WEEK) + pd.Timedelta(hours=9)
 
 
 def test_weekly_hours_minimum_is_worked_without_demand():
@@ -117,14 +121,14 @@ def test_availability_window_holds_shifts():
     cfg = tiny_config()
     result = _solve(cfg, tiny_requirements(cfg, default={"voice": 1}), _one(available_from="10:00", available_to="19:00"))
     assert len(result.roster) == 5
-    assert all(r.shift_start >= "10:00" and r.shift_end <= "19:00" for r in result.roster.itertuples())
+    assert all(f"{r.shift_start:%H:%M}" >= "10:00" and f"{r.shift_end:%H:%M}" <= "19:00" for r in result.roster.itertuples())
 
 
 def test_shift_starts_on_the_start_step():
     cfg = tiny_config(step=120, hmin=40)
     need = {"voice": {h: 1 for h in range(7, 15)}}  # 07–15 is best, but starts are 06, 08, 10, …
     result = _solve(cfg, tiny_requirements(cfg, need), _one())
-    assert {r.shift_start for r in result.roster.itertuples()} <= {"06:00", "08:00"}
+    assert _clocks(result, "shift_start") <= {"06:00", "08:00"}
 
 
 def test_night_shift_crosses_midnight_where_the_site_is_open():
@@ -132,8 +136,9 @@ def test_night_shift_crosses_midnight_where_the_site_is_open():
     need = {"voice": {h: 1 for h in (22, 23, 0, 1, 2, 3, 4, 5)}}
     req = tiny_requirements(cfg, need)
     result = _solve(cfg, req, _one())
-    assert set(result.roster["shift_start"]) == {"22:00"}
-    assert set(result.roster["shift_end"]) == {"06:00"}
+    assert _clocks(result, "shift_start") == {"22:00"}
+    assert _clocks(result, "shift_end") == {"06:00"}
+    assert (result.roster["shift_end"] - result.roster["shift_start"] == pd.Timedelta(hours=8)).all()  # ends next morning
     assert sum(result.shortfall_agent_slots.values()) == sum(req["agents_required"]) - 40
 
 
@@ -161,8 +166,9 @@ def test_check_roster_finds_planted_violations(bad):
         roster = pd.concat([roster, extra], ignore_index=True)
         expected = "approved leave"
     elif bad == "rest":
-        roster.loc[1, "shift_start"], roster.loc[1, "shift_end"] = "06:00", "14:00"
-        roster.loc[0, "shift_start"], roster.loc[0, "shift_end"] = "14:00", "22:00"
+        day0, day1 = (pd.Timestamp(roster.loc[i, "date"]) for i in (0, 1))
+        roster.loc[1, "shift_start"], roster.loc[1, "shift_end"] = day1 + pd.Timedelta(hours=6), day1 + pd.Timedelta(hours=14)
+        roster.loc[0, "shift_start"], roster.loc[0, "shift_end"] = day0 + pd.Timedelta(hours=14), day0 + pd.Timedelta(hours=22)
         slots = slots.iloc[0:0]
         expected = "rest of"
     else:

@@ -41,9 +41,9 @@ def test_breaks_land_inside_their_windows_where_they_hurt_least():
     result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=5)
     assert check_roster(result, cfg, agents, no_leave(), req) == []
     for row in result.roster.itertuples():
-        start = pd.Timestamp(f"{row.date} {row.shift_start}")
-        parts = [p.split("-") for p in row.breaks.split(";")]
-        offsets_h = sorted((pd.Timestamp(f"{row.date} {a}") - start).total_seconds() / 3600 for a, _ in parts)
+        start = row.shift_start
+        own = result.breaks[(result.breaks["start"] >= start) & (result.breaks["start"] < row.shift_end)]
+        offsets_h = sorted((a - start).total_seconds() / 3600 for a in own["start"])
         assert len(offsets_h) == 3
         assert 1.5 <= offsets_h[0] <= 2.5 and 3 <= offsets_h[1] <= 5 and 5.5 <= offsets_h[2] <= 6.5
         assert row.paid_hours in (7.5, 7.0)

@@ -18,7 +18,6 @@ a slot may appear twice per channel (file order: summer time first, standard tim
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -98,6 +97,7 @@ ROSTER = [
     Col("breaks", "str", nullable=True),
     Col("paid_hours", "float", min=0),
     Col("channels", "list", required=False),
+    Col("team", "str", required=False, nullable=True),
 ]
 ROSTER_SLOTS = [
     Col("agent_id", "str"),
@@ -113,8 +113,6 @@ COVERAGE = [
     Col("gap", "float"),
     Col("service_level_projected", "float", required=False, nullable=True, min=0),
 ]
-_BREAKS = re.compile(r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$")
-_HHMM_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
 
 
 # --- raw reading ---------------------------------------------------------------------------------
@@ -320,26 +318,9 @@ def read_requirements(path: str | Path, config=None) -> pd.DataFrame:
 
 def validate_roster(df: pd.DataFrame, source: object = "<roster>", config=None, lines=None) -> pd.DataFrame:
     """Typed roster (one row per agent per worked day); shift_start/end may be full timestamps or HH:MM on `date`."""
-    chk = Checker(df, source, lines)
-    chk.require_columns(ROSTER, "roster")
-    raw = chk.df.copy()
-    for col in ("shift_start", "shift_end"):
-        if raw[col].dtype == object:
-            clock = raw[col].astype("string").str.match(_HHMM_ONLY).fillna(False).to_numpy(dtype=bool)
-            raw.loc[clock, col] = raw.loc[clock, "date"].astype(str).str.strip() + "T" + raw.loc[clock, col].str.strip()
-    chk.df = raw
-    out = chk.parse(ROSTER, _tz(config))
-    ends_early = (out["shift_end"] <= out["shift_start"]).to_numpy(dtype=bool)
-    clock_end = df["shift_end"].astype("string").str.match(_HHMM_ONLY).fillna(False).to_numpy(dtype=bool) \
-        if df["shift_end"].dtype == object else np.zeros(len(df), dtype=bool)
-    out.loc[ends_early & clock_end, "shift_end"] += pd.Timedelta(days=1)  # an HH:MM end before the start is next morning
-    chk.add(ends_early & ~clock_end, "shift_end", out["shift_end"], "a time after shift_start")
-    bad_breaks = np.array([b is not None and not all(_BREAKS.match(p.strip()) for p in b.split(";") if p.strip())
-                           for b in out["breaks"]], dtype=bool)
-    chk.add(bad_breaks, "breaks", out["breaks"], "breaks as HH:MM-HH:MM separated by ';' (e.g. 12:00-12:30;15:00-15:15)")
-    chk.check_unique(out, ["agent_id", "date"], None, None)
-    chk.raise_if_any("roster")
-    return out
+    from planner.scheduling.roster import parse_roster  # the one roster reader (typed shifts and breaks)
+
+    return parse_roster(df, source, config, lines)[0]
 
 
 def read_roster(path: str | Path, config=None) -> pd.DataFrame:

@@ -48,25 +48,23 @@ def _open_at(config: Config, when: pd.Timestamp, channel: str | None) -> bool:
     return False
 
 
-def _shift_rows(roster: pd.DataFrame) -> list[dict]:
+def _shift_rows(shifts: pd.DataFrame, breaks: pd.DataFrame) -> list[dict]:
+    """One dict per shift of the typed roster tables, with its breaks as (start, end) timestamps."""
+    from planner.scheduling.roster import shift_of_breaks
+
+    owner = shift_of_breaks(shifts, breaks)
+    own: dict[int, list] = defaultdict(list)
+    stray = []
+    for pos, row in zip(owner, breaks.itertuples(index=False), strict=True):
+        (own[int(pos)] if pos >= 0 else stray).append((pd.Timestamp(row.start), pd.Timestamp(row.end), str(row.agent_id)))
     out = []
-    for row in roster.itertuples(index=False):
+    for pos, row in enumerate(shifts.itertuples(index=False)):
         day = pd.Timestamp(row.date).normalize()
-        start = day + pd.Timedelta(minutes=_minutes(row.shift_start))
-        end = day + pd.Timedelta(minutes=_minutes(row.shift_end))
-        if end <= start:
-            end += pd.Timedelta(days=1)
-        breaks = []
-        for part in str(row.breaks if isinstance(row.breaks, str) else "").split(";"):
-            if part.strip():
-                a, b = part.split("-")
-                b_start = day + pd.Timedelta(minutes=_minutes(a))
-                if b_start < start:
-                    b_start += pd.Timedelta(days=1)
-                length = (_minutes(b) - _minutes(a)) % 1440
-                breaks.append((b_start, b_start + pd.Timedelta(minutes=length)))
-        out.append({"agent_id": str(row.agent_id), "date": day.date(), "start": start, "end": end, "breaks": sorted(breaks),
+        out.append({"agent_id": str(row.agent_id), "date": day.date(), "start": pd.Timestamp(row.shift_start),
+                    "end": pd.Timestamp(row.shift_end), "breaks": sorted((a, b) for a, b, _ in own[pos]),
                     "paid_hours": float(row.paid_hours)})
+    for a, _, aid in stray:
+        out.append({"agent_id": aid, "date": None, "stray_break": a})
     return out
 
 
@@ -122,16 +120,26 @@ def _check_breaks(config: Config, s: dict, who: str) -> list[str]:
 
 
 def check_roster(result, config: Config, agents_df: pd.DataFrame, leave_df: pd.DataFrame | None,
-                 requirements_df: pd.DataFrame, previous_roster: pd.DataFrame | None = None) -> list[str]:
-    """Every hard-rule violation in a roster (a RosterResult or anything with .roster and .roster_slots); [] when clean."""
-    roster = result.roster if hasattr(result, "roster") else result["roster"]
-    slots = result.roster_slots if hasattr(result, "roster_slots") else result["roster_slots"]
+                 requirements_df: pd.DataFrame, previous_roster: pd.DataFrame | None = None,
+                 week_start: dt.date | None = None) -> list[str]:
+    """Every hard-rule violation in a roster (a RosterResult, a roster.Roster or a {'roster', 'roster_slots'} dict of
+    typed or display-form tables); [] when clean."""
+    from planner.scheduling.roster import as_roster
+
+    tables = as_roster(result, config)
+    slots = tables.activity
     problems: list[str] = []
     agents = {str(r.agent_id): r for r in agents_df.itertuples(index=False)}
     rules, labour = config.shift_rules, config.labour_rules
-    shifts = _shift_rows(roster)
+    shifts = _shift_rows(tables.shifts, tables.breaks)
+    problems += [f"agent {s['agent_id']}: a break at {s['stray_break']} lies in no shift" for s in shifts if "stray_break" in s]
+    shifts = [s for s in shifts if "stray_break" not in s]
     times = pd.to_datetime(requirements_df["interval_start"]) if len(requirements_df) else pd.Series(dtype="datetime64[ns]")
-    first_day = times.min().normalize() if len(times) else (pd.Timestamp(min(s["date"] for s in shifts)) if shifts else None)
+    if week_start is not None:  # the requirements may span more weeks than the roster (the week before is not rostered)
+        times = times[times >= pd.Timestamp(week_start)]
+        first_day = pd.Timestamp(week_start)
+    else:
+        first_day = times.min().normalize() if len(times) else (pd.Timestamp(min(s["date"] for s in shifts)) if shifts else None)
     n_weeks = max(1, math.ceil(((times.max().normalize() - first_day).days + 1) / 7)) if len(times) else 1
     approved, requested_ok = defaultdict(set), None
     del requested_ok
@@ -208,9 +216,13 @@ def _check_slots(config: Config, shifts: list[dict], slots: pd.DataFrame, agents
 
 def _check_between_shifts(config, shifts, agents, approved, previous_roster, first_day, n_weeks, labour) -> list[str]:
     problems = []
+    from planner.scheduling.roster import as_roster, empty_breaks
+
     prev = defaultdict(list)
-    if previous_roster is not None and len(previous_roster):
-        for s in _shift_rows(previous_roster.assign(breaks="", paid_hours=0.0)):
+    if previous_roster is not None and len(as_roster(previous_roster, config).shifts):
+        previous = as_roster(previous_roster, config).shifts
+        previous = previous if "paid_hours" in previous.columns else previous.assign(paid_hours=0.0)
+        for s in _shift_rows(previous, empty_breaks()):
             if first_day is None or s["start"] < first_day:
                 prev[s["agent_id"]].append(s)
     by_agent = defaultdict(list)

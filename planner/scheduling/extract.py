@@ -87,21 +87,19 @@ def hand_out_channels(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver
             last[id(ad)] = ad.activity[s]
 
 
-def _clock(inst: Instance, slot: int) -> str:
-    minutes = slot * inst.slot_min % 1440
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """roster, roster_slots and coverage tables (DESIGN.md columns), sorted."""
+    """Typed shifts (each with its breaks as (start, end, kind) tuples, see roster.typed_shifts), activity per slot and
+    coverage, sorted; timestamps on the slot axis, so a night shift ends the next day."""
     roster_rows, slot_rows = [], []
     scheduled = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+    team = {a.agent_id: a.team for a in inst.agents}
     for (_i, day), ad in sorted(days.items(), key=lambda kv: (inst.agents[kv[0][0]].agent_id, kv[0][1])):
         t = ad.template
-        breaks = ";".join(f"{_clock(inst, b)}-{_clock(inst, b + n)}" for b, n, _ in ad.breaks)
+        breaks = [(inst.slot_time(b), inst.slot_time(b + n), "lunch" if name == "lunch" else "short")
+                  for b, n, name in ad.breaks]
         served = sorted({a for a in ad.activity.values() if a != BREAK}, key=inst.channels.index)
-        roster_rows.append((ad.agent_id, inst.day_date(day), _clock(inst, t.start), _clock(inst, t.end), breaks,
-                            round(t.paid_min / 60, 2), ";".join(served)))
+        roster_rows.append((ad.agent_id, inst.day_date(day), inst.slot_time(t.start), inst.slot_time(t.end), breaks,
+                            round(t.paid_min / 60, 2), team.get(ad.agent_id, ""), served))
         for s in range(t.start, t.end):
             act = ad.activity[s]
             slot_rows.append((ad.agent_id, inst.slot_time(s), act))
@@ -115,8 +113,9 @@ def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.Da
             first = (day * 1440 + hours.open_min) // inst.slot_min
             for s in range(first, min((day * 1440 + hours.close_min) // inst.slot_min, inst.n_slots)):
                 slot_rows.append((agent.agent_id, inst.slot_time(s), LEAVE))
-    columns = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"]
+    columns = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "team", "channels"]
     roster = pd.DataFrame(roster_rows, columns=columns)
+    roster["shift_start"], roster["shift_end"] = pd.to_datetime(roster["shift_start"]), pd.to_datetime(roster["shift_end"])
     slots = pd.DataFrame(slot_rows, columns=["agent_id", "interval_start", "activity"])
     slots = slots.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     cov_rows = []

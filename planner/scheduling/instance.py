@@ -62,6 +62,7 @@ class AgentInfo:
     available_to_min: int | None = None
     prev_end_slot: int | None = None  # end of the last shift before the horizon (negative slot index)
     prev_consecutive_days: int = 0  # worked days in a row just before the horizon
+    team: str = ""
 
 
 @dataclass
@@ -332,8 +333,10 @@ def _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, 
         prefs = getattr(row, "preferences", "") if hasattr(row, "preferences") else ""
         text = "" if str(prefs) == "nan" else str(prefs or "")
         prefs = tuple(p.strip().lower() for p in text.replace(",", ";").split(";") if p.strip())
+        team = getattr(row, "team", "")
         agents.append(AgentInfo(agent_id, str(getattr(row, "name", agent_id)), skills, row.contract, group, allowed,
-                                approved, requested, prefs, window[0] if window else None, window[1] if window else None))
+                                approved, requested, prefs, window[0] if window else None, window[1] if window else None,
+                                team="" if team is None or str(team) == "nan" else str(team)))
     if problems:
         raise DataError("agents table: " + "; ".join(problems[:20]))
     return agents, groups
@@ -361,22 +364,11 @@ def _leave_days(leave_df, week_start, n_days) -> dict[str, tuple[set[int], set[i
 
 def previous_shifts(previous_roster: pd.DataFrame) -> pd.DataFrame:
     """Previous roster rows as agent_id, date, start, end timestamps (end after start, crossing midnight allowed)."""
-    rows = []
-    for row in previous_roster.itertuples(index=False):
-        day = pd.Timestamp(row.date).normalize()
-        start = _clock(row.shift_start, day)
-        end = _clock(row.shift_end, day)
-        if end <= start:
-            end += pd.Timedelta(days=1)
-        rows.append((str(row.agent_id), day.date(), start, end))
-    return pd.DataFrame(rows, columns=["agent_id", "date", "start", "end"])
+    from planner.scheduling.roster import typed_shifts  # the one roster reader
 
-
-def _clock(value, day: pd.Timestamp) -> pd.Timestamp:
-    text = str(value)
-    if len(text) <= 5 and ":" in text:
-        return day + pd.Timedelta(minutes=hhmm(text))
-    return pd.Timestamp(value)
+    shifts, _ = typed_shifts(previous_roster)
+    return pd.DataFrame({"agent_id": shifts["agent_id"].astype(str), "date": [pd.Timestamp(d).date() for d in shifts["date"]],
+                         "start": shifts["shift_start"], "end": shifts["shift_end"]})
 
 
 def _apply_previous(inst: Instance, previous_roster: pd.DataFrame) -> None:

@@ -13,45 +13,21 @@ from planner.config import Config
 from planner.io.files import write_json, write_table
 from planner.scheduling.bound import BoundResult
 from planner.scheduling.result import RosterResult
+from planner.scheduling.roster import typed_shifts, write_roster
 
 AGENT_SUMMARY_COLUMNS = ["agent_id", "contract", "paid_hours", "min_hours", "max_hours", "days_worked", "max_days",
                          "shortest_rest_h"]
 COVERAGE_COLUMNS = ["interval_start", "channel", "required", "scheduled", "gap", "service_level_projected"]
-ROSTER_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_hours", "channels"]
-ROSTER_SLOT_COLUMNS = ["agent_id", "interval_start", "activity"]
 # Quality target of issue 5: shortfall within the LP bound plus this share of all required agent-slots.
 QUALITY_SLACK = 0.01
-
-
-def shift_times(roster: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Shift start and end as timestamps, whether the roster holds timestamps or 'HH:MM' on the row's date."""
-    return _as_timestamp(roster, "shift_start"), _as_timestamp(roster, "shift_end", after="shift_start")
-
-
-def _as_timestamp(roster: pd.DataFrame, column: str, after: str | None = None) -> pd.Series:
-    values = roster[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values)
-    text = values.astype(str)
-    if text.str.fullmatch(r"\d{1,2}:\d{2}").all():
-        base = pd.to_datetime(roster["date"].astype(str))
-        stamps = base + pd.to_timedelta(text + ":00")
-        if after is not None:
-            start = _as_timestamp(roster, after)
-            stamps = stamps.where(stamps > start, stamps + pd.Timedelta(days=1))  # crosses midnight
-        return stamps
-    return pd.to_datetime(text)
 
 
 def agent_summary(result: RosterResult, config: Config, agents_df: pd.DataFrame,
                   previous_roster: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per agent: paid hours and days worked against the contract, and the shortest rest between shifts (hours)."""
-    roster = result.roster.copy()
-    starts, ends = shift_times(roster) if not roster.empty else (pd.Series(dtype="datetime64[ns]"),) * 2
-    roster["_start"], roster["_end"] = starts, ends
+    roster = result.roster.rename(columns={"shift_start": "_start", "shift_end": "_end"})
     if previous_roster is not None and not previous_roster.empty:
-        prev = previous_roster.copy()
-        prev["_start"], prev["_end"] = shift_times(prev)
+        prev = typed_shifts(previous_roster, config)[0].rename(columns={"shift_start": "_start", "shift_end": "_end"})
         rest_source = pd.concat([prev[["agent_id", "_start", "_end"]], roster[["agent_id", "_start", "_end"]]])
     else:
         rest_source = roster[["agent_id", "_start", "_end"]]
@@ -175,18 +151,15 @@ def write_outputs(result: RosterResult, config: Config, agents_df: pd.DataFrame,
                   out_dir: str | Path, *, bound: BoundResult | None = None, week_start: dt.date | None = None,
                   previous_roster: pd.DataFrame | None = None, required_column: str = "agents_required",
                   coverage: pd.DataFrame | None = None) -> dict[str, Path]:
-    """Write roster.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json, roster.xlsx."""
+    """Write roster.csv, breaks.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json, roster.xlsx."""
     from planner.scheduling.xlsx import write_roster_xlsx
 
     out = Path(out_dir)
     if coverage is None:
         coverage = coverage_with_service_level(result, config, requirements_df, required_column)
     summary_df = agent_summary(result, config, agents_df, previous_roster)
-    roster = result.roster.reindex(columns=ROSTER_COLUMNS).sort_values(["agent_id", "date"], kind="stable")
-    slots = result.roster_slots.reindex(columns=ROSTER_SLOT_COLUMNS).sort_values(["agent_id", "interval_start"], kind="stable")
     paths = {
-        "roster": write_table(roster, out / "roster.csv"),
-        "roster_slots": write_table(slots, out / "roster_slots.csv"),
+        **write_roster(result.tables(), out),
         "coverage": write_table(coverage, out / "coverage.csv"),
         "agent_summary": write_table(summary_df, out / "agent_summary.csv"),
         "schedule_summary": write_json(schedule_summary(result, bound, week_start), out / "schedule_summary.json"),

@@ -17,7 +17,7 @@ class RosterResult:
     """A solved roster: the tables of DESIGN.md plus solver status, objective, bound and shortfall per channel."""
 
     status: str  # 'OPTIMAL' or 'FEASIBLE'; infeasibility raises InfeasibleError instead
-    roster: pd.DataFrame  # agent_id, date, shift_start, shift_end, breaks, paid_hours, channels
+    roster: pd.DataFrame  # shifts (planner.scheduling.roster): agent_id, date, shift_start, shift_end, paid_hours, team, channels
     roster_slots: pd.DataFrame  # agent_id, interval_start, activity (channel | break | leave)
     coverage: pd.DataFrame  # interval_start, channel, required, scheduled, gap
     objective: float
@@ -36,6 +36,21 @@ class RosterResult:
     objective_terms: dict[str, float] = field(default_factory=dict)  # costs.TERMS evaluated on the roster + 'total'
     solve_plan: SolvePlan | None = None  # the phases chosen (phases.choose_phases) and why
     phases: list[PhaseReport] = field(default_factory=list)  # each phase run: budget, used, wall s, what stopped it
+    breaks: pd.DataFrame | None = None  # agent_id, start, end, kind (lunch | short); None: taken from roster
+
+    def __post_init__(self) -> None:
+        # The engine hands each shift its breaks as (start, end, kind) tuples; a hand-built roster may be in display
+        # form ('HH:MM'): either way the result keeps typed shifts and break rows.
+        if self.breaks is None:
+            from planner.scheduling.roster import typed_shifts
+
+            self.roster, self.breaks = typed_shifts(self.roster)
+
+    def tables(self):
+        """The roster as its typed tables (planner.scheduling.roster.Roster)."""
+        from planner.scheduling.roster import Roster
+
+        return Roster(self.roster, self.breaks, self.roster_slots)
 
     @property
     def gap(self) -> float:

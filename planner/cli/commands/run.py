@@ -65,7 +65,8 @@ def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: s
     if verify:
         from planner.cli.commands.schedule import verify_roster
 
-        verify_roster(plan.roster, cfg, inputs.agents, inputs.leave, plan.requirements, inputs.previous_roster)
+        verify_roster(plan.roster, cfg, inputs.agents, inputs.leave, plan.requirements, inputs.previous_roster,
+                      week_start)
         out("[green]Verified[/]: no hard-rule violation found by the independent check.")
     return plan
 

@@ -80,7 +80,7 @@ def schedule(
         result = solve_roster(cfg, req_df, agents_df, leave_df, week_start, previous_roster=previous_df,
                               on_progress=on_progress, time_limit_s=limit)
     if verify:
-        verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df)
+        verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df, week_start)
     lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if bound else None
     coverage = coverage_with_service_level(result, cfg, req_df)
     paths = write_outputs(result, cfg, agents_df, req_df, out_dir, bound=lp, week_start=week_start,
@@ -91,11 +91,11 @@ def schedule(
     out(f"[green]Wrote[/] {', '.join(p.name for p in paths.values())} to {out_dir}")
 
 
-def verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df) -> None:
+def verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df, week_start: dt.date | None = None) -> None:
     """Run the independent checker; raise RosterCheckError listing every violation."""
     from planner.scheduling import check
 
-    problems = check.check_roster(result, cfg, agents_df, leave_df, req_df, previous_roster=previous_df)
+    problems = check.check_roster(result, cfg, agents_df, leave_df, req_df, previous_roster=previous_df, week_start=week_start)
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:50])
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
