@@ -46,7 +46,14 @@ def history_end(history: pd.DataFrame) -> dt.date:
 
 def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Forecast and requirements tables for the 7 days from week_start (a Monday).
+    """Forecast and requirements tables for the 7 days from week_start (a Monday)."""
+    forecast_df, req_df, _ = _week_tables(config, history, week_start, model)
+    return forecast_df, req_df
+
+
+def _week_tables(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The week's forecast and requirements, and the requirements over the whole staffing horizon.
 
     Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
     of actual history before the forecast and a cool-down week after the roster week, then cropped:
@@ -70,7 +77,7 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
     req_all = requirements(staffing_input, config)
     in_week = _between(week_start, week_end)
     return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
-            req_all[in_week(req_all)].reset_index(drop=True))
+            req_all[in_week(req_all)].reset_index(drop=True), req_all)
 
 
 def holdout_forecast(config: Config, history: pd.DataFrame, weeks: int = 4, model: str | None = None) -> pd.DataFrame:
@@ -94,13 +101,13 @@ def plan_week(
     with_bound: bool = True,
 ) -> WeekPlan:
     """Run forecast → staffing → CP-SAT roster for one week and project the service level of the roster."""
-    forecast_df, req_df = week_requirements(config, history, week_start, model=model)
+    forecast_df, req_df, req_horizon = _week_tables(config, history, week_start, model=model)
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
                           on_progress=on_progress, time_limit_s=time_limit_s)
     bound = None
     if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
         bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start)
-    coverage = coverage_with_service_level(result, config, req_df)
+    coverage = coverage_with_service_level(result, config, req_df, context=req_horizon)
     return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound)
 
 
