@@ -139,7 +139,8 @@ def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, co
         sl = _deferred_projection(name, cov, req, context, config, agents_are)
         if sl is not None:
             at = cov["channel"] == name
-            cov.loc[at, "service_level_projected"] = cov.loc[at, keys].merge(sl, on=keys, how="left")["sl"].to_numpy()
+            here = cov.loc[at, ["interval_start"]].merge(sl, on="interval_start", how="left")
+            cov.loc[at, "service_level_projected"] = here["sl"].to_numpy()
     return cov
 
 
