@@ -48,13 +48,14 @@ def history_end(history: pd.DataFrame) -> dt.date:
 def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecast and requirements tables for the 7 days from week_start (a Monday); see week_forecast."""
-    forecast_df, _, req_df = week_forecast(config, history, week_start, model)
+    forecast_df, _, req_df, _ = week_forecast(config, history, week_start, model)
     return forecast_df, req_df
 
 
 def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Slot forecast, daily forecast and requirements tables for the 7 days from week_start (a Monday).
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Slot forecast, daily forecast and requirements for the 7 days from week_start (a Monday), and the
+    requirements over the whole staffing horizon (warm-up and cool-down weeks included).
 
     Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
     of actual history before the forecast and a cool-down week after the roster week, then cropped:
@@ -81,7 +82,7 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
     daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
     return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
             daily_all[daily_in_week].reset_index(drop=True),
-            req_all[in_week(req_all)].reset_index(drop=True))
+            req_all[in_week(req_all)].reset_index(drop=True), req_all)
 
 
 def holdout_forecast(config: Config, history: pd.DataFrame, weeks: int = 4, model: str | None = None) -> pd.DataFrame:
@@ -105,13 +106,13 @@ def plan_week(
     with_bound: bool = True,
 ) -> WeekPlan:
     """Run forecast → staffing → CP-SAT roster for one week and project the service level of the roster."""
-    forecast_df, daily_df, req_df = week_forecast(config, history, week_start, model=model)
+    forecast_df, daily_df, req_df, req_horizon = week_forecast(config, history, week_start, model=model)
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
                           on_progress=on_progress, time_limit_s=time_limit_s)
     bound = None
     if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
         bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start)
-    coverage = coverage_with_service_level(result, config, req_df)
+    coverage = coverage_with_service_level(result, config, req_df, context=req_horizon)
     return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound, daily_df)
 
 

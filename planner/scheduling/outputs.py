@@ -52,31 +52,15 @@ def agent_summary(result: RosterResult, config: Config, agents_df: pd.DataFrame,
 
 
 def coverage_with_service_level(result: RosterResult, config: Config, requirements_df: pd.DataFrame,
-                                required_column: str = "agents_required") -> pd.DataFrame:
-    """Coverage per slot and channel with the service level projected at the scheduled agents (staffing.project)."""
-    from planner.staffing import project  # the staffing area's reverse function
+                                required_column: str = "agents_required", context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage per slot and channel with the service level projected at the scheduled agents (staffing.projected_coverage;
+    `context`: the plan's requirements beyond the roster week, whose backlog the deferred channels carry across it)."""
+    from planner.staffing import projected_coverage  # the staffing area's reverse function
 
-    coverage = result.coverage.copy()
-    coverage["interval_start"] = pd.to_datetime(coverage["interval_start"])
-    coverage = coverage.sort_values(["interval_start", "channel"], kind="stable").reset_index(drop=True)
-    forecast = requirements_df.copy()
-    forecast["interval_start"] = pd.to_datetime(forecast["interval_start"])
-    merged = coverage.merge(forecast[["interval_start", "channel", "offered", "aht_s"]], on=["interval_start", "channel"],
-                            how="left")
     # The roster counts agents on a channel; when the requirement includes shrinkage, the queueing model
-    # sees only the productive share of them (staffing.project takes the shrinkage off).
+    # sees only the productive share of them (the projection takes the shrinkage off).
     agents_are = "scheduled" if required_column == "agents_required" else "productive"
-    has_load = merged["offered"].notna().to_numpy()
-    coverage["service_level_projected"] = np.nan
-    if has_load.any():
-        agents = merged.loc[has_load, ["interval_start", "channel"]].assign(agents=merged.loc[has_load, "scheduled"])
-        load = merged.loc[has_load, ["interval_start", "channel", "offered", "aht_s"]].reset_index(drop=True)
-        projected = project(agents.reset_index(drop=True), load, config, agents_are=agents_are)
-        projected = projected[["interval_start", "channel", "service_level"]].copy()
-        projected["interval_start"] = pd.to_datetime(projected["interval_start"])
-        coverage = coverage.drop(columns="service_level_projected").merge(projected, on=["interval_start", "channel"],
-                                                                          how="left")
-        coverage = coverage.rename(columns={"service_level": "service_level_projected"})
+    coverage = projected_coverage(result.coverage, requirements_df, config, agents_are=agents_are, context=context)
     return coverage[COVERAGE_COLUMNS]
 
 

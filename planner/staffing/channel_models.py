@@ -73,13 +73,13 @@ def immediate_measures(channel: Channel, agents, offered, aht_s, interval_s: flo
 
 
 def late_contacts_curve(offered, aht_s, interval_s: float, channel: Channel, max_agents: int,
-                        open_mask=None, agents=None) -> np.ndarray:
+                        open_mask=None, agents=None, backlog_clear_s: float = 0.0) -> np.ndarray:
     """Expected contacts per slot answered later than the target (or abandoned) with 0..max_agents productive agents.
 
     Returns an array [slots, max_agents + 1]. Immediate channels: offered × (1 − service level at n agents).
-    Deferred channels: the contacts the FIFO plan (planner.staffing.deferred.plan, with `open_mask`, default all
-    slots open) handles in the slot that n agents could not handle, i.e. max(0, planned − n × contacts per agent).
-    `agents` ([slots, k] productive agents), if given, replaces 0..max_agents: the curve is computed only there.
+    Deferred channels: the contacts the plan (planner.staffing.deferred.plan, with `open_mask`, default all slots
+    open, and `backlog_clear_s`) handles in the slot that n agents could not handle, i.e. max(0, planned − n × contacts
+    per agent). `agents` ([slots, k] productive agents), if given, replaces 0..max_agents: the curve is computed only there.
     """
     offered = np.atleast_1d(np.asarray(offered, dtype=float))
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float), offered.shape)
@@ -87,8 +87,9 @@ def late_contacts_curve(offered, aht_s, interval_s: float, channel: Channel, max
     if channel.kind == "deferred":
         mask = np.ones(offered.shape, dtype=bool) if open_mask is None else np.asarray(open_mask, dtype=bool)
         t = answer_within_s(channel)
-        planned = deferred.plan(offered, aht, interval_s, mask, t, channel.max_occupancy, channel.min_agents)
-        handled = deferred.serve(planned, offered, aht, interval_s, t, channel.max_occupancy).handled
+        planned = deferred.plan(offered, aht, interval_s, mask, t, channel.max_occupancy, channel.min_agents,
+                                backlog_clear_s)
+        handled = deferred.serve(planned, offered, aht, interval_s, t, channel.max_occupancy, mask, backlog_clear_s).handled
         per_agent = interval_s * channel.max_occupancy / aht
         return np.maximum(handled[:, None] - n * per_agent[:, None], 0.0)
     sl = immediate_measures(channel, n, offered[:, None], aht[:, None], interval_s)["service_level"]

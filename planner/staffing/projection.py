@@ -8,7 +8,8 @@ import pandas as pd
 from planner.config.schema import Config
 from planner.errors import DataError
 from planner.staffing import channel_models, deferred
-from planner.staffing.requirements import channel_rows
+from planner.staffing.open_hours import open_slots
+from planner.staffing.requirements import backlog_clear_s, channel_rows
 from planner.staffing.shrinkage import productive_agents
 
 AGENT_COLUMNS = ("agents_productive", "agents", "scheduled")
@@ -42,7 +43,8 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
     agents_productive|agents|scheduled, or an array aligned with forecast_df rows).
 
     agents_are='scheduled' takes shrinkage off first (productive = floor(scheduled × (1 − shrinkage))). Columns:
-    service_level (deferred: share of the slot's arrivals answered within target), asa_s (deferred: mean response, s),
+    service_level (deferred: share of the slot's arrivals answered within target, served as planned: every forecast
+    row is an arrival, agents missing from the table are 0, nothing waits at the start), asa_s (deferred: mean response, s),
     occupancy, abandon_rate (Erlang A), backlog (deferred, contacts waiting at slot end), late_contacts (answered
     after target or abandoned; deferred: of the slot's arrivals).
     """
@@ -61,7 +63,8 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
         aht = rows["aht_s"].to_numpy(float)
         nan = np.full(offered.size, np.nan)
         if ch.kind == "deferred":
-            res = deferred.serve(n, offered, aht, interval_s, channel_models.answer_within_s(ch), ch.max_occupancy)
+            res = deferred.serve(n, offered, aht, interval_s, channel_models.answer_within_s(ch), ch.max_occupancy,
+                                 open_slots(config, name, rows["interval_start"]), backlog_clear_s(config))
             with np.errstate(divide="ignore", invalid="ignore"):
                 sl = np.where(offered > 0, res.within_target / offered, np.nan)
             cols = {"service_level": sl, "asa_s": res.response_s, "occupancy": res.occupancy, "abandon_rate": nan,
@@ -96,3 +99,89 @@ def summary(projection_df: pd.DataFrame) -> pd.DataFrame:
         rows.append({"channel": name, "offered": total, "service_level": wavg("service_level"), "asa_s": wavg("asa_s"),
                      "abandon_rate": wavg("abandon_rate"), "late_contacts": float(g["late_contacts"].sum())})
     return pd.DataFrame(rows)
+
+
+def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, config: Config,
+                       agents_are: str = "scheduled", context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Coverage (interval_start, channel, required, scheduled, gap) with service_level_projected at its scheduled agents.
+
+    Immediate channels: the queueing model per coverage slot. Deferred channels replay every arrival of
+    requirements_df, closed hours included, served as the plan serves them (deferred.serve) by the scheduled agents,
+    and report per slot the share of the slot's arrivals answered within target; a coverage row (required = scheduled =
+    0) is added for each slot with arrivals that the roster does not cover, so per-day figures weighted by arrivals
+    count every contact. Outside the roster's span the plan's agents_productive serve: over `context` when given (the
+    plan's requirements over a longer horizon, e.g. with a warm-up before and a cool-down after the roster week), else
+    over requirements_df alone, whose first row's backlog is carried in ahead of its own arrivals.
+    """
+    if agents_are not in ("productive", "scheduled"):
+        raise ValueError("agents_are must be 'productive' or 'scheduled'")
+    cov = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
+    req = requirements_df.assign(interval_start=pd.to_datetime(requirements_df["interval_start"]))
+    deferred_names = [c.name for c in config.channels if c.kind == "deferred"]
+    keys = ["interval_start", "channel"]
+    missing = req[req["channel"].isin(deferred_names) & (req["offered"] > 0)][keys]
+    missing = missing.merge(cov[keys], on=keys, how="left", indicator=True)
+    extra = missing[missing["_merge"] == "left_only"][keys].assign(required=0, scheduled=0, gap=0)
+    if len(extra):
+        cov = pd.concat([cov.drop(columns="service_level_projected", errors="ignore"), extra], ignore_index=True)
+    order = {name: i for i, name in enumerate(config.channel_names)}
+    cov = cov.sort_values(keys, key=lambda s: s.map(order) if s.name == "channel" else s, kind="stable")
+    cov = cov.reset_index(drop=True).assign(service_level_projected=np.nan)
+    load = cov.merge(req[keys + ["offered", "aht_s"]], on=keys, how="left")
+    immediate = load["offered"].notna().to_numpy() & ~load["channel"].isin(deferred_names).to_numpy()
+    if immediate.any():
+        rows = load.loc[immediate]
+        projected = project(rows[keys + ["scheduled"]].reset_index(drop=True), rows[keys + ["offered", "aht_s"]],
+                            config, agents_are=agents_are)
+        sl = cov[keys].merge(projected[keys + ["service_level"]], on=keys, how="left")["service_level"]
+        cov.loc[immediate, "service_level_projected"] = sl.to_numpy()[immediate]
+    for name in deferred_names:
+        sl = _deferred_projection(name, cov, req, context, config, agents_are)
+        if sl is not None:
+            at = cov["channel"] == name
+            here = cov.loc[at, ["interval_start"]].merge(sl, on="interval_start", how="left")
+            cov.loc[at, "service_level_projected"] = here["sl"].to_numpy()
+    return cov
+
+
+def _deferred_projection(name: str, cov: pd.DataFrame, req: pd.DataFrame, context: pd.DataFrame | None,
+                         config: Config, agents_are: str) -> pd.DataFrame | None:
+    """interval_start, sl: per slot of the roster's span, the share of the slot's arrivals answered within target."""
+    week = channel_rows(req[req["channel"] == name], config).get(name)
+    if week is None:
+        return None
+    horizon = week
+    if context is not None and (context["channel"] == name).any():
+        ctx = context[context["channel"] == name]
+        horizon = channel_rows(ctx.assign(interval_start=pd.to_datetime(ctx["interval_start"])), config)[name]
+    ch = config.channel(name)
+    interval_s = config.site.interval_s
+    first, last = week["interval_start"].iloc[0], week["interval_start"].iloc[-1]
+    in_span = ((horizon["interval_start"] >= first) & (horizon["interval_start"] <= last)).to_numpy()
+    scheduled = horizon[["interval_start"]].merge(cov.loc[cov["channel"] == name, ["interval_start", "scheduled"]],
+                                                  on="interval_start", how="left")["scheduled"].fillna(0).to_numpy(float)
+    scheduled = np.floor(scheduled + 1e-9).astype(np.int64)
+    roster = productive_agents(scheduled, ch.shrinkage) if agents_are == "scheduled" else scheduled
+    agents = np.where(in_span, roster, horizon["agents_productive"].to_numpy(float)).astype(float)
+    offered = horizon["offered"].to_numpy(float)
+    aht = horizon["aht_s"].to_numpy(float)
+    is_open = open_slots(config, name, horizon["interval_start"])
+    carry = _carried_in(horizon, interval_s, ch.max_occupancy)
+    # what waits at the start goes first, as one arrival just before the first slot (its age is not in the table)
+    res = deferred.serve(np.r_[0.0, agents], np.r_[carry, offered], np.r_[aht[:1], aht], interval_s,
+                         channel_models.answer_within_s(ch), ch.max_occupancy, np.r_[False, is_open],
+                         backlog_clear_s(config))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sl = np.where(offered > 0, res.within_target[1:] / offered, np.nan)
+    return pd.DataFrame({"interval_start": horizon["interval_start"].to_numpy()[in_span], "sl": sl[in_span]})
+
+
+def _carried_in(rows: pd.DataFrame, interval_s: float, max_occupancy: float) -> float:
+    """Contacts waiting before the first row, from its planned backlog at slot end (0 without a backlog column)."""
+    if "backlog" not in rows.columns or len(rows) == 0 or not np.isfinite(rows["backlog"].iloc[0]):
+        return 0.0
+    waiting = float(rows["backlog"].iloc[0])
+    if waiting <= 1e-9:
+        return 0.0  # the first slot cleared everything: whatever was carried in did not hold anyone up
+    capacity = float(rows["agents_productive"].iloc[0]) * interval_s * max_occupancy / float(rows["aht_s"].iloc[0])
+    return max(waiting + capacity - float(rows["offered"].iloc[0]), 0.0)

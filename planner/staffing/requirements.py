@@ -38,6 +38,12 @@ def channel_rows(forecast_df: pd.DataFrame, config: Config) -> dict[str, pd.Data
     return out
 
 
+def backlog_clear_s(config: Config) -> float:
+    """Open time (s) over which a deferred channel clears the backlog a closure made late: the shortest contract shift."""
+    lengths = [h for contract in config.contracts for h in contract.shift_lengths_h]
+    return min(lengths) * 3600.0 if lengths else 0.0
+
+
 def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     interval_s = config.site.interval_s
     offered = rows["offered"].to_numpy(float)
@@ -47,8 +53,9 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd
     backlog = np.full(offered.size, np.nan)
     if ch.kind == "deferred":
         t = channel_models.answer_within_s(ch)
-        agents = deferred.plan(offered, aht, interval_s, is_open, t, ch.max_occupancy, ch.min_agents)
-        result = deferred.serve(agents, offered, aht, interval_s, t, ch.max_occupancy)
+        clear_s = backlog_clear_s(config)
+        agents = deferred.plan(offered, aht, interval_s, is_open, t, ch.max_occupancy, ch.min_agents, clear_s)
+        result = deferred.serve(agents, offered, aht, interval_s, t, ch.max_occupancy, is_open, clear_s)
         with np.errstate(divide="ignore", invalid="ignore"):
             sl = np.where(offered > 0, result.within_target / offered, np.nan)
         asa, occ, backlog = result.response_s, result.occupancy, result.backlog
@@ -112,7 +119,7 @@ def daily_summary(requirements_df: pd.DataFrame, interval_s: float, weekly_hours
 
 
 def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Per deferred channel: share of judged contacts answered within the target (FIFO with the table's agents).
+    """Per deferred channel: share of judged contacts answered within the target (the table's agents, served as planned).
 
     Contacts still waiting at the end of the table whose target time has not yet passed are not judged.
     """
@@ -122,7 +129,8 @@ def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFra
         if ch.kind != "deferred" or g.empty:
             continue
         served = deferred.serve(g["agents_productive"], g["offered"], g["aht_s"], config.site.interval_s,
-                                ch.target.answer_within_s, ch.max_occupancy)
+                                ch.target.answer_within_s, ch.max_occupancy, open_slots(config, ch.name, g["interval_start"]),
+                                backlog_clear_s(config))
         rows.append({"channel": ch.name, "within_target_share": served.within_target_share,
                      "target": ch.target.service_level, "answer_within_s": ch.target.answer_within_s})
     return pd.DataFrame(rows, columns=["channel", "within_target_share", "target", "answer_within_s"])
@@ -136,6 +144,7 @@ def late_contacts_curves(forecast_df: pd.DataFrame, config: Config, max_agents: 
         ch = config.channel(name)
         mask = open_slots(config, name, rows["interval_start"]) if ch.kind == "deferred" else None
         curve = channel_models.late_contacts_curve(rows["offered"].to_numpy(float), rows["aht_s"].to_numpy(float),
-                                                   config.site.interval_s, ch, max_agents, open_mask=mask)
+                                                   config.site.interval_s, ch, max_agents, open_mask=mask,
+                                                   backlog_clear_s=backlog_clear_s(config))
         out[name] = (rows["interval_start"].to_numpy(), curve)
     return out
