@@ -7,8 +7,9 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli.common import config_from, input_or_config, out, progress
+from planner.cli.common import add_row, config_from, input_or_config, out, progress, wrote
 from planner.errors import RequestError
 from planner.forecasting import backtest_stage, forecast_stage, winners
 from planner.io.files import write_table
@@ -50,18 +51,18 @@ def forecast(
         frame = forecast_stage(cfg, hist, day, weeks, model)
     write_table(frame, out_path)
     chosen = frame.attrs.get("models", {})
-    table = Table(title=f"Forecast {day} + {weeks} week(s)")
+    table = Table(title=Text(f"Forecast {day} + {weeks} week(s)"))
     for col in ("channel", "model", "contacts", "80% range", "peak slot", "mean AHT s"):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
     for ch, g in frame.groupby("channel", sort=False):
         peak = g.loc[g["offered"].idxmax()]
         weight = g["offered"].sum()
         aht = (g["aht_s"] * g["offered"]).sum() / weight if weight > 0 else g["aht_s"].mean()
-        table.add_row(ch, chosen.get(ch, ""), f"{g['offered'].sum():,.0f}",
+        add_row(table, ch, chosen.get(ch, ""), f"{g['offered'].sum():,.0f}",
                       f"{g['offered_lo'].sum():,.0f}–{g['offered_hi'].sum():,.0f}",
                       f"{peak['interval_start']:%a %H:%M} ({peak['offered']:.1f})", f"{aht:,.0f}")
     out(table)
-    out(f"[green]Wrote[/] {out_path} ({len(frame)} rows)")
+    wrote(out_path, f"({len(frame)} rows)")
 
 
 def backtest(
@@ -84,19 +85,19 @@ def backtest(
         scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
     out(backtest_table(scores))
-    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+    wrote(out_path, f"({len(scores)} rows)")
 
 
 def backtest_table(scores) -> Table:
     """A rich table of backtest scores with each channel's best model (lowest WAPE) marked."""
     best = winners(scores)
-    table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better)")
+    table = Table(title=Text(f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better)"))
     for col in ("channel", "model", "WAPE", "MASE", "bias"):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
     for row in scores.itertuples(index=False):
         style = "bold green" if best.get(row.channel) == row.model else None
         mark = " ★" if style else ""
-        table.add_row(row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}", style=style)
+        add_row(table, row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}", style=style)
     return table
 
 
