@@ -1,4 +1,4 @@
-"""Rendering of a roster solve in the terminal: a live objective/bound display and the summary tables."""
+"""Rendering of a roster solve in the terminal: live progress and the summary tables in agent-slots and hours."""
 
 from __future__ import annotations
 
@@ -7,38 +7,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
-from rich.console import Console, Group
-from rich.live import Live
+from rich import box
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from planner.cli.common import add_row, progress
 from planner.scheduling.bound import BoundResult
 from planner.scheduling.result import RosterResult
 
 
-def _progress_text(limit_s: float, state: dict) -> Text:
+def progress_status(limit_s: float, state: dict) -> str:
+    """The live status of a solve: seconds used of the limit and the best roster so far (no solver-internal gap)."""
     elapsed = time.perf_counter() - state["started"]
+    used = f"{elapsed:.0f} s of {limit_s:g} s"
     if state["objective"] is None:
-        return Text(f"Solving roster… {elapsed:5.1f} s / {limit_s:g} s — building the model and a first roster")
-    objective, bound = state["objective"], state["bound"]
-    gap = abs(objective - bound) / max(abs(objective), 1e-9) if objective else 0.0
-    return Text(f"Solving roster… {elapsed:5.1f} s / {limit_s:g} s   objective {objective:,.1f}   bound {bound:,.1f}   "
-                f"gap {gap:.1%}   solutions {state['solutions']}")
+        return f"{used}; building the model and a first roster"
+    return f"{used}; {state['solutions']} roster(s) found, best cost {state['objective']:,.0f}"
 
 
 @contextmanager
-def live_progress(console: Console, limit_s: float, enabled: bool = True) -> Iterator[Callable[[float, float, float], None]]:
-    """A live line of objective, bound, gap and elapsed seconds; yields the on_progress callback for solve_roster."""
+def live_progress(limit_s: float, description: str = "Solving roster") -> Iterator[Callable[[float, float, float], None]]:
+    """Progress of a solve (rich on a terminal, plain lines in a pipe, nothing with --quiet); yields on_progress."""
     state = {"started": time.perf_counter(), "objective": None, "bound": None, "solutions": 0}
 
     def on_progress(objective: float, bound: float, elapsed_s: float) -> None:
         state.update(objective=objective, bound=bound, solutions=state["solutions"] + 1)
 
-    if not enabled:
-        yield on_progress
-        return
-    # get_renderable re-renders at every refresh, so the elapsed time moves between solutions too
-    with Live(console=console, refresh_per_second=4, transient=True, get_renderable=lambda: _progress_text(limit_s, state)):
+    with progress(description, status=lambda: progress_status(limit_s, state)):
         yield on_progress
 
 
@@ -46,53 +42,70 @@ def _fmt_sl(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.0%}"
 
 
+def _table(title: str, **kwargs) -> Table:
+    """A compact table that fits an 80-column terminal (no outer padding, a rule under the header only)."""
+    return Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, **kwargs)
+
+
 def daily_table(daily: pd.DataFrame) -> Table:
     """Per channel and day: required vs scheduled agent-hours, shortfall and projected service level."""
-    table = Table(title="Coverage per channel and day (agent-hours)", title_justify="left")
+    table = _table("Coverage per channel and day (agent-hours)")
     for col, justify in (("channel", "left"), ("day", "left"), ("required", "right"), ("scheduled", "right"),
-                         ("shortfall", "right"), ("projected SL", "right")):
+                         ("short", "right"), ("proj. SL", "right")):
         table.add_column(col, justify=justify)
     previous = None
     for row in daily.itertuples(index=False):
         if previous is not None and row.channel != previous:
             table.add_section()
         previous = row.channel
-        short = f"[red]{row.shortfall_h:,.1f}[/]" if row.shortfall_h > 0 else "0"
-        table.add_row(row.channel, f"{pd.Timestamp(row.date):%a %d %b}", f"{row.required_h:,.1f}", f"{row.scheduled_h:,.1f}",
-                      short, _fmt_sl(row.service_level_projected))
+        short = Text(f"{row.shortfall_h:,.1f}", style="red") if row.shortfall_h > 0 else Text("0")
+        add_row(table, Text(str(row.channel)), f"{pd.Timestamp(row.date):%a %d %b}", f"{row.required_h:,.1f}",
+                      f"{row.scheduled_h:,.1f}", short, _fmt_sl(row.service_level_projected))
     return table
 
 
+def _per_channel(counts: dict[str, float]) -> str:
+    return ", ".join(f"{c} {v:,.0f}" for c, v in counts.items())
+
+
+STATUS_WORDS = {"OPTIMAL": "proven best for the solver's costs", "FEASIBLE": "best found within the time limit"}
+
+
 def result_table(result: RosterResult, bound: BoundResult | None) -> Table:
-    """Solver status, objective, bounds and the shortfall/overstaffing per channel in agent-slots."""
-    table = Table(title="Roster", title_justify="left", show_header=False)
-    table.add_column("what")
-    table.add_column("value", justify="right")
+    """The roster in the planner's terms: shortfall, its proven floor and the distance to it, overstaffing."""
+    table = _table("Roster", show_header=False)
+    table.add_column("what", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    bound = bound if bound is not None else result.shortfall_bound
     short, over = result.shortfall_agent_slots, result.overstaff_agent_slots
-    table.add_row("status", result.status)
-    table.add_row("objective / CP-SAT bound", f"{result.objective:,.1f} / {result.best_bound:,.1f} (gap {result.gap:.1%})")
-    table.add_row("shortfall agent-slots", f"{sum(short.values()):,}  (" + ", ".join(f"{c} {v}" for c, v in short.items()) + ")")
-    table.add_row("overstaffing agent-slots", f"{sum(over.values()):,}  (" + ", ".join(f"{c} {v}" for c, v in over.items()) + ")")
+    short_total = sum(short.values())
+    add_row(table, "roster", f"{STATUS_WORDS.get(result.status, result.status.lower())} ({result.status})")
+    add_row(table, "shortfall", f"{short_total:,} agent-slots" + (f": {_per_channel(short)}" if short_total else ""))
     if bound is not None:
-        slack = 0.01 * bound.required_total
-        ok = sum(short.values()) <= bound.total + slack
-        verdict = "[green]within[/]" if ok else "[yellow]above[/]"
-        text = f"{bound.total:,.0f}  ({verdict} bound + 1% of {bound.required_total:,.0f} required)"
-        table.add_row("LP bound on shortfall", text)
-    table.add_row("late contacts (expected)", f"{result.late_contacts:,.1f}")
-    table.add_row("solve seconds", f"{result.solve_s:,.1f}")
+        required = bound.required_total
+        above = max(short_total - bound.total, 0.0)
+        share = above / required if required > 0 else 0.0
+        style = "green" if share <= 0.01 else "yellow"
+        add_row(table, "proven floor", f"{bound.total:,.0f} agent-slots (LP bound: no roster of these agents can be "
+                      "short by less)")
+        add_row(table, "above floor", Text.assemble((f"{above:,.0f} agent-slots = {share:.1%}", style),
+                                                   f" of {required:,.0f} required agent-slots"))
+    add_row(table, "overstaffing", f"{sum(over.values()):,} agent-slots" + (f": {_per_channel(over)}" if any(over.values())
+                                                                              else ""))
+    add_row(table, "late contacts", f"{result.late_contacts:,.1f} expected")
+    add_row(table, "solve time", f"{result.solve_s:,.1f} s")
     return table
 
 
 def violations_table(counts: dict[str, int]) -> Table:
     """Soft-rule violations by rule."""
-    table = Table(title="Soft-rule violations", title_justify="left")
+    table = _table("Soft-rule violations")
     table.add_column("rule")
     table.add_column("count", justify="right")
     for rule, n in sorted(counts.items()):
-        table.add_row(rule, str(n))
+        add_row(table, rule, str(n))
     if not counts:
-        table.add_row("none", "0")
+        add_row(table, "none", "0")
     return table
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli.common import config_from, input_or_config, out
+from planner.cli.common import add_row, config_from, input_or_config, out, wrote
 from planner.errors import ConfigError
 
 
@@ -58,12 +59,12 @@ def aggregate(
                                f"{history['interval_start'].max():%Y-%m-%d}, {cfg.site.slot_minutes}-minute slots"))
     for note in notes:
         out(f"  · {note}", highlight=False)
-    out(f"[green]Wrote[/] {target} ({len(history)} rows)")
+    wrote(target, f"({len(history)} rows)")
 
 
 def _totals_table(history, channels: list[str], title: str) -> Table:
     """Per-channel totals; 'in target' is answered within the target as a share of offered (abandons count as misses)."""
-    table = Table(title=title)
+    table = Table(title=Text(title))
     for col in ("channel", "offered", "handled", "abandoned", "abandon %", "in target %", "ASA s", "AHT s"):
         table.add_column(col, justify="left" if col == "channel" else "right", no_wrap=True)
     for channel in channels:
@@ -73,7 +74,7 @@ def _totals_table(history, channels: list[str], title: str) -> Table:
         asa = (rows["asa_s"] * rows["handled"]).sum() / handled if handled else float("nan")
         weights = rows["handled"].where(rows["aht_s"].notna(), 0)
         aht = (rows["aht_s"].fillna(0) * weights).sum() / weights.sum() if weights.sum() else float("nan")
-        table.add_row(channel, f"{offered:,}", f"{handled:,}", f"{abandoned:,}", _pct(abandoned, offered),
+        add_row(table, channel, f"{offered:,}", f"{handled:,}", f"{abandoned:,}", _pct(abandoned, offered),
                       _pct(within, offered), f"{asa:.0f}", f"{aht:.0f}")
     return table
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from planner.cli.commands.run import show_plan, solve_week, write_report
-from planner.cli.common import out, progress
+from planner.cli.common import out, progress, styled
 from planner.config import load_config
 from planner.forecasting import backtest_stage
 from planner.io.files import write_table, write_text
@@ -51,11 +51,12 @@ def demo(
     out(backtest_table(scores))
     week_start = next_monday(history_end(inputs.history))
     plan = solve_week(cfg, inputs, week_start, time_limit_s=time_limit)
-    paths.update(write_week_plan(plan, cfg, inputs, out_dir))
+    with progress("Writing the roster files"):
+        paths.update(write_week_plan(plan, cfg, inputs, out_dir))
     paths.update(write_report(cfg, inputs, plan, out_dir))
     show_plan(plan, cfg)
-    out(f"[green]Demo finished[/] in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
-        f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser.")
+    out(styled(("Demo finished", "green"), f" in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
+               f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser."))
 
 
 def write_demo_config(out_dir: Path) -> Path:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 import forecasts
-from planner.cli.common import config_from, err_console, input_or_config, out, progress
+from planner.cli.common import add_row, config_from, err_console, input_or_config, out, progress, wrote
 from planner.errors import RequestError
 from planner.forecasting import backtest_stage, daily_path, forecast_tables_stage, winners
 from planner.io.files import write_table
@@ -61,18 +61,18 @@ def forecast(
     write_table(frame, out_path)
     written_daily = write_table(daily, daily_path(out_path))
     level = cfg.forecast.interval_level if cfg is not None else 0.8
-    table = Table(title=f"Forecast {day} + {weeks} week(s)")
+    table = Table(title=Text(f"Forecast {day} + {weeks} week(s)"))
     for col in ("channel", "model", "contacts", f"top day ({level:.0%})", "peak slot", "mean AHT s"):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
     for ch, g in frame.groupby("channel", sort=False):
         peak = g.loc[g["offered"].idxmax()]
         busiest = daily[daily["channel"] == ch].sort_values("offered", kind="stable").iloc[-1]
-        table.add_row(ch, result.models.get(ch, ""), f"{g['offered'].sum():,.0f}",
-                      f"{busiest['date']:%a} {busiest['offered']:,.0f} "
-                      f"({busiest['offered_lo']:,.0f}–{busiest['offered_hi']:,.0f})",
-                      f"{peak['interval_start']:%a %H:%M} ({peak['offered']:.1f})", _mean_aht(g))
+        add_row(table, ch, result.models.get(ch, ""), f"{g['offered'].sum():,.0f}",
+                f"{busiest['date']:%a} {busiest['offered']:,.0f} "
+                f"({busiest['offered_lo']:,.0f}–{busiest['offered_hi']:,.0f})",
+                f"{peak['interval_start']:%a %H:%M} ({peak['offered']:.1f})", _mean_aht(g))
     out(table)
-    out(f"[green]Wrote[/] {out_path} ({len(frame)} rows) and {written_daily} ({len(daily)} rows)")
+    wrote(out_path, f"({len(frame)} rows) and {written_daily} ({len(daily)} rows)")
 
 
 def backtest(
@@ -96,14 +96,14 @@ def backtest(
             scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
     write_table(scores, out_path)
     out(backtest_table(scores, cfg.forecast.interval_level if cfg is not None else 0.8))
-    out(f"[green]Wrote[/] {out_path} ({len(scores)} rows)")
+    wrote(out_path, f"({len(scores)} rows)")
 
 
 def backtest_table(scores, level: float = 0.8) -> Table:
     """A rich table of backtest scores with each channel's best model (lowest WAPE) marked."""
     best = winners(scores)
-    table = Table(title=f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better; "
-                        f"coverage: share of actuals inside the {level:.0%} interval)")
+    table = Table(title=Text(f"Backtest: {int(scores['origins'].iloc[0])} origin(s), open slots only (lower is better; "
+                             f"coverage: share of actuals inside the {level:.0%} interval)"))
     cover = "slot_coverage" in scores.columns
     for col in ("channel", "model", "WAPE", "MASE", "bias", *(("in slot range", "in day range") if cover else ())):
         table.add_column(col, justify="left" if col in ("channel", "model") else "right")
@@ -113,7 +113,7 @@ def backtest_table(scores, level: float = 0.8) -> Table:
         cells = [row.channel, f"{row.model}{mark}", f"{row.wape:.1%}", f"{row.mase:.3f}", f"{row.bias:+.1%}"]
         if cover:
             cells += [_share(row.slot_coverage), f"{_share(row.daily_coverage)} of {row.days}"]
-        table.add_row(*cells, style=style)
+        add_row(table, *cells, style=style)
     return table
 
 

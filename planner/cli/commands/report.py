@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from planner.cli.common import config_from, input_or_config, out, progress
+from planner.cli.common import config_from, input_or_config, out, progress, styled, warn, wrote
 from planner.errors import RequestError
 
 
@@ -64,7 +64,7 @@ def report(
         raise RequestError("nothing to report on: give --contacts X and/or --history H (the config's inputs.contacts and "
                            "inputs.history do not exist), or planning tables with --forecast, --coverage, --roster")
     if not {"contacts", "history"} & set(given):
-        out("[yellow]No contacts or history: only planning sections (forecast, coverage, cost) can be reported.[/]")
+        warn("no contacts or history: only planning sections (forecast, coverage, cost) can be reported")
     frames = {}
     with progress("Reading inputs", total=len(given)) as advance:
         for name, path in given.items():
@@ -82,14 +82,14 @@ def report(
         out(table)
     for line in skipped_lines(result):
         out(line)
-    out(f"[green]Wrote[/] {out_path}" + (f" and {xlsx}" if xlsx else ""))
+    wrote(out_path, f"and {xlsx}" if xlsx else "")
 
 
 def _default_input(given: Path | None, cfg, name: str) -> Path | None:
     """The given path, else the config's input when that file exists (a demo config may point at files not made yet)."""
     path = input_or_config(given, cfg, name)
     if given is None and path is not None and not path.exists():
-        out(f"[dim]inputs.{name} ({path}) does not exist; continuing without it[/]")
+        out(styled((f"inputs.{name} ({path}) does not exist; continuing without it", "dim")))
         return None
     return path
 

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from planner.cli.commands.schedule import parse_week
-from planner.cli.common import STATE, config_from, err_console, out
+from planner.cli.common import config_from, out, progress, styled, wrote
 from planner.config import Config
 from planner.errors import RequestError
 from planner.pipeline import WeekPlan, history_end, holdout_forecast, next_monday, plan_week
@@ -33,7 +33,7 @@ def run(
     model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
     time_limit: float | None = typer.Option(None, "--time-limit", "-t", min=1,
                                             help="Solver wall time in seconds (default: the config's solver.time_limit_s)."),
-    report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html and kpis.xlsx."),
+    no_report: bool = typer.Option(False, "--no-report", help="Skip report.html and kpis.xlsx."),
     verify: bool = typer.Option(False, "--verify", help="Re-check every hard rule of the roster independently; "
                                 "exit 2 listing any violation."),
 ) -> None:
@@ -41,15 +41,17 @@ def run(
     cfg = config_from(config)
     chosen_week = parse_week(week) if week else None
     out(f"Reading the inputs of {cfg.site.name} …")
+    report = not no_report
     inputs = read_site_inputs(cfg, with_contacts=report)
     week_start = chosen_week or next_monday(history_end(inputs.history))
     folder = out_dir or Path("runs") / f"week-{week_start}"
     plan = solve_week(cfg, inputs, week_start, model=model, time_limit_s=time_limit, verify=verify)
-    paths = write_week_plan(plan, cfg, inputs, folder)
+    with progress("Writing the roster files"):
+        paths = write_week_plan(plan, cfg, inputs, folder)
     if report:
         paths.update(write_report(cfg, inputs, plan, folder))
     show_plan(plan, cfg)
-    out(f"[green]Wrote[/] {len(paths)} files to {folder}: {', '.join(p.name for p in paths.values())}")
+    wrote(folder, f"({len(paths)} files: {', '.join(p.name for p in paths.values())})")
 
 
 def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: str | None = None,
@@ -59,7 +61,7 @@ def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: s
 
     limit = float(time_limit_s if time_limit_s is not None else cfg.solver.time_limit_s)
     out(f"Forecasting, staffing and rostering the week of {week_start} (solver limit {limit:g} s) …")
-    with live_progress(err_console, limit, enabled=not STATE.quiet) as on_progress:
+    with live_progress(limit, description=f"Forecasting, staffing and rostering the week of {week_start}") as on_progress:
         plan = plan_week(cfg, inputs.history, inputs.agents, inputs.leave, week_start, previous_roster=inputs.previous_roster,
                          model=model, time_limit_s=limit, on_progress=on_progress)
     if verify:
@@ -67,7 +69,7 @@ def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: s
 
         verify_roster(plan.roster, cfg, inputs.agents, inputs.leave, plan.requirements, inputs.previous_roster,
                       week_start)
-        out("[green]Verified[/]: no hard-rule violation found by the independent check.")
+        out(styled(("Verified", "green"), ": no hard-rule violation found by the independent check."))
     return plan
 
 
@@ -80,9 +82,10 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path) 
         forecast = pd.concat([holdout_forecast(cfg, inputs.history), plan.forecast], ignore_index=True)
     except RequestError:  # a history too short to hold four weeks out: the report says the section was skipped
         forecast = plan.forecast
-    generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
-                    coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
-                    agents=inputs.agents, forecast_daily=plan.forecast_daily)
+    with progress("Building the KPI report"):
+        generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
+                        coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
+                        agents=inputs.agents, forecast_daily=plan.forecast_daily)
     return {"report": html, "kpis": xlsx}
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli.common import config_from, out, progress
+from planner.cli.common import add_row, config_from, out, progress
 from planner.config import load_config
 from planner.sample import SampleSite, demo_config_path, generate_site, write_site
 
@@ -34,11 +35,11 @@ def sample(
         site = generate_site(cfg, seed=seed, weeks=weeks)
         advance()
     paths = write_site(site, out_dir)
-    table = Table(title=f"Sample site (seed {seed}) in {out_dir}", title_justify="left")
+    table = Table(title=Text(f"Sample site (seed {seed}) in {out_dir}"), title_justify="left")
     for col, justify in (("file", "left"), ("rows", "right"), ("covers", "left"), ("contents", "left")):
         table.add_column(col, justify=justify)
     for path, (rows, covers, contents) in zip(paths, summaries(site), strict=True):
-        table.add_row(path.name, f"{rows:,}", covers, contents)
+        add_row(table, path.name, f"{rows:,}", covers, contents)
     out(table)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import typer
 
-from planner.cli.common import STATE, config_from, err_console, input_or_config, out
+from planner.cli.common import config_from, input_or_config, out, styled, warn, wrote
 from planner.errors import ConfigError, PlannerError, RequestError
 
 HELP = (
@@ -40,6 +41,23 @@ def parse_week(text: str) -> dt.date:
     return day
 
 
+def check_week_covered(requirements_df: pd.DataFrame, week_start: dt.date, path: Path) -> None:
+    """Refuse a week the requirements do not reach at all; warn naming the days of the week they leave out."""
+    days = pd.to_datetime(requirements_df["interval_start"]).dt.date
+    week = [week_start + dt.timedelta(days=d) for d in range(7)]
+    if days.empty:
+        raise RequestError(f"{path} has no requirement rows; write it with planner staff for the week of {week_start}")
+    span = f"{days.min()} to {days.max()}"
+    covered = set(days)
+    missing = [day for day in week if day not in covered]
+    if len(missing) == len(week):
+        raise RequestError(f"{path} covers {span}, not the week of {week_start}; give --week a Monday in that range "
+                           "or write requirements for the week with planner staff")
+    if missing:
+        warn(f"{path} covers {span}; {', '.join(f'{d:%a %d %b}' for d in missing)} of the week of {week_start} "
+             "have no requirement rows and are rostered as if no agent were needed")
+
+
 def schedule(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
     requirements: Path = typer.Option(..., "--requirements", "-r", help="Requirements table (planner staff output)."),
@@ -53,7 +71,7 @@ def schedule(
                                             "(default: the config's solver.time_limit_s)."),
     verify: bool = typer.Option(False, "--verify", help="Re-check every hard rule on the roster independently; "
                                 "exit 2 listing any violation (nothing is written then)."),
-    bound: bool = typer.Option(True, "--bound/--no-bound", help="Compute the LP lower bound on the shortfall."),
+    no_bound: bool = typer.Option(False, "--no-bound", help="Skip the LP lower bound on the shortfall (faster)."),
 ) -> None:
     """Solve the roster, write the run folder and print the summary."""
     from planner.io.tables import read_agents, read_leave, read_requirements, read_roster
@@ -69,6 +87,7 @@ def schedule(
     leave_path = input_or_config(leave, cfg, "leave")
     previous_path = input_or_config(previous_roster, cfg, "previous_roster")
     req_df = read_requirements(requirements, cfg)
+    check_week_covered(req_df, week_start, requirements)
     agents_df = read_agents(agents_path, cfg)
     leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
     previous_df = read_roster(previous_path, cfg) if previous_path is not None else None
@@ -76,19 +95,19 @@ def schedule(
     from planner.cli.schedule_view import live_progress, summary_renderable
 
     limit = float(time_limit if time_limit is not None else cfg.solver.time_limit_s)
-    with live_progress(err_console, limit, enabled=not STATE.quiet) as on_progress:
+    with live_progress(limit) as on_progress:
         result = solve_roster(cfg, req_df, agents_df, leave_df, week_start, previous_roster=previous_df,
                               on_progress=on_progress, time_limit_s=limit)
     if verify:
         verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df, week_start)
-    lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if bound else None
+    lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if not no_bound else None
     coverage = coverage_with_service_level(result, cfg, req_df)
     paths = write_outputs(result, cfg, agents_df, req_df, out_dir, bound=lp, week_start=week_start,
                           previous_roster=previous_df, coverage=coverage)
     out(summary_renderable(result, lp, daily_summary(coverage, cfg, req_df), violation_counts(result)))
     if verify:
-        out("[green]Verified[/]: no hard-rule violation found by the independent check.")
-    out(f"[green]Wrote[/] {', '.join(p.name for p in paths.values())} to {out_dir}")
+        out(styled(("Verified", "green"), ": no hard-rule violation found by the independent check."))
+    wrote(", ".join(p.name for p in paths.values()), f"to {out_dir}")
 
 
 def verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df, week_start: dt.date | None = None) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.common import config_from, out
+from planner.cli.common import add_row, config_from, out, styled, wrote
 from planner.config import Config
 from planner.errors import RequestError
 from planner.io.files import write_table
@@ -41,36 +42,38 @@ def staff(
     table = requirements(forecast_df, cfg)
     write_table(table, out_path)
     days = daily_summary(table, cfg.site.interval_s, fte_hours)
-    view = Table(title=f"{cfg.site.name}: agents required (after shrinkage; FTE = {fte_hours:g} h/week ÷ 5 per day)")
-    for col, justify in [("channel", "left"), ("model", "left"), ("date", "left"), ("contacts", "right"),
-                         ("peak productive", "right"), ("peak scheduled", "right"), ("agent-hours", "right"),
-                         ("FTE", "right")]:
-        view.add_column(col, justify=justify)
+    view = Table(title=Text(f"{cfg.site.name}: agents required after shrinkage (FTE = {fte_hours:g} h/week, "
+                            "5 days)"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    view.add_column("channel", overflow="fold")
+    view.add_column("day", no_wrap=True)
+    for col in ("contacts", "peak prod.", "peak sched.", "agent-hours", "FTE"):
+        view.add_column(col, justify="right", no_wrap=col in ("contacts", "agent-hours"))
     for name in cfg.channel_names:
         rows = days[days["channel"] == name]
         if rows.empty:
             continue
         ch = cfg.channel(name)
         model = model_name(ch) + (f" ×{ch.concurrency} seats" if ch.concurrency > 1 else "")
-        for r in rows.itertuples(index=False):
-            view.add_row(name, model, r.date.strftime("%a %Y-%m-%d"), f"{r.offered:,.0f}", str(r.peak_productive),
-                         str(r.peak_required), f"{r.agent_hours:,.1f}", f"{r.fte:,.1f}")
-        view.add_row(f"[bold]{name}[/]", "", "[bold]total[/]", f"[bold]{rows['offered'].sum():,.0f}[/]", "",
-                     f"[bold]{rows['peak_required'].max()}[/]", f"[bold]{rows['agent_hours'].sum():,.1f}[/]",
-                     f"[bold]{rows['agent_hours'].sum() / fte_hours:,.1f}[/] /wk" if len(rows) == 7 else "",
-                     end_section=True)
+        labels = [Text(name), Text(model, style="dim")]
+        for i, r in enumerate(rows.itertuples(index=False)):
+            add_row(view, labels[i] if i < len(labels) else "", f"{r.date:%a %Y-%m-%d}", f"{r.offered:,.0f}",
+                    str(r.peak_productive), str(r.peak_required), f"{r.agent_hours:,.1f}", f"{r.fte:,.1f}")
+        week_fte = f"{rows['agent_hours'].sum() / fte_hours:,.1f}/wk" if len(rows) == 7 else ""
+        add_row(view, "", "week total", f"{rows['offered'].sum():,.0f}", "", str(rows["peak_required"].max()),
+                f"{rows['agent_hours'].sum():,.1f}", week_fte, style="bold", end_section=True)
     out(view)
     for r in deferred_shares(table, cfg).itertuples(index=False):
         hours = f"{r.answer_within_s / 3600:g} h"
         if r.within_target_share + 1e-9 >= r.target:
             out(f"{r.channel}: {r.within_target_share:.1%} answered within {hours} (target {r.target:.0%})")
         else:
-            out(f"[yellow]{r.channel}: {r.within_target_share:.1%} answered within {hours}, below the {r.target:.0%} "
-                "target: contacts arriving while the channel is closed cannot all be answered in time; the plan "
-                "answers them in the first hours after opening (lengthen the channel's opening_hours to do better)[/]")
+            out(styled((f"{r.channel}: {r.within_target_share:.1%} answered within {hours}, below the {r.target:.0%} "
+                        "target: contacts arriving while the channel is closed cannot all be answered in time; the plan "
+                        "answers them in the first hours after opening (lengthen the channel's opening_hours to do "
+                        "better)", "yellow")))
     for note in notes:
         out(Text(note, style="yellow"))
-    out(f"[green]Wrote[/] {out_path} ({len(table):,} rows)")
+    wrote(out_path, f"({len(table):,} rows)")
 
 
 def aht_notes(forecast_df: pd.DataFrame, cfg: Config, source: Path) -> list[str]:

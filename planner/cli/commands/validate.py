@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from planner.cli.common import config_from, out
+from planner.cli.common import add_row, config_from, out, styled
 from planner.errors import DataError
 
 
@@ -39,7 +40,7 @@ def validate(
 
     paths = {name: _input(given, cfg, name) for name, given in
              (("history", history), ("contacts", contacts), ("agents", agents), ("leave", leave))}
-    summary = Table(title="inputs")
+    summary = Table(title=Text("inputs"))
     for col in ("input", "rows", "from", "to", "file"):
         summary.add_column(col, no_wrap=col != "file", overflow="fold")
     errors: list[DataError] = []
@@ -55,25 +56,25 @@ def validate(
         if path is None:
             configured = cfg.input_path(name)
             shown = f"{os.path.normpath(configured)} (configured; not there yet)" if configured is not None else ""
-            summary.add_row(name, "[dim]none[/]", "", "", shown)
+            add_row(summary, name, Text("none", style="dim"), "", "", shown)
             continue
         try:
             frames[name] = df = read(path)
         except DataError as exc:
             errors.append(exc)
-            summary.add_row(name, "[red]invalid[/]", "", "", os.path.normpath(path))
+            add_row(summary, name, Text("invalid", style="red"), "", "", os.path.normpath(path))
             continue
-        summary.add_row(name, f"{len(df):,}", *_span(df, name), os.path.normpath(path))
+        add_row(summary, name, f"{len(df):,}", *_span(df, name), os.path.normpath(path))
     out(summary)
     if frames:
         out(_per_channel_table(cfg, frames))
     if "leave" in frames and "agents" not in frames:
-        out("[yellow]Note[/]: leave agent ids were not checked against an agents file (give --agents A).")
+        out(styled(("Note", "yellow"), ": leave agent ids were not checked against an agents file (give --agents A)."))
     if errors:
         if len(errors) == 1:
             raise errors[0]
         raise DataError(f"{len(errors)} input files failed validation:\n" + "\n".join(str(e) for e in errors))
-    out(f"[green]OK[/]: {config}")
+    out(styled(("OK", "green"), f": {config}"))
 
 
 def _input(given: Path | None, cfg, name: str) -> Path | None:
@@ -85,7 +86,7 @@ def _input(given: Path | None, cfg, name: str) -> Path | None:
 
 
 def _channels_table(cfg) -> Table:
-    table = Table(title=f"{cfg.site.name}: channels ({cfg.site.timezone}, {cfg.site.slot_minutes}-minute slots)")
+    table = Table(title=Text(f"{cfg.site.name}: channels ({cfg.site.timezone}, {cfg.site.slot_minutes}-minute slots)"))
     for col in ("channel", "kind", "target", "aht_s", "shrinkage", "max occ."):
         table.add_column(col, no_wrap=True)
     for ch in cfg.channels:
@@ -94,7 +95,7 @@ def _channels_table(cfg) -> Table:
             text = f"ASA ≤ {target.asa_s:g} s"
         else:
             text = f"{target.service_level:.0%} within {_duration(target.answer_within_s)}"
-        table.add_row(ch.name, ch.kind, text, f"{ch.aht_s:g}", f"{ch.shrinkage:.0%}", f"{ch.max_occupancy:.0%}")
+        add_row(table, ch.name, ch.kind, text, f"{ch.aht_s:g}", f"{ch.shrinkage:.0%}", f"{ch.max_occupancy:.0%}")
     return table
 
 
@@ -116,7 +117,7 @@ def _span(df: pd.DataFrame, name: str) -> tuple[str, str]:
 
 def _per_channel_table(cfg, frames: dict[str, pd.DataFrame]) -> Table:
     """Offered contacts in the history, contacts, and agents skilled, per channel."""
-    table = Table(title="per channel")
+    table = Table(title=Text("per channel"))
     table.add_column("channel")
     columns = []
     if "history" in frames:
@@ -128,5 +129,5 @@ def _per_channel_table(cfg, frames: dict[str, pd.DataFrame]) -> Table:
     for title, _ in columns:
         table.add_column(title, justify="right")
     for channel in cfg.channel_names:
-        table.add_row(channel, *(f"{int(counts.get(channel, 0)):,}" for _, counts in columns))
+        add_row(table, channel, *(f"{int(counts.get(channel, 0)):,}" for _, counts in columns))
     return table
