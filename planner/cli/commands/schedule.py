@@ -13,7 +13,7 @@ from planner.errors import ConfigError, PlannerError, RequestError
 
 HELP = (
     "Roster named agents for a week (CP-SAT): shifts, breaks, skills, contracts, labour rules and leave.\n\n"
-    "Writes roster.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json and roster.xlsx "
+    "Writes roster.csv, breaks.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json and roster.xlsx "
     "into --out, and prints coverage per channel and day with the LP lower bound on the shortfall.\n\n"
     "Example: planner schedule --config configs/demo.yaml --requirements runs/demo/requirements.csv "
     "--week 2026-11-23 --out runs/demo"
