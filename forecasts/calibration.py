@@ -14,7 +14,8 @@ from forecasts.panel import Series
 from forecasts.prepare import Prepared
 
 CALIBRATION_DAYS = 14  # held-out days that measure the over-dispersion of the intervals
-FALLBACK_DISPERSION = 0.05
+MIN_CALIBRATION_DAYS = 7
+FALLBACK_DISPERSION = 0.05  # when the history is too short to hold out a week
 
 
 @dataclass(frozen=True)
@@ -29,18 +30,21 @@ def dispersion(name: str, series: Series, prep: Prepared, channel: str,
                fit: Callable[[int], Model] | None = None) -> Dispersion:
     """k of slot counts and of daily totals from the model fitted without the last CALIBRATION_DAYS days of series.
 
+    A history too short for that holds out fewer days, at least MIN_CALIBRATION_DAYS (else FALLBACK_DISPERSION).
     Only observed open slots count; a day counts toward the daily k when all its open slots were observed.
     `fit(n_days)` may supply the model fitted on the first n_days days (a backtest reuses its fits).
     """
-    cut = series.n_days - CALIBRATION_DAYS
-    if cut < 1:
+    # a short history holds out fewer days (at least a week) so the model can still be fitted on the rest
+    hold = min(CALIBRATION_DAYS, series.n_days - make_model(name).min_history_days)
+    if hold < MIN_CALIBRATION_DAYS:
         return Dispersion(FALLBACK_DISPERSION, FALLBACK_DISPERSION)
+    cut = series.n_days - hold
     try:
         model = fit(cut) if fit is not None else make_model(name).fit(series.head(cut))
     except ForecastError:
         return Dispersion(FALLBACK_DISPERSION, FALLBACK_DISPERSION)
     day0 = series.day0 + np.timedelta64(cut, "D")
-    horizon = prep.horizon(channel, day0, CALIBRATION_DAYS)
+    horizon = prep.horizon(channel, day0, hold)
     mean = model.predict(horizon)
     actual = series.y[cut:]
     observed = series.observed[cut:] & ~series.excluded[cut:, None]

@@ -198,3 +198,46 @@ def test_complete_history_and_spring_forward_hour_raise_no_warning(full_history)
         warnings.simplefilter("error", HistoryGapWarning)
         forecasts.forecast(full_history, START, 1)
         forecasts.forecast(hist[~skipped], START, 1)
+
+
+def test_report_and_workbook_take_daily_ranges_from_the_daily_forecast(tmp_path, demo_config_path):
+    from planner.config import load_config
+    from planner.reports import build_report
+
+    hist = synthetic.generate(synthetic.four_channel_site(weeks=6), seed=3)
+    path = tmp_path / "h.csv"
+    hist.to_csv(path, index=False)
+    out = tmp_path / "forecast.csv"
+    argv = ["--quiet", "forecast", "--history", str(path), "--config", str(demo_config_path), "--start", START,
+            "--out", str(out)]
+    assert run(argv) == 0
+    daily = pd.read_csv(tmp_path / "forecast_daily.csv")
+    xlsx = tmp_path / "kpis.xlsx"
+    argv = ["--quiet", "report", "--config", str(demo_config_path), "--history", str(path), "--forecast", str(out),
+            "--out", str(tmp_path / "report.html"), "--xlsx", str(xlsx)]
+    assert run(argv) == 0
+    sheet = pd.read_excel(xlsx, sheet_name="forecast_daily")
+    merged = sheet.assign(date=pd.to_datetime(sheet["date"]).dt.strftime("%Y-%m-%d")).merge(
+        daily, on=["date", "channel"], suffixes=("_xlsx", ""))
+    assert len(merged) == len(daily) == 4 * 7
+    assert merged["offered_lo_xlsx"].to_numpy() == pytest.approx(merged["offered_lo"].to_numpy())
+    assert merged["offered_hi_xlsx"].to_numpy() == pytest.approx(merged["offered_hi"].to_numpy())
+    # without the daily table there is no daily range: summed slot bounds are not one
+    cfg = load_config(demo_config_path)
+    report = build_report(cfg, history=hist, forecast=pd.read_csv(out, parse_dates=["interval_start"]))
+    assert "offered_lo" not in report.tables["forecast_daily"].columns
+
+
+def test_planned_week_carries_its_daily_forecast(demo_config_path):
+    from planner.config import load_config
+    from planner.pipeline import week_forecast
+
+    cfg = load_config(demo_config_path)
+    hist = synthetic.generate(synthetic.four_channel_site(weeks=8), seed=4)
+    week = dt.date(2026, 11, 30)
+    forecast_df, daily, _ = week_forecast(cfg, hist, week)
+    assert list(daily.columns) == forecasts.DAILY_COLUMNS and len(daily) == 4 * 7
+    assert set(daily["date"]) == {week + dt.timedelta(days=i) for i in range(7)}
+    per_day = forecast_df.groupby([forecast_df["interval_start"].dt.date, "channel"])["offered"].sum()
+    assert daily.set_index(["date", "channel"])["offered"].to_numpy() == pytest.approx(
+        per_day.reindex(daily.set_index(["date", "channel"]).index).to_numpy())
