@@ -95,3 +95,26 @@ def test_no_input_at_all_is_a_user_error(tmp_path):
     assert result.exit_code != 0
     assert "nothing to report on" in str(result.exception) + result.output
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.slow
+def test_report_table_fits_80_columns(site_files, demo_config_path, tmp_path, monkeypatch):
+    from test_cli_output import assert_fits
+
+    from planner.cli import common
+
+    monkeypatch.chdir(tmp_path)  # short relative paths in the last line
+    outputs = []
+    saved = common.console._width, common.console._height
+    try:
+        for width in (80, 250):
+            common.console.size = (width, 500)
+            result = runner.invoke(app, ["report", "--config", str(demo_config_path), "--contacts",
+                                         str(site_files / "contacts.csv"), "--history", str(site_files / "history.csv"),
+                                         "--out", "report.html"])
+            assert result.exit_code == 0, result.output
+            outputs.append(result.stdout)
+    finally:
+        common.console._width, common.console._height = saved
+    assert "KPIs per channel" in outputs[0] and "skipped" in outputs[0] and "[yellow]" not in outputs[0]
+    assert_fits(*outputs)

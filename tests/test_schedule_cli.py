@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -106,3 +107,46 @@ def test_verify_exits_2_listing_violations(files, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "rest of 9.0 h" in err and "nothing was written" in err
     assert not (files / "run" / "roster.csv").exists()
+
+
+def test_week_outside_the_requirements_exits_2_naming_their_range(files, capsys):
+    args = _args(files)
+    args[args.index("--week") + 1] = "2026-12-07"
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "requirements.csv covers 2026-11-23 to 2026-11-29, not the week of 2026-12-07" in err
+    assert not (files / "run").exists()
+
+
+def test_a_partly_covered_week_is_rostered_with_a_warning(capsys):
+    from planner.cli.commands.schedule import check_week_covered
+
+    req = pd.DataFrame({"interval_start": pd.date_range("2026-11-23", "2026-11-27 23:45", freq="15min")})
+    check_week_covered(req, dt.date(2026, 11, 23), "req.csv")
+    err = capsys.readouterr().err
+    assert err.startswith("Warning: req.csv covers 2026-11-23 to 2026-11-27; Sat 28 Nov, Sun 29 Nov of the week of "
+                          "2026-11-23 have no requirement rows")
+
+
+@pytest.mark.slow
+def test_schedule_summary_fits_80_columns(files):
+    from test_cli_output import assert_fits
+
+    from planner.cli import common
+
+    outputs = []
+    saved = common.console._width, common.console._height
+    try:
+        for width in (80, 250):
+            common.console.size = (width, 500)
+            args = [a for a in _args(files) if a != "--quiet"]
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+            text = result.stdout.split("Wrote")[0]  # the run folder's path may fold at 80
+            outputs.append("\n".join(line for line in text.splitlines() if "solve time" not in line))
+    finally:
+        common.console._width, common.console._height = saved
+    assert "proven floor" in outputs[0] and "gap" not in outputs[0]
+    assert_fits(*outputs)

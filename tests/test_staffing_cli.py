@@ -34,7 +34,7 @@ def test_staff_writes_requirements_and_prints_summary(forecast_csv, tmp_path, de
     table = pd.read_csv(out)
     assert len(table) == 4 * 96 * 2
     assert {"agents_productive", "agents_required", "service_level", "asa_s", "occupancy"} <= set(table.columns)
-    assert "peak sched." in result.output and "Mon 2026-11-23" in result.output and "erlang_c ×2 seats" in result.output
+    assert "peak sched." in result.output and "Mon 23 Nov" in result.output and "erlang_c ×2 seats" in result.output
     assert "answered within 24 h (target 90%)" in result.output
 
 

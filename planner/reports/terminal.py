@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from planner.reports.build import SECTIONS, Report
@@ -55,4 +56,4 @@ def kpi_table(report: Report) -> Table | None:
 
 def skipped_lines(report: Report) -> list[str]:
     """One line per section skipped for lack of data, with the reason."""
-    return [f"[yellow]skipped[/] {SECTIONS[k]}: {v}" for k, v in report.skipped.items()]
+    return [f"[yellow]skipped[/] {SECTIONS[k]}: {escape(str(v))}" for k, v in report.skipped.items()]

@@ -56,7 +56,7 @@ def staff(
         model = model_name(ch) + (f" ×{ch.concurrency} seats" if ch.concurrency > 1 else "")
         labels = [Text(name), Text(model, style="dim")]
         for i, r in enumerate(rows.itertuples(index=False)):
-            add_row(view, labels[i] if i < len(labels) else "", f"{r.date:%a %Y-%m-%d}", f"{r.offered:,.0f}",
+            add_row(view, labels[i] if i < len(labels) else "", f"{r.date:%a %d %b}", f"{r.offered:,.0f}",
                     str(r.peak_productive), str(r.peak_required), f"{r.agent_hours:,.1f}", f"{r.fte:,.1f}")
         week_fte = f"{rows['agent_hours'].sum() / fte_hours:,.1f}/wk" if len(rows) == 7 else ""
         add_row(view, "", "week total", f"{rows['offered'].sum():,.0f}", "", str(rows["peak_required"].max()),
