@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 import forecasts
+from planner.calendar import day_window
 from planner.config import Config
 from planner.errors import RequestError
 from planner.io.tables import read_table
@@ -149,7 +150,6 @@ def winners(scores: pd.DataFrame) -> dict[str, str]:
 
 def _hours_fn(config: Config, channel: str) -> Callable[[dt.date], tuple[int, int] | None]:
     def hours(day: dt.date) -> tuple[int, int] | None:
-        window = config.hours_on(day, channel)
-        return None if window is None else (window.open_min, window.close_min)
+        return day_window(config, day, channel)
 
     return hours

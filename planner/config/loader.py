@@ -10,10 +10,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from planner.config.schema import Config
+from planner.config.schema import Config, LocatedError
 from planner.errors import ConfigError
 
 MAX_ERRORS = 20
+# libyaml's parser when installed (same results, about ten times faster); its marks carry lines and columns too
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 32  # nesting levels of mappings and lists
+MAX_VALUES = 100_000  # values after expanding YAML aliases
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -35,27 +39,119 @@ def parse_config(
     overrides: Mapping[str, Any] | None = None,
 ) -> Config:
     """Validate config YAML text; relative input paths resolve against base_dir."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source}{where}: not valid YAML ({problem})") from None
+    node, data = _read_yaml(text, source)
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping of sections (site, channels, …) at the top level")
+        raise ConfigError(f"{source}, line 1, column 1: expected a mapping of sections (site, channels, …) at the top level")
     for dotted, value in (overrides or {}).items():
         _set_dotted(data, dotted, value)
-    positions = _positions(node)
+    positions = _positions(node, source)
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        messages = [_describe(err, data, positions, source) for err in exc.errors()]
+        messages = [_describe(err, positions) for err in exc.errors()]
         shown = messages[:MAX_ERRORS]
         more = len(messages) - len(shown)
         body = "\n".join(f"  - {m}" for m in shown) + (f"\n  … and {more} more" if more > 0 else "")
         raise ConfigError(f"{source}: invalid configuration\n{body}") from None
+
+
+def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The composed node tree and the constructed data, refusing deep nesting and alias bombs before building."""
+    try:
+        _check_depth(text, source)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, None
+            _check_expansion(node, source)
+            return node, _construct(loader, node, source)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ", line 1, column 1"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}{where}: not valid YAML ({problem})") from None
+
+
+def _at(source: str, mark: yaml.Mark) -> str:
+    return f"{source}, line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _check_depth(text: str, source: str) -> None:
+    # PyYAML composes and constructs recursively: check the nesting on the (iterative) event stream first
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{_at(source, event.start_mark)}: nested more than {MAX_DEPTH} levels deep; "
+                                  "a planner config needs a handful of levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, source: str) -> None:
+    """Refuse a document whose aliases expand to more than MAX_VALUES values, or refer to themselves."""
+    # sizes are memoised per node, so a chain of aliases of aliases costs its literal size, not its expansion
+    size: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in size:
+            continue
+        children = _children(node)
+        if children_done:
+            in_progress.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            if size[id(node)] > MAX_VALUES:
+                raise ConfigError(f"{_at(source, node.start_mark)}: this value expands (through YAML aliases) to more than "
+                                  f"{MAX_VALUES:,} values; a planner config needs far fewer (is it an alias bomb?)")
+            continue
+        in_progress.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in in_progress:
+                raise ConfigError(f"{_at(source, child.start_mark)}: an alias refers to a value that contains it; "
+                                  "a config cannot be recursive")
+            if id(child) not in size:
+                stack.append((child, False))
+
+
+def _construct(loader: Any, node: yaml.Node, source: str) -> Any:
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-45, or !!int on text
+        culprit = _failing_scalar(node)
+        mark = culprit.start_mark if culprit is not None else node.start_mark
+        raise ConfigError(f"{_at(source, mark)}: cannot read this value ({exc})") from None
+
+
+def _failing_scalar(root: yaml.Node) -> yaml.ScalarNode | None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node, deep=True)
+            except (ValueError, TypeError, OverflowError):
+                return node
+        stack.extend(reversed(_children(node)))
+    return None
 
 
 def _set_dotted(data: dict, dotted: str, value: Any) -> None:
@@ -65,21 +161,43 @@ def _set_dotted(data: dict, dotted: str, value: Any) -> None:
     data[keys[-1]] = value
 
 
-def _positions(node: yaml.Node | None, path: tuple = ()) -> dict[tuple, tuple[int, int]]:
-    """Map each key path (as pydantic reports it) to the 1-based (line, column) of its key or item."""
+def _positions(root: yaml.Node | None, source: str) -> dict[tuple, tuple[int, int]]:
+    """Map each key path (as pydantic reports it) to the 1-based (line, column) of its key or item.
+
+    Raises ConfigError on a key written twice in one mapping (YAML would silently keep the last).
+    """
     out: dict[tuple, tuple[int, int]] = {}
-    if node is None:
+    if root is None:
         return out
-    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            out[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out.update({k: v for k, v in _positions(value_node, path + (key,)).items() if k != path + (key,)})
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out.update(_positions(item, path + (i,)))
+    checked: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:  # bounded by MAX_VALUES: _check_expansion ran first
+        node, path = stack.pop()
+        out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            if id(node) not in checked:
+                checked.add(id(node))
+                _check_duplicates(node, path, source)
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+                out[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                stack.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, path + (i,)) for i, item in enumerate(node.value))
     return out
+
+
+def _check_duplicates(node: yaml.MappingNode, path: tuple, source: str) -> None:
+    first: dict[tuple[str, str], yaml.Node] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        seen = first.setdefault((key_node.tag, key_node.value), key_node)
+        if seen is not key_node:
+            where = _format_path(path + (key_node.value,))
+            raise ConfigError(f"{_at(source, key_node.start_mark)}: duplicate key {where} (first at line "
+                              f"{seen.start_mark.line + 1}, column {seen.start_mark.column + 1}); "
+                              "YAML would keep only the last one: remove or merge one of them")
 
 
 def _format_path(loc: tuple) -> str:
@@ -127,11 +245,15 @@ def _first_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _describe(err: dict, data: dict, positions: dict, source: str) -> str:
+def _describe(err: dict, positions: dict) -> str:
     loc = _clean_loc(tuple(err["loc"]))
+    located = (err.get("ctx") or {}).get("error")
+    if isinstance(located, LocatedError):  # a cross-field rule names the key to blame
+        loc = loc + located.loc
     where = _format_path(loc)
-    line_col = positions.get(loc) or positions.get(loc[:-1])
-    at = f" (line {line_col[0]}, column {line_col[1]})" if line_col else ""
+    known = next(loc[:n] for n in range(len(loc), -1, -1) if loc[:n] in positions or n == 0)
+    line_col = positions.get(known, (1, 1))
+    at = f" (line {line_col[0]}, column {line_col[1]})"
     if err["type"] == "extra_forbidden":
         model = _model_at(loc)
         valid = sorted(model.model_fields) if model else []

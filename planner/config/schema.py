@@ -8,17 +8,46 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-Fraction01 = Annotated[float, Field(gt=0, le=1)]
+
+class LocatedError(ValueError):
+    """A cross-field error raised by a model validator, pointing at the key path (relative to the model) to blame."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _at_most(limit: float, reason: str) -> AfterValidator:
+    def check(value: float) -> float:
+        if value > limit:
+            raise ValueError(f"must be at most {limit:,g} ({reason})")
+        return value
+
+    return AfterValidator(check)
+
+
+# Numbers are strict (true/false is not 1/0, "3" is not 3), finite (Strict forbids NaN and inf) and
+# bounded above where a larger value can only be a unit mistake or a typo.
+Real = Annotated[float, Field(strict=True)]
+Whole = Annotated[int, Field(strict=True)]
+Fraction01 = Annotated[float, Field(strict=True, gt=0, le=1)]
+DAY_S = 86_400.0
+Seconds = Annotated[float, Field(strict=True, gt=0), _at_most(DAY_S, "one day; durations are in seconds")]
+Hours = Annotated[float, Field(strict=True, ge=0), _at_most(24, "one day; durations are in hours")]
+BreakMinutes = Annotated[int, Field(strict=True, gt=0), _at_most(480, "8 hours; break durations are in minutes")]
+Weight = Annotated[float, Field(strict=True, ge=0), _at_most(1e9, "larger weights make the solver's objective overflow")]
+Money = Annotated[float, Field(strict=True, ge=0), _at_most(1e6, "a rate per hour or per contact, not a total")]
+Weeks = Annotated[int, Field(strict=True, ge=1), _at_most(520, "ten years")]
 
 
 class Strict(BaseModel):
-    """Base model: typos in keys fail instead of being ignored."""
+    """Base model: typos in keys fail instead of being ignored; NaN and infinity are never a valid number."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _parse_hhmm(value: str, *, allow_24: bool = False) -> int:
@@ -73,6 +102,30 @@ class OpenHours(Strict):
 DayHours = OpenHours | Literal["closed"]
 
 
+def _full_week(v: dict[str, DayHours]) -> dict[str, DayHours]:
+    unknown = sorted(set(v) - set(WEEKDAYS))
+    if unknown:
+        raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
+    return {d: v.get(d, "closed") for d in WEEKDAYS}
+
+
+# A week of opening hours (the site's, or a channel's override): a day not named is closed.
+WeekHours = Annotated[dict[str, DayHours], AfterValidator(_full_week)]
+
+
+def off_grid(hours: dict[str, DayHours], slot_minutes: int) -> tuple[str, OpenHours] | None:
+    """The first day (and its window) whose opening or closing time is not on the slot grid, or None."""
+    for day, window in hours.items():
+        if isinstance(window, OpenHours) and (window.open_min % slot_minutes or window.close_min % slot_minutes):
+            return day, window
+    return None
+
+
+def _off_grid_message(window: OpenHours, slot_minutes: int) -> str:
+    return (f"{window.open}–{window.close} is not on {slot_minutes}-minute slots; open and close on a slot boundary "
+            f"(a multiple of {slot_minutes} minutes past the hour)")
+
+
 class HolidaySettings(Strict):
     """Public holidays from the `holidays` package, and what the site does on them."""
 
@@ -87,9 +140,10 @@ class HolidaySettings(Strict):
         try:
             holidays.country_holidays(self.country, subdiv=self.subdivision)
         except NotImplementedError as exc:
-            raise ValueError(f"holidays does not know country {self.country!r}") from exc
+            raise LocatedError(("country",), f"holidays does not know country {self.country!r}") from exc
         except Exception as exc:  # holidays raises several types for a bad subdivision
-            raise ValueError(f"holidays does not know {self.country!r} / {self.subdivision!r}: {exc}") from exc
+            raise LocatedError(("subdivision",),
+                               f"holidays does not know {self.country!r} / {self.subdivision!r}: {exc}") from exc
         return self
 
 
@@ -98,17 +152,15 @@ class Site(Strict):
 
     name: str
     timezone: str = "UTC"
-    slot_minutes: int = 15
-    opening_hours: dict[str, DayHours] = Field(default_factory=lambda: {d: "closed" for d in WEEKDAYS})
+    slot_minutes: Whole = 15
+    opening_hours: WeekHours = Field(default_factory=lambda: {d: "closed" for d in WEEKDAYS})
     holidays: HolidaySettings | None = None
 
     @field_validator("timezone")
     @classmethod
     def _check_tz(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {v!r} (for example 'Europe/London')") from exc
+        if not _is_time_zone(v):
+            raise ValueError(f"unknown IANA time zone {v!r} (for example 'Europe/London')")
         return v
 
     @field_validator("slot_minutes")
@@ -118,19 +170,11 @@ class Site(Strict):
             raise ValueError(f"slot_minutes must divide the hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), got {v}")
         return v
 
-    @field_validator("opening_hours")
-    @classmethod
-    def _check_days(cls, v: dict[str, DayHours]) -> dict[str, DayHours]:
-        unknown = sorted(set(v) - set(WEEKDAYS))
-        if unknown:
-            raise ValueError(f"unknown weekday(s) {unknown}; use {', '.join(WEEKDAYS)}")
-        return {d: v.get(d, "closed") for d in WEEKDAYS}
-
     @model_validator(mode="after")
     def _slots_align(self) -> Site:
-        for day, hours in self.opening_hours.items():
-            if isinstance(hours, OpenHours) and (hours.open_min % self.slot_minutes or hours.close_min % self.slot_minutes):
-                raise ValueError(f"opening_hours.{day}: {hours.open}–{hours.close} is not on {self.slot_minutes}-minute slots")
+        bad = off_grid(self.opening_hours, self.slot_minutes)
+        if bad is not None:
+            raise LocatedError(("opening_hours", bad[0]), _off_grid_message(bad[1], self.slot_minutes))
         return self
 
     @property
@@ -143,13 +187,13 @@ class ServiceLevelTarget(Strict):
     """X% of contacts answered within T seconds (immediate) or H hours (deferred)."""
 
     service_level: Fraction01
-    answer_within_s: float = Field(gt=0)
+    answer_within_s: Annotated[Real, Field(gt=0), _at_most(7 * DAY_S, "one week; the target is in seconds")]
 
 
 class AsaTarget(Strict):
     """Average speed of answer at most asa_s seconds."""
 
-    asa_s: float = Field(gt=0)
+    asa_s: Seconds
 
 
 class Channel(Strict):
@@ -158,24 +202,24 @@ class Channel(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: Literal["immediate", "deferred"] = "immediate"
     target: ServiceLevelTarget | AsaTarget
-    aht_s: float = Field(gt=0)
-    shrinkage: float = Field(default=0.3, ge=0, lt=1)
+    aht_s: Seconds
+    shrinkage: Real = Field(default=0.3, ge=0, lt=1)
     max_occupancy: Fraction01 = 0.85
-    concurrency: int = Field(default=1, ge=1, le=10)
-    patience_s: float | None = Field(default=None, gt=0)
-    min_agents: int = Field(default=0, ge=0)
-    opening_hours: dict[str, DayHours] | None = None
-    cost_per_contact_target: float | None = None
+    concurrency: Whole = Field(default=1, ge=1, le=10)
+    patience_s: Seconds | None = None
+    min_agents: Annotated[Whole, Field(ge=0), _at_most(10_000, "agents in one slot of one channel")] = 0
+    opening_hours: WeekHours | None = None  # validated like the site's; the slot grid is checked by Config
+    cost_per_contact_target: Money | None = None
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Channel:
         if self.kind == "deferred":
             if not isinstance(self.target, ServiceLevelTarget):
-                raise ValueError("a deferred channel needs a target {service_level, answer_within_s}")
+                raise LocatedError(("target",), "a deferred channel needs a target {service_level, answer_within_s}")
             if self.patience_s is not None:
-                raise ValueError("patience_s (abandonment) applies to immediate channels only")
+                raise LocatedError(("patience_s",), "patience_s (abandonment) applies to immediate channels only")
         if self.concurrency > 1 and self.kind == "deferred":
-            raise ValueError("concurrency applies to immediate channels (chat) only")
+            raise LocatedError(("concurrency",), "concurrency applies to immediate channels (chat) only")
         return self
 
 
@@ -183,53 +227,55 @@ class Contract(Strict):
     """An employment contract: weekly paid hours, days per week and allowed shift lengths (paid hours)."""
 
     name: str
-    weekly_hours_min: float = Field(ge=0)
-    weekly_hours_max: float = Field(gt=0)
-    days_per_week_max: int = Field(ge=1, le=7)
-    shift_lengths_h: list[float] = Field(min_length=1)
-    cost_per_paid_hour: float | None = Field(default=None, ge=0)
+    weekly_hours_min: Annotated[Real, Field(ge=0), _at_most(168, "the hours in a week")]
+    weekly_hours_max: Annotated[Real, Field(gt=0), _at_most(168, "the hours in a week")]
+    days_per_week_max: Whole = Field(ge=1, le=7)
+    shift_lengths_h: list[Real] = Field(min_length=1)
+    cost_per_paid_hour: Money | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:
         if self.weekly_hours_min > self.weekly_hours_max:
-            raise ValueError(f"weekly_hours_min {self.weekly_hours_min} > weekly_hours_max {self.weekly_hours_max}")
-        if any(h <= 0 or h > 16 for h in self.shift_lengths_h):
-            raise ValueError("shift_lengths_h must be in (0, 16] hours")
+            raise LocatedError(("weekly_hours_min",),
+                               f"weekly_hours_min {self.weekly_hours_min} > weekly_hours_max {self.weekly_hours_max}")
+        for i, h in enumerate(self.shift_lengths_h):
+            if h <= 0 or h > 16:
+                raise LocatedError(("shift_lengths_h", i), f"shift_lengths_h must be in (0, 16] hours, got {h:g}")
         if min(self.shift_lengths_h) > self.weekly_hours_max:
-            raise ValueError("the shortest shift is longer than weekly_hours_max")
+            raise LocatedError(("shift_lengths_h",), "the shortest shift is longer than weekly_hours_max")
         return self
 
 
 class LunchRule(Strict):
     """Shifts of at least min_shift_h get one lunch of one of durations_min, starting window_start_h–window_end_h in."""
 
-    min_shift_h: float = 6.0
-    durations_min: list[int] = Field(default_factory=lambda: [30])
-    window_start_h: float = 3.0
-    window_end_h: float = 5.0
+    min_shift_h: Hours = 6.0
+    durations_min: list[BreakMinutes] = Field(default_factory=lambda: [30], min_length=1)
+    window_start_h: Hours = 3.0
+    window_end_h: Hours = 5.0
     paid: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> LunchRule:
         if self.window_start_h > self.window_end_h:
-            raise ValueError("window_start_h must not be after window_end_h")
+            raise LocatedError(("window_start_h",), "window_start_h must not be after window_end_h")
         return self
 
 
 class ShortBreakRule(Strict):
     """A short break of duration_min about every every_h hours of shift (± tolerance_h), paid by default."""
 
-    every_h: float = Field(default=2.0, gt=0)
-    duration_min: int = Field(default=15, gt=0)
-    tolerance_h: float = Field(default=0.5, ge=0)
-    min_shift_h: float = 4.0
+    every_h: Hours = Field(default=2.0, gt=0)
+    duration_min: BreakMinutes = 15
+    tolerance_h: Hours = 0.5
+    min_shift_h: Hours = 4.0
     paid: bool = True
 
 
 class ShiftRules(Strict):
     """Where shifts may start and end, and the break rules."""
 
-    start_step_min: int = Field(default=30, gt=0)
+    start_step_min: Annotated[Whole, Field(gt=0), _at_most(1440, "one day; the step is in minutes")] = 30
     earliest_start: str = "00:00"
     latest_end: str = "24:00"
     lunch: LunchRule | None = Field(default_factory=LunchRule)
@@ -251,18 +297,18 @@ class ShiftRules(Strict):
 class SoftRuleWeights(Strict):
     """Penalty weights of the soft labour rules (0 switches a rule off)."""
 
-    two_consecutive_days_off: float = 5.0
-    similar_start_times: float = 1.0
-    fair_weekends: float = 2.0
-    preferences: float = 1.0
-    requested_leave: float = 20.0
+    two_consecutive_days_off: Weight = 5.0
+    similar_start_times: Weight = 1.0
+    fair_weekends: Weight = 2.0
+    preferences: Weight = 1.0
+    requested_leave: Weight = 20.0
 
 
 class LabourRules(Strict):
     """Hard rules between shifts, and the weights of the soft ones."""
 
-    min_rest_h: float = Field(default=11.0, ge=0)
-    max_consecutive_days: int = Field(default=6, ge=1)
+    min_rest_h: Annotated[Real, Field(ge=0), _at_most(168, "one week; the rest is in hours")] = 11.0
+    max_consecutive_days: Annotated[Whole, Field(ge=1), _at_most(366, "one year")] = 6
     soft: SoftRuleWeights = Field(default_factory=SoftRuleWeights)
 
 
@@ -273,17 +319,19 @@ class Event(Strict):
     channels: list[str] | Literal["all"] = "all"
     start: dt.date
     end: dt.date
-    uplift_pct: float | None = None
-    multiplier: float | None = Field(default=None, ge=0)
-    ramp_days: int = Field(default=0, ge=0)
-    decay_days: int = Field(default=0, ge=0)
+    # -100% removes the volume; below that a forecast would go negative
+    uplift_pct: Annotated[Real, Field(ge=-100), _at_most(10_000, "a 101-fold volume; is it a percentage?")] | None = None
+    multiplier: Annotated[Real, Field(ge=0), _at_most(100, "a 100-fold volume")] | None = None
+    ramp_days: Annotated[Whole, Field(ge=0), _at_most(366, "one year")] = 0
+    decay_days: Annotated[Whole, Field(ge=0), _at_most(366, "one year")] = 0
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise LocatedError(("end",), f"end {self.end} is before start {self.start}")
         if (self.uplift_pct is None) == (self.multiplier is None):
-            raise ValueError("give exactly one of uplift_pct or multiplier")
+            raise LocatedError(("uplift_pct" if self.uplift_pct is not None else "name",),
+                               "give exactly one of uplift_pct or multiplier")
         return self
 
     @property
@@ -296,29 +344,29 @@ class ForecastSettings(Strict):
     """Forecast model choice, interval level, backtest design and events (past and future)."""
 
     model: str = "seasonal"
-    interval_level: float = Field(default=0.8, gt=0, lt=1)
-    backtest_weeks: int = Field(default=8, ge=1)
-    horizon_weeks: int = Field(default=1, ge=1)
-    history_weeks: int | None = Field(default=None, ge=4)
+    interval_level: Real = Field(default=0.8, gt=0, lt=1)
+    backtest_weeks: Weeks = 8
+    horizon_weeks: Annotated[Whole, Field(ge=1), _at_most(104, "two years ahead")] = 1
+    history_weeks: Annotated[Weeks, Field(ge=4)] | None = None
     events: list[Event] = Field(default_factory=list)
 
 
 class ObjectiveWeights(Strict):
     """Lexicographic-by-magnitude weights of the roster objective (per unit)."""
 
-    late_contact: float = 1000.0
-    shortfall_agent_slot: float = 1000.0  # per missing agent-slot, so a deferred channel (late only after hours) still counts
-    overstaff_agent_slot: float = 10.0
-    soft_rule: float = 1.0
-    paid_hour: float = 0.1
+    late_contact: Weight = 1000.0
+    shortfall_agent_slot: Weight = 1000.0  # per missing agent-slot, so a deferred channel (late only after hours) still counts
+    overstaff_agent_slot: Weight = 10.0
+    soft_rule: Weight = 1.0
+    paid_hour: Weight = 0.1
 
 
 class SolverSettings(Strict):
     """CP-SAT settings: wall time limit, parallel workers, seed and objective weights."""
 
-    time_limit_s: float = Field(default=60.0, gt=0)
-    workers: int = Field(default=2, ge=1)
-    seed: int = 0
+    time_limit_s: Annotated[Real, Field(gt=0), _at_most(7 * DAY_S, "one week of solving")] = 60.0
+    workers: Annotated[Whole, Field(ge=1), _at_most(256, "CP-SAT workers")] = 2
+    seed: Annotated[Whole, Field(ge=0), _at_most(2**31 - 1, "CP-SAT's seed is a 32-bit integer")] = 0
     deterministic: bool = True  # interleaved search stopped on deterministic time: same seed and workers, same roster
     weights: ObjectiveWeights = Field(default_factory=ObjectiveWeights)
 
@@ -326,15 +374,15 @@ class SolverSettings(Strict):
 class ReportSettings(Strict):
     """KPI report settings: first-contact-resolution window, cost, and how abandons count in the service level."""
 
-    fcr_window_days: int = Field(default=7, ge=1)
-    cost_per_paid_hour: float | None = Field(default=None, ge=0)  # fallback for contracts without cost_per_paid_hour
+    fcr_window_days: Annotated[Whole, Field(ge=1), _at_most(366, "one year")] = 7
+    cost_per_paid_hour: Money | None = None  # fallback for contracts without cost_per_paid_hour
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")  # ISO 4217 code shown on every cost figure
     # exclude_within_target: SL = answered within T / (answered + abandoned after T)  (the common ACD default)
     # count_all: SL = answered within T / (answered + all abandoned)
     # met_within_target: SL = (answered within T + abandoned within T) / (answered + all abandoned)
     service_level_abandons: Literal["exclude_within_target", "count_all", "met_within_target"] = "exclude_within_target"
-    short_abandon_s: float = Field(default=0.0, ge=0)
-    abandon_rate_max: float | None = Field(default=0.05, ge=0, le=1)
+    short_abandon_s: Annotated[Real, Field(ge=0), _at_most(DAY_S, "one day; the threshold is in seconds")] = 0.0
+    abandon_rate_max: Annotated[Real, Field(ge=0, le=1)] | None = 0.05
 
 
 class Inputs(Strict):
@@ -404,7 +452,7 @@ class ContactsImport(Strict):
     answered_at: list[str] = Field(default_factory=list)
     ended_at: list[str] = Field(default_factory=list)
     day_anchor: str | None = None
-    clock_skew_s: float = Field(default=0.0, ge=0)
+    clock_skew_s: Annotated[Real, Field(ge=0), _at_most(DAY_S, "one day")] = 0.0
     drop: list[ImportRule] = Field(default_factory=list)
     abandoned: list[ImportRule] | None = None
 
@@ -430,19 +478,17 @@ class ContactsImport(Strict):
     @field_validator("source_timezone")
     @classmethod
     def _check_tz(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                ZoneInfo(v)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ValueError(f"unknown IANA time zone {v!r}") from exc
+        if v is not None and not _is_time_zone(v):
+            raise ValueError(f"unknown IANA time zone {v!r} (for example 'Europe/London')")
         return v
 
     @model_validator(mode="after")
     def _anchor_needs_date(self) -> ContactsImport:
         if self.day_anchor is not None and self.date_column is None:
-            raise ValueError("day_anchor applies only with date_column (times of day on a date)")
+            raise LocatedError(("day_anchor",), "day_anchor applies only with date_column (times of day on a date)")
         if self.date_column is not None and self.time_format is None:
-            raise ValueError("date_column needs time_format, the format of the time-of-day cells (e.g. '%H:%M:%S')")
+            raise LocatedError(("date_column",),
+                               "date_column needs time_format, the format of the time-of-day cells (e.g. '%H:%M:%S')")
         return self
 
 
@@ -464,22 +510,30 @@ class Config(Strict):
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         names = [c.name for c in self.channels]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"channel name(s) {dupes} appear more than once")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise LocatedError(("channels", i, "name"),
+                                   f"channel {name!r} appears more than once (first as channels[{names.index(name)}])")
         contract_names = [c.name for c in self.contracts]
-        dupes = sorted({n for n in contract_names if contract_names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"contract name(s) {dupes} appear more than once")
+        for i, name in enumerate(contract_names):
+            if name in contract_names[:i]:
+                raise LocatedError(("contracts", i, "name"), f"contract {name!r} appears more than once "
+                                   f"(first as contracts[{contract_names.index(name)}])")
+        for i, ch in enumerate(self.channels):
+            bad = off_grid(ch.opening_hours or {}, self.site.slot_minutes)
+            if bad is not None:
+                raise LocatedError(("channels", i, "opening_hours", bad[0]), _off_grid_message(bad[1], self.site.slot_minutes))
         if self.contacts_import is not None and self.contacts_import.channel.map is not None:
-            unknown = sorted(set(self.contacts_import.channel.map.values()) - set(names))
-            if unknown:
-                raise ValueError(f"contacts_import.channel.map names unknown channel(s) {unknown}; channels are {names}")
-        for event in self.forecast.events:
+            for source, target in self.contacts_import.channel.map.items():
+                if target not in names:
+                    raise LocatedError(("contacts_import", "channel", "map", source),
+                                       f"maps to unknown channel {target!r}; channels are {names}")
+        for i, event in enumerate(self.forecast.events):
             if event.channels != "all":
-                unknown = sorted(set(event.channels) - set(names))
-                if unknown:
-                    raise ValueError(f"event {event.name!r} names unknown channel(s) {unknown}; channels are {names}")
+                for j, name in enumerate(event.channels):
+                    if name not in names:
+                        raise LocatedError(("forecast", "events", i, "channels", j),
+                                           f"event {event.name!r} names unknown channel {name!r}; channels are {names}")
         return self
 
     def channel(self, name: str) -> Channel:
@@ -523,6 +577,15 @@ class Config(Strict):
         if self.site.holidays is None:
             return {}
         return dict(_holidays(self.site.holidays.country, self.site.holidays.subdivision, first_year, last_year))
+
+
+def _is_time_zone(name: str) -> bool:
+    # ZoneInfo reads tzdata files: a directory ('Europe') or an over-long name fails with OSError
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 @lru_cache(maxsize=64)

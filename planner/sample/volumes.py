@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from planner.calendar import open_mask, slot_starts
 from planner.config import Config
 from planner.config.schema import Event
 from planner.sample.params import Anchors, ChannelParams, SiteParams
@@ -120,15 +121,9 @@ def _intraday(p: ChannelParams, dates: list[dt.date], slots: int) -> np.ndarray:
 
 def _window_mask(config: Config, axis: SlotAxis, channel: str, holidays: bool) -> np.ndarray:
     """Slots inside the channel's opening windows (with or without the holiday rule), spilling past midnight if needed."""
-    step, per_day = axis.slot_minutes, axis.slots_per_day
-    mask = np.zeros(axis.days * per_day + per_day, dtype=bool)
     regular = config.model_copy(update={"site": config.site.model_copy(update={"holidays": None})})
-    source = config if holidays else regular
-    for i, day in enumerate(axis.dates()):
-        hours = source.hours_on(day, channel)
-        if hours is not None:
-            mask[i * per_day + hours.open_min // step: i * per_day + hours.close_min // step] = True
-    return mask[: axis.days * per_day] & axis.exists
+    starts = slot_starts(axis.first_day, axis.days * axis.slots_per_day, axis.slot_minutes)
+    return open_mask(config if holidays else regular, channel, starts) & axis.exists
 
 
 def channel_slots(config: Config, axis: SlotAxis, params: SiteParams, end: dt.date) -> list[ChannelSlots]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from planner.calendar import open_mask, slot_starts
 from planner.config.schema import Config, ShiftRules
 from planner.errors import ConfigError, DataError, RequestError
 
@@ -155,25 +156,6 @@ def lunch_options(length_min: int, rules: ShiftRules) -> list[int]:
     return sorted(set(rules.lunch.durations_min))
 
 
-def _open_intervals(cfg: Config, week_start: dt.date, n_days: int, channel: str | None) -> list[tuple[int, int]]:
-    """Open [start, end) minute intervals relative to week_start 00:00, including the previous day's spill."""
-    out = []
-    for day in range(-1, n_days):
-        hours = cfg.hours_on(week_start + dt.timedelta(days=day), channel)
-        if hours is not None:
-            out.append((day * 1440 + hours.open_min, day * 1440 + hours.close_min))
-    return out
-
-
-def _mask(intervals: list[tuple[int, int]], n_slots: int, slot_min: int) -> np.ndarray:
-    mask = np.zeros(n_slots, dtype=bool)
-    for lo, hi in intervals:
-        a, b = max(lo // slot_min, 0), min(hi // slot_min, n_slots)
-        if b > a:
-            mask[a:b] = True
-    return mask
-
-
 def _window(start: str | None, end: str | None) -> tuple[int, int] | None:
     """A daily [from, to) window in minutes, to > from (crossing midnight when to <= from), None when open-ended."""
     if start is None or end is None or str(start).strip() in ("", "nan", "None") or str(end).strip() in ("", "nan", "None"):
@@ -210,9 +192,9 @@ def build_instance(
     spd = 1440 // slot_min
     n_slots = (n_days + 1) * spd
     channels = config.channel_names
-    site_open = _mask(_open_intervals(config, week_start, n_days, None), n_slots, slot_min)
-    channel_open = np.array([_mask(_open_intervals(config, week_start, n_days, c), n_slots, slot_min) & site_open
-                             for c in channels])
+    starts = slot_starts(week_start, n_slots, slot_min)
+    site_open = open_mask(config, None, starts)
+    channel_open = np.array([open_mask(config, c, starts) & site_open for c in channels])
     required, productive, offered, aht = _demand(requirements_df, channels, week_start, slot_min, n_slots, config)
     templates, by_key = _all_templates(config, week_start, n_days, site_open)
     agents, groups = _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, channel_open, channels)
