@@ -299,7 +299,7 @@ def test_progress_in_a_pipe_prints_lines_and_quiet_silences_them(monkeypatch):
         assert ticks.wait(10)
     lines = cap.get().splitlines()
     assert lines[0].endswith("Solving roster …") and "done in" in lines[-1]
-    assert any("1 roster(s) found, best cost 1,234" in line and " of 90 s" in line for line in lines[1:])
+    assert any("1 roster(s) found, best cost 1,234 (solver limit 90 s)" in line for line in lines[1:])
     common.STATE.quiet = True
     with common.err_console.capture() as cap, common.progress("Reading", total=2) as advance:
         advance()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -18,18 +17,17 @@ from planner.scheduling.result import RosterResult
 
 
 def progress_status(limit_s: float, state: dict) -> str:
-    """The live status of a solve: seconds used of the limit and the best roster so far (no solver-internal gap)."""
-    elapsed = time.perf_counter() - state["started"]
-    used = f"{elapsed:.0f} s of {limit_s:g} s"
+    """The live status of a solve: the best roster so far and the solver's limit (no solver-internal gap)."""
+    limit = f"solver limit {limit_s:g} s"
     if state["objective"] is None:
-        return f"{used}; building the model and a first roster"
-    return f"{used}; {state['solutions']} roster(s) found, best cost {state['objective']:,.0f}"
+        return f"building the model and a first roster ({limit})"
+    return f"{state['solutions']} roster(s) found, best cost {state['objective']:,.0f} ({limit})"
 
 
 @contextmanager
 def live_progress(limit_s: float, description: str = "Solving roster") -> Iterator[Callable[[float, float, float], None]]:
     """Progress of a solve (rich on a terminal, plain lines in a pipe, nothing with --quiet); yields on_progress."""
-    state = {"started": time.perf_counter(), "objective": None, "bound": None, "solutions": 0}
+    state = {"objective": None, "bound": None, "solutions": 0}
 
     def on_progress(objective: float, bound: float, elapsed_s: float) -> None:
         state.update(objective=objective, bound=bound, solutions=state["solutions"] + 1)

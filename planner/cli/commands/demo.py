@@ -42,7 +42,8 @@ def demo(
         write_site(generate_site(cfg, seed=seed), out_dir / "data")
         advance()
     out(f"Sample site written to {out_dir / 'data'}; config {config_path}")
-    inputs = read_site_inputs(cfg)
+    with progress("Reading the site inputs"):
+        inputs = read_site_inputs(cfg)
     with progress("Backtesting forecast models", total=None) as advance:
         scores = backtest_stage(cfg, inputs.history, on_progress=lambda done, total: advance(0, f"Backtest {done}/{total}"))
     paths = {"backtest": write_table(scores, out_dir / "backtest.csv")}

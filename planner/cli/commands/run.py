@@ -42,7 +42,8 @@ def run(
     chosen_week = parse_week(week) if week else None
     out(f"Reading the inputs of {cfg.site.name} …")
     report = not no_report
-    inputs = read_site_inputs(cfg, with_contacts=report)
+    with progress("Reading the site inputs"):
+        inputs = read_site_inputs(cfg, with_contacts=report)
     week_start = chosen_week or next_monday(history_end(inputs.history))
     folder = out_dir or Path("runs") / f"week-{week_start}"
     plan = solve_week(cfg, inputs, week_start, model=model, time_limit_s=time_limit, verify=verify)
