@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from planner.errors import DataError
 
 CSV_SUFFIXES = {".csv", ".txt"}
 TSV_SUFFIXES = {".tsv", ".tab"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+# Our temp files: ".<name>.<pid>.<8 random>.tmp" (and ".<name>.<8 random>.tmp" from before the pid was added).
+_TEMP = re.compile(r"^\.(?P<name>[^/]+?\.[A-Za-z0-9]+)\.(?:(?P<pid>\d+)\.)?(?P<rand>[a-z0-9_]{8})\.tmp$")
+STALE_DEAD_S = 60  # a temp file of a dead process, untouched this long, is left over from a killed run
+STALE_ANY_S = 3600  # no write takes an hour: older temp files are stale whoever made them (pid reuse, another host)
 
 
 def table_format(path: Path) -> str:
@@ -43,8 +50,8 @@ def read_raw(path: str | Path, sep: str | None = None) -> pd.DataFrame:
         return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
     except DataError:
         raise
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt.upper()} ({exc})") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, TypeError, pa.ArrowException) as exc:
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip() or type(exc).__name__})") from None
 
 
 @contextmanager
@@ -52,7 +59,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path beside `path`; on success rename it over `path`, on failure delete it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -62,6 +70,45 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def remove_stale_temps(folder: str | Path, now: float | None = None) -> list[Path]:
+    """Delete our leftover temp files in folder (a run killed mid-write); only stale ones, so a concurrent write is safe."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.match(entry.name) if entry.name.startswith(".") and entry.name.endswith(".tmp") else None
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            age_s = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        pid = match["pid"]
+        dead = pid is None or not _alive(int(pid))
+        if age_s > STALE_ANY_S or (dead and age_s > STALE_DEAD_S):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass  # another run removed it first, or the folder is read-only: nothing to do
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists under another user (or cannot tell): keep its file until it is an hour old
+    return True
 
 
 def _umask() -> int:
