@@ -45,11 +45,10 @@ def parse_with_instants(raw: pd.Series, timezone: str | None = None) -> tuple[pd
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return _from_datetimes(raw, timezone, instants)
     values = raw.to_numpy(dtype=object)
-    empty = pd.isna(values) | np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+    text = np.array([_text(v) for v in values], dtype=object)
+    offsets = [_offset_of(t) for t in text]
+    empty = np.array([t == "" for t in text], dtype=bool)
     parsed = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-    text = np.array(["" if e else (v.strip() if isinstance(v, str) else str(v)) for v, e in zip(values, empty, strict=True)],
-                    dtype=object)
-    offsets = [None if e else _offset_of(t) for t, e in zip(text, empty, strict=True)]
     aware = np.array([o is not None for o in offsets], dtype=bool)
     naive = ~aware & ~empty
     if naive.any():
@@ -80,8 +79,17 @@ def _from_datetimes(raw: pd.Series, timezone: str | None, instants: pd.Series) -
     return local.astype("datetime64[ns]").reset_index(drop=True), bad, instants.reset_index(drop=True)
 
 
+def _text(value: object) -> str:
+    """The stripped text of a cell ('' when empty)."""
+    if type(value) is str:
+        return value.strip()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
 def _offset_of(text: str) -> str | None:
-    if not (text[-1:] in "Zz" or "+" in text or text.rfind("-") > 9):  # cheap gate: most values are naive
+    if not text or not (text[-1:] in "Zz" or "+" in text or text.rfind("-") > 9):  # cheap gate: most values are naive
         return None
     match = _AWARE.search(text)
     return match.group(1) if match else None

@@ -56,9 +56,10 @@ class Cells:
         keep = np.array([v is not None for v in clean], dtype=bool)
         merged_codes, merged = pd.factorize(pd.Series(clean[keep], dtype=object), use_na_sentinel=True) \
             if keep.any() else (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=object))
-        remap = np.full(len(clean) + 1, -1, dtype=np.intp)
+        remap = np.full(len(clean) + 1, -1, dtype=np.int32 if len(clean) < 2**31 - 1 else np.int64)
         remap[np.flatnonzero(keep)] = merged_codes
-        self.codes = remap[np.where(codes >= 0, codes, len(clean))]
+        codes[codes < 0] = len(clean)
+        self.codes = remap[codes]
         self.uniques = np.asarray(merged, dtype=object)
         self.empty = self.codes < 0
 
@@ -94,6 +95,7 @@ class Checker:
         self.problems: list[Problem] = []
         self.total = 0
         self.instants: dict[str, pd.Series] = {}  # per timestamp column: the UTC instant where the file gave an offset
+        self.codes: dict[str, np.ndarray] = {}  # per text column: the code of each row's distinct value (-1 empty)
 
     def add(self, mask, column: str | None, values, expected: str | Iterable[str]) -> None:
         """Record a problem for every row where mask is true (values/expected aligned with the table or scalar)."""
@@ -142,12 +144,9 @@ class Checker:
 
     def parse(self, spec: Sequence[Col], timezone: str | None = None) -> pd.DataFrame:
         """Typed copy of the table: each present spec column parsed, bad cells recorded; other columns kept as they are."""
-        out = self.df.copy()
-        for col in spec:
-            if col.name in out.columns:
-                out[col.name] = self._parse_column(col, self.df[col.name].reset_index(drop=True), timezone)
-        order = [c.name for c in spec if c.name in out.columns]
-        return out[order + [c for c in out.columns if c not in order]]
+        parsed = {col.name: self._parse_column(col, self.df[col.name], timezone) for col in spec if col.name in self.df.columns}
+        others = {c: self.df[c] for c in self.df.columns if c not in parsed}
+        return pd.DataFrame({**parsed, **others}, copy=False)
 
     def _parse_column(self, col: Col, raw: pd.Series, timezone: str | None) -> pd.Series:
         if col.kind == "list":
@@ -166,6 +165,7 @@ class Checker:
         cells = Cells(raw)
         self._check_empty(col, cells.empty, cells)
         if col.kind == "str":
+            self.codes[col.name] = cells.codes
             nul = np.array(["\x00" in str(v) for v in cells.uniques], dtype=bool)
             self.add(cells.spread(nul, False), col.name, cells, "text without NUL (\\0) bytes")
             return pd.Series(cells.spread(np.array([str(v) for v in cells.uniques] + [None], dtype=object)[:-1], None),
@@ -174,7 +174,10 @@ class Checker:
             parsed_u, bad_u, instants_u = parse_with_instants(pd.Series(cells.uniques, dtype=object), timezone)
             self.add(cells.spread(bad_u, False), col.name, cells, "an ISO 8601 timestamp such as 2026-11-23T08:15:00")
             parsed = pd.Series(cells.spread(parsed_u.to_numpy(), np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
-            instants = pd.Series(cells.spread(instants_u.to_numpy(), np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
+            value_codes, _ = pd.factorize(parsed_u)  # "08:00" and "08:00:00" are one instant: codes of parsed values
+            self.codes[col.name] = cells.spread(value_codes.astype(np.int32), np.int32(-1))
+            instants = None if instants_u.isna().all() else \
+                pd.Series(cells.spread(instants_u.to_numpy(), np.datetime64("NaT", "ns")), dtype="datetime64[ns]")
             return self._timestamps_done(col, parsed, instants, cells, timezone)
         if col.kind == "date":
             parsed_u, bad_u = parse_with_instants(pd.Series(cells.uniques, dtype=object))[:2]
@@ -214,8 +217,10 @@ class Checker:
         if not col.nullable:
             self.add(empty, col.name, values, "a value (the cell is empty)")
 
-    def _timestamps_done(self, col: Col, parsed: pd.Series, instants: pd.Series, values, timezone: str | None) -> pd.Series:
-        self.instants[col.name] = instants
+    def _timestamps_done(self, col: Col, parsed: pd.Series, instants: pd.Series | None, values,
+                         timezone: str | None) -> pd.Series:
+        if instants is not None and instants.notna().any():
+            self.instants[col.name] = instants
         if timezone is not None:
             nonexistent, _ = dst_masks(parsed, timezone)
             self.add(nonexistent, col.name, values,
@@ -261,14 +266,19 @@ class Checker:
 
     def check_unique(self, table: pd.DataFrame, keys: list[str], timezone: str | None, ts_column: str | None) -> None:
         """Each key appears once, except twice in the repeated hour of a DST fall-back (see planner.io.timestamps)."""
-        valid = table[keys].notna().all(axis=1).to_numpy()
+        valid = np.logical_and.reduce([table[k].notna().to_numpy() for k in keys])
         if not valid.any():
             return
         rows = np.flatnonzero(valid)
-        group = _group_ids(table, keys, rows)
-        seen = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy()
-        if not (seen > 0).any():
+        group = self._group_ids(table, keys, rows)
+        if group.max(initial=0) < 2**26:  # small key space: counting is cheaper than hashing
+            repeated = np.bincount(group)[group] > 1
+        else:
+            repeated = pd.Series(group).duplicated(keep=False).to_numpy()
+        if not repeated.any():
             return
+        rows, group = rows[repeated], group[repeated]  # only keys seen more than once need a closer look
+        seen = pd.Series(group).groupby(group, sort=False).cumcount().to_numpy()
         allowed = np.zeros(len(rows), dtype=np.int64)
         if ts_column is not None:
             ts = table[ts_column].iloc[rows].reset_index(drop=True)
@@ -295,10 +305,29 @@ class Checker:
         mask[positions] = True
         self.add(mask, key_text, _Placed(positions, values), _Placed(positions, expected))
 
+    def _group_ids(self, table: pd.DataFrame, keys: list[str], rows: np.ndarray) -> np.ndarray:
+        """One non-negative integer per distinct key tuple among table rows `rows` (parsed columns reuse their codes)."""
+        combined = np.zeros(len(rows), dtype=np.int64)
+        for key in keys:
+            column = table[key].iloc[rows] if len(rows) != len(table) else table[key]
+            if key in self.codes and len(self.codes[key]) == len(table):
+                codes = self.codes[key][rows]
+                size = int(codes.max(initial=-1)) + 2
+            else:
+                values = column.to_numpy()
+                if values.dtype.kind == "M":
+                    values = values.view(np.int64)  # hashing integers is several times faster than datetimes
+                codes, uniques = pd.factorize(values)
+                size = len(uniques) + 1
+            if combined.max(initial=0) * size > 2**62:  # keep the mixed-radix key within int64
+                combined = pd.factorize(combined)[0].astype(np.int64)
+            combined = combined * size + (codes + 1)
+        return combined
+
     def summer_first(self, table: pd.DataFrame, keys: list[str], ts_column: str, timezone: str | None) -> np.ndarray | None:
         """Row order putting each repeated-hour pair's summer-time row first when the file's offsets say so (None: keep)."""
         instants = self.instants.get(ts_column)
-        if timezone is None or instants is None or not instants.notna().any():
+        if timezone is None or instants is None:
             return None
         ts = table[ts_column].reset_index(drop=True)
         _, ambiguous = dst_masks(ts, timezone)
@@ -308,7 +337,7 @@ class Checker:
         known = instants.iloc[rows].reset_index(drop=True)
         summer = summer_instants(ts.iloc[rows], timezone)
         fold = np.where(known.isna().to_numpy(), -1, (known != summer).to_numpy().astype(np.int64))
-        group = _group_ids(table, keys, rows)
+        group = self._group_ids(table, keys, rows)
         order = np.arange(len(table))
         swapped = False
         for members in pd.Series(np.arange(len(rows))).groupby(group, sort=False).indices.values():
@@ -368,16 +397,6 @@ def _as_bool(mask) -> np.ndarray:
     if isinstance(mask, pd.api.extensions.ExtensionArray):
         return np.asarray(mask.fillna(False) if mask.isna().any() else mask, dtype=bool)
     return np.asarray(mask, dtype=bool)
-
-
-def _group_ids(table: pd.DataFrame, keys: list[str], rows: np.ndarray) -> np.ndarray:
-    """One integer per distinct key tuple among table rows `rows`."""
-    combined = np.zeros(len(rows), dtype=np.int64)
-    for key in keys:
-        codes, uniques = pd.factorize(table[key].iloc[rows].to_numpy() if table[key].dtype != object else
-                                      table[key].iloc[rows].to_numpy(dtype=object))
-        combined = combined * (len(uniques) + 1) + codes
-    return pd.factorize(combined)[0]
 
 
 def inferred_repeat_hour(ts: pd.Series, seen: np.ndarray) -> np.ndarray:
