@@ -156,6 +156,7 @@ class Checker:
                                         for v in values], dtype=bool), raw)
             return pd.Series([_as_list(v) for v in values], dtype=object)
         if col.kind in ("int", "float") and _is_number_dtype(raw.dtype):
+            self._check_empty(col, raw.isna().to_numpy(), raw)
             return self._numbers(col, raw.to_numpy(dtype="float64"), raw.isna().to_numpy(), raw)
         if col.kind == "timestamp" and pd.api.types.is_datetime64_any_dtype(raw.dtype):
             parsed, bad, instants = parse_with_instants(raw, timezone)
