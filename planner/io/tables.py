@@ -13,7 +13,8 @@ is reported as line i + 2, as if the table were a CSV file with a header.
 
 Time stamps follow the DST rule documented in `planner.io.timestamps`: naive = site wall clock;
 a time skipped by a spring-forward change is an error; in the hour repeated at a fall-back change
-a slot may appear twice per channel (file order: summer time first, standard time second).
+a slot may appear twice per channel (summer time first, standard time second: file order unless
+the rows carry UTC offsets). Without a config the repeated hour is recognised from the data.
 """
 
 from __future__ import annotations

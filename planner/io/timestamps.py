@@ -3,16 +3,22 @@
 The rule (the same for every table with an `interval_start` or a contact time):
 
 - A timestamp without a UTC offset is naive site wall-clock time (the config's `site.timezone`).
-  A timestamp with an offset (`Z`, `+02:00`) is converted to site wall-clock time, then made naive.
+  A timestamp with an offset (`Z`, `+02`, `+0200`, `+02:00`, `+02:00:00`) is converted to site
+  wall-clock time, then made naive; an offset with non-zero seconds or beyond ±23:59 is a bad cell.
 - A naive time in the hour skipped when clocks go forward (e.g. 01:30 on the last Sunday of March
   in Europe/London) does not exist: it is a validation error naming the line. Nothing is shifted.
 - A naive time in the hour repeated when clocks go back (e.g. 01:00–01:59 on the last Sunday of
   October in Europe/London) happens twice. In interval tables each (interval_start, channel) of that
-  hour may therefore appear twice: both rows are kept, in file order, the first being the summer-time
-  (daylight-saving) occurrence and the second the standard-time one. Nothing is merged or dropped;
-  `fold_of` tells the two apart and `to_utc` turns them into distinct instants. A third row, or a
-  repeat outside that hour, is a duplicate error. Without a config (no time zone known) no DST check
-  is made and every repeat is a duplicate error.
+  hour may therefore appear twice: both rows are kept, the first being the summer-time
+  (daylight-saving) occurrence and the second the standard-time one. Naive rows keep file order;
+  an explicit offset always wins (a `+00:00` row before its `+01:00` twin is moved after it, and
+  two rows with the same offset are a duplicate). Nothing is merged or dropped; `fold_of` tells the
+  two apart and `to_utc` turns them into distinct instants. A third row, or a repeat outside that
+  hour, is a duplicate error.
+- Without a config (no time zone known) a repeat is taken as a clock change when every repeated
+  key of that day lies in one clock hour starting between 00:00 and 03:00 on a Sunday of March,
+  April, September, October or November (the fall-back hour of every zone that has one); the two
+  rows are kept in file order. Any other repeat is a duplicate error.
 - Contact times (arrived_at, …) in the repeated hour are kept as given; `contacts_to_intervals`
   counts them in one row per slot and says so in its notes.
 """
