@@ -144,3 +144,37 @@ def test_aggregate_contract_contacts_to_parquet(tmp_path, demo_config_path, caps
     voice = history[(history.channel == "voice") & (history.interval_start == pd.Timestamp("2026-11-23 09:00"))].iloc[0]
     assert (voice.offered, voice.handled, voice.abandoned, voice.answered_within_target, voice.aht_s) == (1 + 1, 1, 1, 1, 240.0)
     assert "3 contacts read" in out
+
+
+def _wall_clock_history(path, years: int = 3, slot: str = "60min", tz: str = "Europe/London"):
+    """A seeded history as an ACD in tz exports it: no spring-forward hour, the autumn hour twice (summer first)."""
+    start = pd.Timestamp("2023-01-02", tz=tz)
+    utc = pd.date_range(start, start + pd.Timedelta(weeks=52 * years), freq=slot, inclusive="left").tz_convert("UTC")
+    local = utc.tz_convert(tz).tz_localize(None)
+    offered = (pd.Series(local.hour).between(8, 19).to_numpy() * 10) + (pd.Series(range(len(local))) % 3).to_numpy()
+    frame = pd.DataFrame({"interval_start": local, "channel": "voice", "offered": offered, "aht_s": 240.0})
+    frame.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    return frame
+
+
+def test_forecast_without_config_on_years_of_wall_clock_history(tmp_path, capsys):
+    history = tmp_path / "h.csv"
+    frame = _wall_clock_history(history)
+    assert frame["interval_start"].duplicated().sum() == 3  # one repeated autumn hour per year
+    code, out, err = run(["forecast", "--history", str(history), "--start", "2025-12-29", "--weeks", "1",
+                          "--out", str(tmp_path / "f.csv")], capsys)
+    assert code == 0, out + err
+    assert len(pd.read_csv(tmp_path / "f.csv")) == 7 * 24
+
+
+@pytest.mark.parametrize("extra", ["2023-06-04 01:00", "2023-10-29 05:00", "2023-10-28 01:00"])
+def test_repeat_outside_an_autumn_sunday_night_is_still_a_duplicate(tmp_path, extra):
+    from planner.errors import DataError
+    from planner.io.tables import read_history
+
+    history = tmp_path / "h.csv"
+    frame = _wall_clock_history(history, years=1)
+    twin = frame[frame["interval_start"] == pd.Timestamp(extra)]  # June Sunday; autumn Sunday 05:00; a Saturday
+    pd.concat([frame, twin]).to_csv(history, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    with pytest.raises(DataError, match="one row per \\(interval_start, channel\\)"):
+        read_history(history)

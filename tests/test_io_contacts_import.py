@@ -82,7 +82,7 @@ def test_skew_beyond_tolerance_is_reported_on_its_line(tmp_path, cfg):
     path = _export(tmp_path, ["1;Q1;23/11/2026;08:00:00;08:00:10;08:00:00;08:05:40;300;ann;OK"])
     with pytest.raises(DataError) as info:
         import_contacts(path, cfg)
-    assert [(p.line, p.column) for p in info.value.problems] == [(2, "answered_at")]
+    assert [(p.line, p.column) for p in info.value.problems] == [(2, "answered")]  # the export's column
 
 
 def test_missing_source_column_hints_at_the_delimiter(tmp_path, cfg):

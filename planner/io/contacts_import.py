@@ -124,8 +124,25 @@ def import_contacts(path: str | Path, config) -> ImportResult:
             contacts[target] = cells[source]
     if "handle_s" in contacts:
         contacts["handle_s"] = contacts["handle_s"].mask(contacts["answered_at"].isna())
-    contacts = validate_contacts(contacts, path, config, lines)
+    try:
+        contacts = validate_contacts(contacts, path, config, lines)
+    except DataError as exc:
+        raise _in_source_columns(exc, spec) from None
     return ImportResult(contacts, rows_read, dropped, clamped, lines)
+
+
+def _in_source_columns(exc: DataError, spec) -> DataError:
+    """The same error with each contract column (handle_s) named as the export names it (ser_time)."""
+    source = {"channel": spec.channel.column}
+    for target, columns in spec.columns.items():
+        source[target] = columns if isinstance(columns, str) else "+".join(columns)
+    for target in ("arrived_at", "answered_at", "ended_at"):
+        if len(getattr(spec, target)) == 1:  # from several columns (the first non-empty) the contract name is clearer
+            source[target] = getattr(spec, target)[0]
+    problems = [Problem(p.file, p.line, source.get(p.column, p.column) if p.column else p.column, p.value,
+                        p.expected if source.get(p.column, p.column) == p.column else f"{p.expected} (as {p.column})")
+                for p in exc.problems]
+    return DataError(exc.summary, problems)
 
 
 def _contact_ids(cells: pd.DataFrame, source: str | list[str] | None, lines: np.ndarray) -> pd.Series:

@@ -13,18 +13,24 @@ is reported as line i + 2, as if the table were a CSV file with a header.
 
 Time stamps follow the DST rule documented in `planner.io.timestamps`: naive = site wall clock;
 a time skipped by a spring-forward change is an error; in the hour repeated at a fall-back change
-a slot may appear twice per channel (file order: summer time first, standard time second).
+a slot may appear twice per channel (summer time first, standard time second: file order unless
+the rows carry UTC offsets). Without a config the repeated hour is recognised from the data.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from planner.io.files import PARQUET_SUFFIXES, read_raw, table_format, write_table
+from planner.errors import MAX_PROBLEMS_SHOWN, DataError, Problem
+from planner.io.files import PARQUET_SUFFIXES, read_bytes, read_raw, table_format, text_format, write_table
 from planner.io.validation import Checker, Col
 
 HISTORY = [
@@ -121,26 +127,152 @@ COVERAGE = [
 def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-sig") -> tuple[pd.DataFrame, np.ndarray]:
     """A table as strings (CSV/TSV) or typed columns (Parquet) with the editor line number of each row; blank lines skipped."""
     path = Path(path)
-    df = read_raw(path, sep=sep, encoding=encoding, skip_blank_lines=False)
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        df = df.reset_index(drop=True)
+        df = read_raw(path).reset_index(drop=True)
         return df, np.arange(len(df), dtype=np.int64) + 2
-    df.columns = [str(c).strip() for c in df.columns]
-    blank = df.isna().all(axis=1).to_numpy()
-    lines = np.flatnonzero(~blank).astype(np.int64) + 2
-    return df[~blank].reset_index(drop=True), lines
+    fmt, _ = text_format(path)
+    delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
+    data = read_bytes(path)
+    _check_bytes(path, data, delimiter, encoding)
+    try:
+        df = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
+                         encoding=encoding, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
+    except pd.errors.ParserError as exc:
+        raise _parser_error(path, data, delimiter, exc) from None
+    except (UnicodeDecodeError, ValueError, OSError) as exc:
+        raise DataError(f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})") from None
+    header = _header(data, delimiter, encoding)
+    if len(header) == len(df.columns):
+        df.columns = header
+    checker = Checker(df.iloc[:0], path)
+    checker.require_columns([], "table")  # a repeated column name is an error, never a silent 'offered.1'
+    lines = _record_lines(data, len(df), delimiter)
+    blank = _blank_rows(df)
+    if blank.any():
+        return df[~blank].reset_index(drop=True), lines[~blank]
+    return df, lines
+
+
+def _check_bytes(path: Path, data: bytes, delimiter: str, encoding: str) -> None:
+    """NUL bytes (which the CSV parser would silently cut cells at) and undecodable bytes, with their line and column."""
+    if b"\x00" in data:
+        nuls = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0)
+        lines = np.searchsorted(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n")), nuls) + 1
+        _, first = np.unique(lines, return_index=True)  # the first NUL of each line
+        problems = []
+        for offset in nuls[first[:MAX_PROBLEMS_SHOWN]]:
+            line, column = _where(data, int(offset), delimiter, encoding)
+            problems.append(Problem(str(path), line, column, None,
+                                    "text without NUL (\\0) bytes (is the file UTF-16? save it as UTF-8 text)"))
+        raise DataError(f"{path}: the file contains NUL bytes on {len(first)} line(s)", problems)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line, column = _where(data, exc.start, delimiter, encoding)
+        byte = data[exc.start:exc.start + 1].hex()
+        raise DataError(f"{path}: cannot read as {encoding} text", [
+            Problem(str(path), line, column, f"byte 0x{byte}", f"text in {encoding} (save the file as UTF-8, or set "
+                    "the encoding, e.g. contacts_import.encoding: cp1252)")]) from None
+    except LookupError:
+        raise DataError(f"{path}: unknown text encoding {encoding!r}") from None
+
+
+def _where(data: bytes, offset: int, delimiter: str, encoding: str) -> tuple[int, str | None]:
+    """(editor line, header column name) of a byte offset."""
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode(encoding, errors="replace")
+    index = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1
+    header = _header(data, delimiter, encoding)
+    return line, (header[index] if 0 <= index < len(header) else None)
+
+
+def _header(data: bytes, delimiter: str, encoding: str) -> list[str]:
+    """The header's column names, stripped, as written (pandas would rename a repeated one to 'name.1')."""
+    head = data[: 1 << 16].decode(encoding, errors="replace")
+    return [name.strip() for name in next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), [])]
+
+
+def _record_lines(data: bytes, rows: int, delimiter: str) -> np.ndarray:
+    """Editor line of each data record (the header is line 1), counting newlines inside quoted fields."""
+    if b'"' not in data:
+        return np.arange(rows, dtype=np.int64) + 2
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buffer == ord("\n"))
+    quotes = np.flatnonzero(buffer == ord('"'))
+    inside = np.searchsorted(quotes, newlines) % 2 == 1  # an odd number of quotes before it: within a quoted field
+    ends = np.flatnonzero(~inside)  # indices (into newlines) of the newlines that end a record
+    records = len(ends) + (0 if data.endswith(b"\n") else 1)
+    if records == rows + 1:
+        return (ends[:rows] + 2).astype(np.int64)
+    starts = _record_starts_csv(data, delimiter)  # a quote inside an unquoted field is a plain character: let csv decide
+    return np.asarray(starts[1: rows + 1], dtype=np.int64) if len(starts) >= rows + 1 else np.arange(rows) + 2
+
+
+def _record_starts_csv(data: bytes, delimiter: str = ",") -> list[int]:
+    """Editor line where each record starts (the header's is 1), by the csv module."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline=""), delimiter=delimiter)
+    starts, start = [], 1
+    with contextlib.suppress(csv.Error):
+        for _ in reader:
+            starts.append(start)
+            start = reader.line_num + 1
+    return starts
+
+
+def _parser_error(path: Path, data: bytes, delimiter: str, exc: Exception) -> DataError:
+    """A pandas ParserError with pandas' record numbers turned into editor lines."""
+    text = str(exc).strip()
+    eof = re.search(r"EOF inside string starting at row (\d+)", text)
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if eof is None and fields is None:
+        return DataError(f"{path}: cannot read as CSV ({text})")
+    starts = _record_starts_csv(data, delimiter)
+    if eof is not None:
+        record = int(eof.group(1))  # 0-based, the header being record 0
+        line = starts[record] if record < len(starts) else data.count(b"\n") + 1
+        return DataError(f"{path}: cannot read as CSV", [Problem(
+            str(path), line, None, None, 'a closing quote (") for the quoted field that starts on this line')])
+    expected, record, saw = (int(g) for g in fields.groups())  # record is 1-based, the header being record 1
+    line = starts[record - 1] if record - 1 < len(starts) else record
+    return DataError(f"{path}: cannot read as CSV", [Problem(
+        str(path), line, None, f"{saw} fields", f"{expected} fields like the header (does a value containing "
+        f"'{delimiter}' lack its quotes?)")])
+
+
+def _blank_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows of a blank line (empty, or only spaces and tabs)."""
+    if df.shape[1] == 0:
+        return np.zeros(len(df), dtype=bool)
+    candidates = np.arange(len(df))
+    for col in reversed(df.columns[1:]):
+        candidates = candidates[df[col].iloc[candidates].isna().to_numpy()]
+    first = df.iloc[candidates, 0]
+    blank = np.zeros(len(df), dtype=bool)
+    blank[candidates[(first.isna() | (first.str.strip() == "")).to_numpy(dtype=bool)]] = True
+    return blank
 
 
 def _tz(config) -> str | None:
     return config.site.timezone if config is not None else None
 
 
-def _interval_checks(chk: Checker, out: pd.DataFrame, config, keys: list[str]) -> None:
+def _interval_checks(chk: Checker, out: pd.DataFrame, config, keys: list[str]) -> np.ndarray | None:
+    """Channel, grid and uniqueness checks; returns the row order that puts summer time first where offsets say so."""
     if config is not None:
         if "channel" in keys:
             chk.check_channels(out["channel"], "channel", config.channel_names)
         chk.check_aligned(out["interval_start"], "interval_start", config.site.slot_minutes)
     chk.check_unique(out, keys, _tz(config), "interval_start")
+    return chk.summer_first(out, keys, "interval_start", _tz(config))
+
+
+def _ordered(out: pd.DataFrame, order: np.ndarray | None) -> pd.DataFrame:
+    return out if order is None else out.iloc[order].reset_index(drop=True)
 
 
 # --- history ---------------------------------------------------------------------------------------
@@ -151,13 +283,13 @@ def validate_history(df: pd.DataFrame, source: object = "<history>", config=None
     chk = Checker(df, source, lines)
     chk.require_columns(HISTORY, "history")
     out = chk.parse(HISTORY, _tz(config))
-    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    order = _interval_checks(chk, out, config, ["interval_start", "channel"])
     if {"answered_within_target", "handled"} <= set(out.columns):
-        chk.add((out["answered_within_target"] > out["handled"]).to_numpy(dtype=bool), "answered_within_target",
+        chk.add(out["answered_within_target"] > out["handled"], "answered_within_target",
                 df["answered_within_target"] if "answered_within_target" in df else out["answered_within_target"],
                 "at most the row's handled count")
     chk.raise_if_any("history")
-    return out
+    return _ordered(out, order)
 
 
 def read_history(path: str | Path, config=None) -> pd.DataFrame:
@@ -281,12 +413,12 @@ def validate_forecast(df: pd.DataFrame, source: object = "<forecast>", config=No
     chk = Checker(df, source, lines)
     chk.require_columns(FORECAST, "forecast")
     out = chk.parse(FORECAST, _tz(config))
-    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    order = _interval_checks(chk, out, config, ["interval_start", "channel"])
     if {"offered_lo", "offered_hi"} <= set(out.columns):
-        chk.add((out["offered_lo"] > out["offered_hi"]).to_numpy(dtype=bool), "offered_lo", out["offered_lo"],
+        chk.add(out["offered_lo"] > out["offered_hi"], "offered_lo", out["offered_lo"],
                 "offered_lo ≤ offered_hi")
     chk.raise_if_any("forecast")
-    return out
+    return _ordered(out, order)
 
 
 def read_forecast(path: str | Path, config=None) -> pd.DataFrame:
@@ -300,11 +432,11 @@ def validate_requirements(df: pd.DataFrame, source: object = "<requirements>", c
     chk = Checker(df, source, lines)
     chk.require_columns(REQUIREMENTS, "requirements")
     out = chk.parse(REQUIREMENTS, _tz(config))
-    _interval_checks(chk, out, config, ["interval_start", "channel"])
-    chk.add((out["agents_required"] < out["agents_productive"]).to_numpy(dtype=bool), "agents_required",
+    order = _interval_checks(chk, out, config, ["interval_start", "channel"])
+    chk.add(out["agents_required"] < out["agents_productive"], "agents_required",
             out["agents_required"], "at least agents_productive (shrinkage only adds agents)")
     chk.raise_if_any("requirements")
-    return out
+    return _ordered(out, order)
 
 
 def read_requirements(path: str | Path, config=None) -> pd.DataFrame:
@@ -339,8 +471,9 @@ def validate_roster_slots(df: pd.DataFrame, source: object = "<roster_slots>", c
         chk.check_channels(out["activity"], "activity", allowed)
         chk.check_aligned(out["interval_start"], "interval_start", config.site.slot_minutes)
     chk.check_unique(out, ["agent_id", "interval_start"], _tz(config), "interval_start")
+    order = chk.summer_first(out, ["agent_id", "interval_start"], "interval_start", _tz(config))
     chk.raise_if_any("roster slots")
-    return out
+    return _ordered(out, order)
 
 
 def read_roster_slots(path: str | Path, config=None) -> pd.DataFrame:
@@ -354,9 +487,9 @@ def validate_coverage(df: pd.DataFrame, source: object = "<coverage>", config=No
     chk = Checker(df, source, lines)
     chk.require_columns(COVERAGE, "coverage")
     out = chk.parse(COVERAGE, _tz(config))
-    _interval_checks(chk, out, config, ["interval_start", "channel"])
+    order = _interval_checks(chk, out, config, ["interval_start", "channel"])
     chk.raise_if_any("coverage")
-    return out
+    return _ordered(out, order)
 
 
 def read_coverage(path: str | Path, config=None) -> pd.DataFrame:
