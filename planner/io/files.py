@@ -88,8 +88,9 @@ def read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
         return gzip.decompress(data) if gzipped else data
     except (OSError, EOFError) as exc:
-        kind = "gzip-compressed file" if gzipped else "file"
-        raise DataError(f"{path}: cannot read as a {kind} ({getattr(exc, 'strerror', None) or exc})") from None
+        fmt, _ = text_format(path)
+        kind = f"gzip-compressed {fmt.upper()}" if gzipped else fmt.upper()
+        raise DataError(f"{path}: cannot read as {kind} ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 @contextmanager
