@@ -48,7 +48,7 @@ def kpi_table(report: Report) -> Table | None:
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in shown:
         table.add_column(col, justify="left" if col == "channel" else "right", no_wrap=col != "channel",
-                         min_width=13 if col == "channel" else None)
+                         min_width=9 if col == "channel" else None)
     for _, r in s.iterrows():
         table.add_row(*(columns[c](r) for c in shown), end_section=r["channel"] == "all")
     return table
