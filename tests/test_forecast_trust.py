@@ -216,7 +216,9 @@ def test_report_and_workbook_take_daily_ranges_from_the_daily_forecast(tmp_path,
     argv = ["--quiet", "report", "--config", str(demo_config_path), "--history", str(path), "--forecast", str(out),
             "--out", str(tmp_path / "report.html"), "--xlsx", str(xlsx)]
     assert run(argv) == 0
-    sheet = pd.read_excel(xlsx, sheet_name="forecast_daily")
+    sheet = pd.read_excel(xlsx, sheet_name="forecast_daily").rename(columns={
+        "Date": "date", "Channel": "channel", "Offered (low)": "offered_lo", "Offered (high)": "offered_hi",
+        "Offered": "offered"})
     merged = sheet.assign(date=pd.to_datetime(sheet["date"]).dt.strftime("%Y-%m-%d")).merge(
         daily, on=["date", "channel"], suffixes=("_xlsx", ""))
     assert len(merged) == len(daily) == 4 * 7
@@ -235,7 +237,7 @@ def test_planned_week_carries_its_daily_forecast(demo_config_path):
     cfg = load_config(demo_config_path)
     hist = synthetic.generate(synthetic.four_channel_site(weeks=8), seed=4)
     week = dt.date(2026, 11, 30)
-    forecast_df, daily, _ = week_forecast(cfg, hist, week)
+    forecast_df, daily, _, _ = week_forecast(cfg, hist, week)
     assert list(daily.columns) == forecasts.DAILY_COLUMNS and len(daily) == 4 * 7
     assert set(daily["date"]) == {week + dt.timedelta(days=i) for i in range(7)}
     per_day = forecast_df.groupby([forecast_df["interval_start"].dt.date, "channel"])["offered"].sum()
