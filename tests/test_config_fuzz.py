@@ -97,7 +97,10 @@ def _run(examples: int) -> Counter:
     COUNTS.clear()
     options = settings(max_examples=examples, deadline=None, database=None,
                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    given(mutated() | restructured())(options(_check))()
+    def check(text: str) -> None:  # a fresh function per run: hypothesis decorates it with this run's settings
+        _check(text)
+
+    given(mutated() | restructured())(options(check))()
     print(f"\nconfig fuzz: {dict(COUNTS)}")
     return COUNTS
 

@@ -57,6 +57,7 @@ def parse_config(
 
 def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     """The composed node tree and the constructed data, refusing deep nesting and alias bombs before building."""
+    _check_encodable(text, source)
     try:
         _check_depth(text, source)
         loader = _Loader(text)
@@ -73,6 +74,17 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ", line 1, column 1"
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{source}{where}: not valid YAML ({problem})") from None
+
+
+def _check_encodable(text: str, source: str) -> None:
+    """ConfigError at the first character no UTF-8 file can hold (a lone surrogate from a bad decode)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        raise ConfigError(f"{source}, line {line}, column {column}: character U+{ord(text[exc.start]):04X} is not "
+                          "valid text; save the file as UTF-8") from None
 
 
 def _at(source: str, mark: yaml.Mark) -> str:
@@ -210,11 +222,21 @@ def _format_path(loc: tuple) -> str:
     return text or "(top level)"
 
 
+def _model_names() -> frozenset[str]:
+    """Class names of the config's models: pydantic puts them in error locations for union branches."""
+    from planner.config import schema
+
+    return frozenset(name for name, obj in vars(schema).items() if isinstance(obj, type) and issubclass(obj, BaseModel))
+
+
+_MODEL_NAMES = _model_names()
+
+
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union/tag markers (e.g. 'ServiceLevelTarget', 'function-after[...]') from a location."""
     cleaned = []
     for part in loc:
-        if isinstance(part, str) and (part[:1].isupper() or "[" in part or part in {"str", "literal['closed']"}):
+        if isinstance(part, str) and (part in _MODEL_NAMES or "[" in part or part in {"str", "literal['closed']"}):
             continue
         cleaned.append(part)
     return tuple(cleaned)
