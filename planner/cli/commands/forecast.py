@@ -63,7 +63,7 @@ def forecast(
     level = cfg.forecast.interval_level if cfg is not None else 0.8
     table = Table(title=Text(f"Forecast {day} + {weeks} week(s)"))
     for col in ("channel", "model", "contacts", f"top day ({level:.0%})", "peak slot", "mean AHT s"):
-        table.add_column(col, justify="left" if col in ("channel", "model") else "right")
+        table.add_column(col, justify="left" if col in ("channel", "model") else "right", overflow="fold")
     for ch, g in frame.groupby("channel", sort=False):
         peak = g.loc[g["offered"].idxmax()]
         busiest = daily[daily["channel"] == ch].sort_values("offered", kind="stable").iloc[-1]
@@ -106,7 +106,7 @@ def backtest_table(scores, level: float = 0.8) -> Table:
                              f"coverage: share of actuals inside the {level:.0%} interval)"))
     cover = "slot_coverage" in scores.columns
     for col in ("channel", "model", "WAPE", "MASE", "bias", *(("in slot range", "in day range") if cover else ())):
-        table.add_column(col, justify="left" if col in ("channel", "model") else "right")
+        table.add_column(col, justify="left" if col in ("channel", "model") else "right", overflow="fold")
     for row in scores.itertuples(index=False):
         style = "bold green" if best.get(row.channel) == row.model else None
         mark = " ★" if style else ""
