@@ -47,13 +47,7 @@ def read_raw(path: str | Path, sep: str | None = None, encoding: str = "utf-8-si
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found")
-    gzipped = path.suffix.lower() == ".gz"
-    inner = path.with_suffix("") if gzipped else path
-    if gzipped and not inner.suffix:
-        raise DataError(f"{path}: a compressed table needs its format before .gz; use .csv.gz or .tsv.gz")
-    fmt = table_format(inner)
-    if gzipped and fmt == "parquet":
-        raise DataError(f"{path}: Parquet is compressed already; use .parquet (or .csv.gz / .tsv.gz)")
+    fmt, gzipped = text_format(path)
     try:
         if fmt == "parquet":
             return pd.read_parquet(path)
