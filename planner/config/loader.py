@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -230,13 +231,14 @@ def _model_names() -> frozenset[str]:
 
 
 _MODEL_NAMES = _model_names()
+_MARKER = re.compile(r"^[a-z]+(-[a-z]+)*\[")  # pydantic's validator markers, e.g. 'function-after[check(), Site]'
 
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union/tag markers (e.g. 'ServiceLevelTarget', 'function-after[...]') from a location."""
     cleaned = []
     for part in loc:
-        if isinstance(part, str) and (part in _MODEL_NAMES or "[" in part or part in {"str", "literal['closed']"}):
+        if isinstance(part, str) and (part in _MODEL_NAMES or _MARKER.match(part) or part in {"str", "literal['closed']"}):
             continue
         cleaned.append(part)
     return tuple(cleaned)
@@ -280,7 +282,7 @@ def _describe(err: dict, positions: dict) -> str:
         model = _model_at(loc)
         valid = sorted(model.model_fields) if model else []
         valid = [v for v in valid if v != "base_dir"]
-        guess = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
+        guess = difflib.get_close_matches(str(loc[-1]) if loc else "", valid, n=1, cutoff=0.5)
         hint = f", did you mean '{guess[0]}'?" if guess else (f"; valid keys: {', '.join(valid)}" if valid else "")
         return f"{where}{at}: unknown key{hint}"
     msg = err["msg"].removeprefix("Value error, ")
