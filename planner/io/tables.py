@@ -140,6 +140,8 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
         df = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
                          encoding=encoding, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
+        if data.strip():
+            raise DataError(f"{path}: line 1 is blank; expected the header line (the column names) first") from None
         raise DataError(f"{path}: the file is empty; expected a header line and data rows") from None
     except pd.errors.ParserError as exc:
         raise _parser_error(path, data, delimiter, exc) from None
@@ -186,7 +188,10 @@ def _where(data: bytes, offset: int, delimiter: str, encoding: str) -> tuple[int
     line = data.count(b"\n", 0, offset) + 1
     line_start = data.rfind(b"\n", 0, offset) + 1
     before = data[line_start:offset].decode(encoding, errors="replace")
-    index = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1
+    try:
+        index = max(0, len(next(csv.reader([before.replace("\r", " ")], delimiter=delimiter), [""])) - 1)
+    except csv.Error:
+        index = -1
     header = _header(data, delimiter, encoding)
     return line, (header[index] if 0 <= index < len(header) else None)
 
