@@ -259,3 +259,21 @@ def test_temp_files_carry_the_writers_pid(tmp_path):
     with files.atomic_path(tmp_path / "a.csv") as tmp:
         assert tmp.name.startswith(f".a.csv.{os.getpid()}.") and tmp.name.endswith(".tmp")
         tmp.write_text("x")
+
+
+def test_lone_carriage_returns_are_line_breaks(tmp_path):
+    """A lone CR breaks a line as in an editor, so the lines named are the lines a planner sees."""
+    path = tmp_path / "leave.csv"
+    path.write_bytes(b"agent_id,start_date,end_date,kind,status\r\r,2026-11-23,2026-11-24,annual,approved\r")
+    with pytest.raises(DataError) as info:
+        tables.read_leave(path)
+    assert [(p.line, p.column) for p in info.value.problems] == [(3, "agent_id")]
+
+
+def test_a_blank_first_line_is_named_not_skipped(tmp_path):
+    """A blank line 1 is an error at line 1, not a silent shift of the header to line 2."""
+    path = tmp_path / "leave.csv"
+    path.write_bytes(b"\ragent_id,start_date,end_date,kind,status\na1,2026-11-23,2026-11-24,annual,approved\n")
+    with pytest.raises(DataError) as info:
+        tables.read_leave(path)
+    assert info.value.problems[0].line == 1 and "header" in info.value.problems[0].expected

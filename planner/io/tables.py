@@ -135,7 +135,13 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     fmt, _ = text_format(path)
     delimiter = sep if sep is not None else ("\t" if fmt == "tsv" else ",")
     data = read_bytes(path)
+    if b"\r" in data:  # one line break for everyone: pandas and editors also break lines at a lone CR (old Mac files)
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     _check_bytes(path, data, delimiter, encoding)
+    first_line = data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if data.strip() and not first_line.strip():  # pandas would take the next line as the header and shift every line
+        raise DataError(f"{path}: cannot read as {fmt.upper()}", [Problem(
+            str(path), 1, None, None, "the header line (the column names) first; line 1 is blank")])
     try:
         df = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
                          encoding=encoding, skip_blank_lines=False)
