@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from schedule_instances import TINY_YAML, agents_table, tiny_config, tiny_requirements
+from schedule_instances import TINY_YAML, WEEK, agents_table, tiny_config, tiny_requirements
 from typer.testing import CliRunner
 
 from planner.cli.app import app, main
@@ -150,3 +150,46 @@ def test_schedule_summary_fits_80_columns(files):
         common.console._width, common.console._height = saved
     assert "proven floor" in outputs[0] and "gap" not in outputs[0]
     assert_fits(*outputs)
+
+
+DEFERRED_LINE = "  - {name: email, kind: deferred, target: {service_level: 0.8, answer_within_s: 3600}, aht_s: 600, shrinkage: 0}"
+
+
+def _two_week_email_site(tmp_path):
+    """A voice + email site with a two-week staff output (arrivals in open hours only, so no backlog crosses Sunday)."""
+    from planner.config import parse_config
+    from planner.staffing import requirements
+
+    chat_line = next(line for line in TINY_YAML.splitlines() if "name: chat" in line)
+    text = TINY_YAML.format(**TINY_VALUES).replace(chat_line.format(), DEFERRED_LINE)
+    (tmp_path / "site.yaml").write_text(text)
+    cfg = parse_config(text, source="site.yaml")
+    slots = pd.date_range("2026-11-16", "2026-11-29 23:00", freq="60min")
+    rows = [(t, ch, (4.0 if ch == "email" else 20.0) if 6 <= t.hour < 22 else 0.0, 600.0 if ch == "email" else 300.0)
+            for t in slots for ch in ("voice", "email")]
+    req = requirements(pd.DataFrame(rows, columns=["interval_start", "channel", "offered", "aht_s"]), cfg)
+    req.to_csv(tmp_path / "two_weeks.csv", index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    week = pd.to_datetime(req["interval_start"]) >= pd.Timestamp(WEEK)
+    req[week].to_csv(tmp_path / "one_week.csv", index=False, date_format="%Y-%m-%dT%H:%M:%S")
+    agents = agents_table([{"agent_id": "V1", "skills": ["voice"], "contract": "std"},
+                           *({"agent_id": f"E{i}", "skills": ["email"], "contract": "std"} for i in range(1, 5))])
+    agents.assign(skills=agents["skills"].str.join(";")).to_csv(tmp_path / "agents.csv", index=False)
+    return tmp_path
+
+
+def test_a_longer_requirements_file_projects_the_roster_week_as_a_one_week_file_does(tmp_path):
+    site = _two_week_email_site(tmp_path)
+    runs = {}
+    for name in ("one_week", "two_weeks"):
+        result = runner.invoke(app, ["schedule", "--config", str(site / "site.yaml"), "--requirements",
+                                     str(site / f"{name}.csv"), "--agents", str(site / "agents.csv"), "--week",
+                                     str(WEEK), "--out", str(site / name), "--time-limit", "1", "--no-bound"],
+                               terminal_width=120)
+        assert result.exit_code == 0, result.output
+        runs[name] = pd.read_csv(site / name / "coverage.csv", parse_dates=["interval_start"])
+    assert pd.read_csv(site / "one_week" / "roster.csv").equals(pd.read_csv(site / "two_weeks" / "roster.csv"))
+    two = runs["two_weeks"]
+    assert two["interval_start"].min() >= pd.Timestamp(WEEK)  # no rows of the week before
+    pd.testing.assert_frame_equal(two, runs["one_week"])
+    email = two[(two["channel"] == "email") & two["service_level_projected"].notna()]
+    assert email["service_level_projected"].mean() > 0.5

@@ -94,6 +94,8 @@ REQUIREMENTS = [
     Col("service_level", "float", required=False, nullable=True, min=0),
     Col("asa_s", "float", required=False, nullable=True, min=0),
     Col("occupancy", "float", required=False, nullable=True, min=0),
+    Col("abandon_rate", "float", required=False, nullable=True, min=0),
+    Col("backlog", "float", required=False, nullable=True, min=0),
 ]
 ROSTER = [
     Col("agent_id", "str"),

@@ -58,6 +58,13 @@ def check_week_covered(requirements_df: pd.DataFrame, week_start: dt.date, path:
              "have no requirement rows and are rostered as if no agent were needed")
 
 
+def week_rows(requirements_df: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
+    """The requirement rows of the 7 days from week_start."""
+    times = pd.to_datetime(requirements_df["interval_start"])
+    start = pd.Timestamp(week_start)
+    return requirements_df[(times >= start) & (times < start + pd.Timedelta(days=7))].reset_index(drop=True)
+
+
 def schedule(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML)."),
     requirements: Path = typer.Option(..., "--requirements", "-r", help="Requirements table (planner staff output)."),
@@ -86,8 +93,9 @@ def schedule(
         raise ConfigError("no agents table: give --agents A or set inputs.agents in the config")
     leave_path = input_or_config(leave, cfg, "leave")
     previous_path = input_or_config(previous_roster, cfg, "previous_roster")
-    req_df = read_requirements(requirements, cfg)
-    check_week_covered(req_df, week_start, requirements)
+    req_file = read_requirements(requirements, cfg)
+    check_week_covered(req_file, week_start, requirements)
+    req_df = week_rows(req_file, week_start)
     agents_df = read_agents(agents_path, cfg)
     leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
     previous_df = read_roster(previous_path, cfg) if previous_path is not None else None
@@ -101,7 +109,8 @@ def schedule(
     if verify:
         verify_roster(result, cfg, agents_df, leave_df, req_df, previous_df, week_start)
     lp = shortfall_lower_bound(cfg, req_df, agents_df, leave_df, week_start) if not no_bound else None
-    coverage = coverage_with_service_level(result, cfg, req_df)
+    # the rest of the file is the deferred channels' warm-up and cool-down, as in planner run
+    coverage = coverage_with_service_level(result, cfg, req_df, context=req_file)
     paths = write_outputs(result, cfg, agents_df, req_df, out_dir, bound=lp, week_start=week_start,
                           previous_roster=previous_df, coverage=coverage)
     out(summary_renderable(result, lp, daily_summary(coverage, cfg, req_df), violation_counts(result)))
