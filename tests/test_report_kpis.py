@@ -432,3 +432,57 @@ def test_cost_splits_shifts_over_channels_by_roster_slots_with_clock_time_shifts
     assert rows.loc["voice", "cost"] == pytest.approx(96) and rows.loc["chat", "cost"] == pytest.approx(96)
     assert rows.loc["voice", "cost_per_contact"] == pytest.approx(96 / 8)
     assert rows.loc["all", "cost_per_contact"] == pytest.approx(192 / 10)
+
+
+def test_projected_day_figures_weight_slots_by_arrivals_without_a_forecast():
+    from planner.reports.planning import coverage_daily
+
+    # email on one day: 4 contacts arrive in a closed slot (required 0), all late; 4 in an open slot, all on time
+    coverage = pd.DataFrame({"interval_start": [T("2026-11-02 05:00"), T("2026-11-02 09:00")], "channel": "email",
+                             "required": [0, 2], "scheduled": [0, 2], "gap": [0, 0],
+                             "service_level_projected": [0.0, 1.0], "offered": [4.0, 4.0]})
+    day = coverage_daily(coverage, None)
+    assert day["service_level_projected"].tolist() == [pytest.approx(0.5)]  # 4 of 8 arrivals, not 1.0
+    # a coverage without arrivals and no forecast has no day figure rather than a required-weighted one
+    alone = coverage_daily(coverage.drop(columns="offered"), None)
+    assert alone["service_level_projected"].isna().all()
+
+
+def test_projected_day_figures_recount_the_written_coverage(tmp_path):
+    from schedule_instances import WEEK, agents_table
+
+    from planner.io.tables import read_coverage
+    from planner.reports.planning import coverage_daily
+    from planner.scheduling.outputs import write_outputs
+    from planner.scheduling.result import RosterResult
+    from planner.staffing import requirements
+
+    hours = "{open: '06:00', close: '22:00'}"
+    site = f"site: {{name: T, slot_minutes: 60, opening_hours: {{monday: {hours}, tuesday: {hours}}}}}"
+    email = "  - {name: email, kind: deferred, target: {service_level: 0.8, answer_within_s: 3600}, aht_s: 600}"
+    contracts = "contracts: [{name: std, weekly_hours_min: 0, weekly_hours_max: 40, days_per_week_max: 5, shift_lengths_h: [8]}]"
+    cfg = parse_config(CONFIG_YAML.replace("site: {name: Test site, slot_minutes: 15}", site)
+                       .replace("  - {name: callback, target: {asa_s: 30}, aht_s: 200}", email) + contracts + "\n")
+    slots = pd.date_range(pd.Timestamp(WEEK), periods=48, freq="60min")
+    forecast = pd.DataFrame({"interval_start": slots, "channel": "email", "offered": 3.0, "aht_s": 600.0})
+    req = requirements(forecast, cfg)
+    # email open 06:00-22:00 and staffed as required: what arrives at night cannot meet the 1 h target
+    cov = req[["interval_start", "channel", "agents_required"]].rename(columns={"agents_required": "required"})
+    cov = cov[cov["required"] > 0].assign(scheduled=lambda d: d["required"], gap=0).reset_index(drop=True)
+    result = RosterResult("FEASIBLE", pd.DataFrame(columns=["agent_id", "date", "shift_start", "shift_end", "breaks",
+                                                            "paid_hours", "channels", "team"]),
+                          pd.DataFrame(columns=["agent_id", "interval_start", "activity"]), cov, objective=0.0,
+                          best_bound=0.0, solve_s=0.0, shortfall_agent_slots={}, overstaff_agent_slots={}, late_contacts=0.0,
+                          violations=None, rules_applied=[])
+    agents = agents_table([{"agent_id": "E1", "skills": ["email"], "contract": "std"}])
+    paths = write_outputs(result, cfg, agents, req, tmp_path, week_start=WEEK)
+    written = read_coverage(paths["coverage"], cfg)
+    day = coverage_daily(written, None).set_index("date")["service_level_projected"]
+    # recount: the share of each day's arrivals (from the requirements, not the coverage) answered within target
+    arrivals = req.set_index("interval_start")["offered"]
+    sl = written.set_index("interval_start")["service_level_projected"]
+    for date, figure in day.items():
+        on_day = arrivals[arrivals.index.normalize() == date]
+        within = (sl.reindex(on_day.index).fillna(0) * on_day).sum()
+        assert figure == pytest.approx(within / on_day.sum())
+    assert written["offered"].sum() == pytest.approx(arrivals.sum())  # every arrival has its coverage row

@@ -120,6 +120,7 @@ COVERAGE = [
     Col("scheduled", "float", min=0),
     Col("gap", "float"),
     Col("service_level_projected", "float", required=False, nullable=True, min=0),
+    Col("offered", "float", required=False, nullable=True, min=0),
 ]
 
 

@@ -101,7 +101,11 @@ def build_report(
         t["coverage_slots"] = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
         t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
         if t["coverage_daily"]["service_level_projected"].isna().all():
-            report.skipped["projected_sl"] = "the coverage has no service_level_projected values"
+            has_sl = pd.to_numeric(coverage.get("service_level_projected", pd.Series(dtype=float)), errors="coerce")
+            report.skipped["projected_sl"] = (
+                "the coverage has no offered column and the forecast no arrivals for its slots (day figures weight "
+                "slots by arrivals); give --forecast or a coverage.csv written by planner schedule"
+                if has_sl.notna().any() else "the coverage has no service_level_projected values")
     else:
         report.skipped["coverage"] = "no coverage given"
         report.skipped["projected_sl"] = "no coverage given"

@@ -36,18 +36,24 @@ def forecast_accuracy(actual_sums: pd.DataFrame, forecast: pd.DataFrame) -> tupl
 
 
 def coverage_daily(coverage: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.DataFrame:
-    """Per day and channel: required and scheduled agent-hours, short agent-hours and projected SL (offered-weighted)."""
+    """Per day and channel: required and scheduled agent-hours, short agent-hours and projected SL weighted by arrivals.
+
+    Arrivals come from the coverage's own `offered` column, else from the forecast; a day with a projected slot whose
+    arrivals neither gives has no projected SL (weighting by required agents would drop closed-hour arrivals).
+    """
     c = coverage.copy()
     c["interval_start"] = pd.to_datetime(c["interval_start"])
     c["channel"] = c["channel"].astype(str)
-    if forecast is not None and len(forecast):
+    if "offered" in c.columns:
+        c["weight"] = pd.to_numeric(c["offered"], errors="coerce").astype(float)
+    elif forecast is not None and len(forecast):
         w = forecast[["interval_start", "channel", "offered"]].copy()
         w["interval_start"] = pd.to_datetime(w["interval_start"])
         w["channel"] = w["channel"].astype(str)
+        w = w.groupby(["interval_start", "channel"], as_index=False)["offered"].sum()
         c = c.merge(w.rename(columns={"offered": "weight"}), on=["interval_start", "channel"], how="left")
     else:
         c["weight"] = np.nan
-    c["weight"] = c["weight"].fillna(c["required"].astype(float))
     c["date"] = c["interval_start"].dt.normalize()
     slot_h = _slot_hours(c["interval_start"])
     c["required_h"] = c["required"].astype(float) * slot_h
@@ -58,11 +64,14 @@ def coverage_daily(coverage: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.
         sl = pd.to_numeric(c["service_level_projected"], errors="coerce")
         c["sl_w"] = (sl * c["weight"]).where(sl.notna(), 0.0)
         c["w_known"] = c["weight"].where(sl.notna(), 0.0)
+        c["w_missing"] = (sl.notna() & c["weight"].isna()).astype(int)
     else:
-        c["sl_w"] = c["w_known"] = 0.0
-    day = c.groupby(["date", "channel"], as_index=False)[["required_h", "scheduled_h", "short_h", "sl_w", "w_known"]].sum()
-    day["service_level_projected"] = day["sl_w"] / day["w_known"].where(day["w_known"] > 0) if has_sl else np.nan
-    return day.drop(columns=["sl_w", "w_known"])
+        c["sl_w"] = c["w_known"] = c["w_missing"] = 0.0
+    columns = ["required_h", "scheduled_h", "short_h", "sl_w", "w_known", "w_missing"]
+    day = c.groupby(["date", "channel"], as_index=False)[columns].sum()
+    known = day["w_known"].where((day["w_known"] > 0) & (day["w_missing"] == 0))
+    day["service_level_projected"] = day["sl_w"] / known if has_sl else np.nan
+    return day.drop(columns=["sl_w", "w_known", "w_missing"])
 
 
 def _slot_hours(times: pd.Series) -> float:

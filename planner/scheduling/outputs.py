@@ -17,7 +17,7 @@ from planner.scheduling.roster import typed_shifts, write_roster
 
 AGENT_SUMMARY_COLUMNS = ["agent_id", "contract", "paid_hours", "min_hours", "max_hours", "days_worked", "max_days",
                          "shortest_rest_h"]
-COVERAGE_COLUMNS = ["interval_start", "channel", "required", "scheduled", "gap", "service_level_projected"]
+COVERAGE_COLUMNS = ["interval_start", "channel", "required", "scheduled", "gap", "service_level_projected", "offered"]
 # Quality target of issue 5: shortfall within the LP bound plus this share of all required agent-slots.
 QUALITY_SLACK = 0.01
 
@@ -72,7 +72,9 @@ def daily_summary(coverage: pd.DataFrame, config: Config, requirements_df: pd.Da
     frame["date"] = frame["interval_start"].dt.date
     frame["short"] = (frame["required"] - frame["scheduled"]).clip(lower=0)
     weights = pd.Series(1.0, index=frame.index)
-    if requirements_df is not None and "offered" in requirements_df.columns:
+    if "offered" in frame.columns:
+        weights = frame["offered"].astype(float).fillna(0)
+    elif requirements_df is not None and "offered" in requirements_df.columns:
         offered = requirements_df.assign(interval_start=pd.to_datetime(requirements_df["interval_start"]))
         weights = frame.merge(offered[["interval_start", "channel", "offered"]], on=["interval_start", "channel"],
                               how="left")["offered"].fillna(0).set_axis(frame.index)

@@ -103,7 +103,8 @@ def summary(projection_df: pd.DataFrame) -> pd.DataFrame:
 
 def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, config: Config,
                        agents_are: str = "scheduled", context: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Coverage (interval_start, channel, required, scheduled, gap) with service_level_projected at its scheduled agents.
+    """Coverage (interval_start, channel, required, scheduled, gap) with service_level_projected at its scheduled agents
+    and offered (the slot's arrivals in requirements_df, 0 without a row).
 
     Immediate channels: the queueing model per coverage slot. Deferred channels replay every arrival of
     requirements_df, closed hours included, served as the plan serves them (deferred.serve) by the scheduled agents,
@@ -115,7 +116,7 @@ def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, co
     """
     if agents_are not in ("productive", "scheduled"):
         raise ValueError("agents_are must be 'productive' or 'scheduled'")
-    cov = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
+    cov = coverage.drop(columns="offered", errors="ignore").assign(interval_start=pd.to_datetime(coverage["interval_start"]))
     req = requirements_df.assign(interval_start=pd.to_datetime(requirements_df["interval_start"]))
     deferred_names = [c.name for c in config.channels if c.kind == "deferred"]
     keys = ["interval_start", "channel"]
@@ -128,6 +129,7 @@ def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, co
     cov = cov.sort_values(keys, key=lambda s: s.map(order) if s.name == "channel" else s, kind="stable")
     cov = cov.reset_index(drop=True).assign(service_level_projected=np.nan)
     load = cov.merge(req[keys + ["offered", "aht_s"]], on=keys, how="left")
+    cov["offered"] = load["offered"].fillna(0.0).to_numpy()  # the arrivals the slot's service level is a share of
     immediate = load["offered"].notna().to_numpy() & ~load["channel"].isin(deferred_names).to_numpy()
     if immediate.any():
         rows = load.loc[immediate]
