@@ -2,6 +2,7 @@
 
 Every stage that needs open slots (forecast, staffing requirements, scheduling instance, sample data) asks
 here; only the independent roster checker (scheduling/check.py) keeps its own reading of the config.
+A channel is open only while the site is (the config loader refuses channel hours outside the site's).
 A slot is open when any part of it lies inside an opening window; the config loader only accepts windows
 on the slot grid, where this is the same as "the slot starts inside the window".
 """
@@ -29,6 +30,14 @@ def open_mask(config: Config, channel: str | None, slot_starts) -> np.ndarray:
     starts = pd.DatetimeIndex(pd.to_datetime(pd.Series(slot_starts)).to_numpy())
     if starts.size == 0:
         return np.zeros(0, dtype=bool)
+    if channel is not None:
+        # a channel is never open while the site is closed (the loader refuses such hours; a config built
+        # without it still gets the same rule)
+        return _window_mask(config, channel, starts) & _window_mask(config, None, starts)
+    return _window_mask(config, None, starts)
+
+
+def _window_mask(config: Config, channel: str | None, starts: pd.DatetimeIndex) -> np.ndarray:
     slot_min = config.site.slot_minutes
     days = starts.normalize()
     unique = pd.DatetimeIndex(days.unique())

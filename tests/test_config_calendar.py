@@ -101,3 +101,37 @@ def test_every_stage_agrees_on_the_open_slots():
     agents = agents_table([{"agent_id": "A1", "skills": ["voice", "chat"], "contract": "std"}])
     inst = build_instance(cfg, req, agents, no_leave(), WEEK, weeks=1)
     assert (inst.channel_open[inst.channels.index("voice"), : days * per_day] == expected).all()
+
+    # chat keeps the site's hours in every stage, and voice is never open while the site is closed
+    site = open_mask(cfg, None, starts)
+    assert (open_mask(cfg, "chat", starts) == site).all() and not (expected & ~site).any()
+    assert ((req[req["channel"] == "chat"]["agents_required"].to_numpy() > 0) == site).all()
+    assert (inst.channel_open[inst.channels.index("chat"), : days * per_day] == site).all()
+
+
+def test_a_channel_is_never_open_while_the_site_is_closed_even_without_the_loader():
+    cfg = _config()
+    wide = {day: {"open": "05:00", "close": "23:00"} for day in ("monday", "tuesday")}
+    voice = cfg.channels[0].model_copy(update={"opening_hours": {**cfg.channels[0].opening_hours, **{
+        day: type(cfg.site.opening_hours["monday"])(**hours) for day, hours in wide.items()}}})
+    loose = cfg.model_copy(update={"channels": [voice, *cfg.channels[1:]]})  # skips the loader's refusal
+    starts = slot_starts(WEEK, 7 * 48, 30)
+    mask = open_mask(loose, "voice", starts)
+    assert not (mask & ~open_mask(loose, None, starts)).any()
+    assert mask[12] and not mask[11] and mask[43] and not mask[44]  # Monday 06:00–22:00, the site's hours
+    frame = pd.DataFrame({"interval_start": starts, "channel": "voice", "offered": 5.0, "aht_s": 300.0})
+    agents = agents_table([{"agent_id": "A1", "skills": ["voice", "chat"], "contract": "std"}])
+    inst = build_instance(loose, requirements(frame, loose), agents, no_leave(), WEEK, weeks=1)
+    assert (inst.channel_open[inst.channels.index("voice"), : len(starts)] == mask).all()
+
+
+def test_override_open_while_the_site_is_closed_is_refused_naming_the_day_and_times():
+    line = YAML.splitlines().index("VOICE_HOURS") + 1
+    with pytest.raises(ConfigError) as info:
+        _config('      monday: {open: "08:00", close: "12:00"}\n      tuesday: {open: "05:00", close: "23:00"}\n')
+    assert (f"channels[0].opening_hours.tuesday (line {line + 1}, column 7): voice is open 05:00–23:00 on tuesday, "
+            "but the site is closed at 05:00 (its hours that day are 06:00–22:00)" in str(info.value))
+    with pytest.raises(ConfigError, match=r"opening_hours\.friday .*the site is closed at 22:00"):
+        _config('      friday: {open: "20:00", close: "23:00"}\n')
+    # the site's Saturday runs to 03:00, so a Sunday window before it closes is inside the site's hours
+    assert _config('      sunday: {open: "00:00", close: "02:00"}\n').hours_on(WEEK + dt.timedelta(days=6), "voice")

@@ -121,6 +121,33 @@ def off_grid(hours: dict[str, DayHours], slot_minutes: int) -> tuple[str, OpenHo
     return None
 
 
+def outside_site(hours: dict[str, DayHours], site_hours: dict[str, DayHours], slot_minutes: int
+                 ) -> tuple[str, OpenHours, int] | None:
+    """The first day of a channel's hours (its window, and the minute after that day's midnight) open while the
+    site is closed, or None; the site counts as open past midnight when its previous day's window runs on."""
+    week_min = 7 * 24 * 60
+    site_open: set[int] = set()
+    for d, day in enumerate(WEEKDAYS):
+        window = site_hours[day]
+        if isinstance(window, OpenHours):
+            site_open.update((d * 1440 + m) % week_min for m in range(window.open_min, window.close_min, slot_minutes))
+    for d, day in enumerate(WEEKDAYS):
+        window = hours.get(day)
+        if not isinstance(window, OpenHours):
+            continue
+        for minute in range(window.open_min, window.close_min, slot_minutes):
+            if (d * 1440 + minute) % week_min not in site_open:
+                return day, window, minute
+    return None
+
+
+def _outside_site_message(channel: str, day: str, window: OpenHours, minute: int, site_window: DayHours) -> str:
+    site = "closed" if not isinstance(site_window, OpenHours) else f"{site_window.open}–{site_window.close}"
+    return (f"{channel} is open {window.open}–{window.close} on {day}, but the site is closed at "
+            f"{minute // 60 % 24:02d}:{minute % 60:02d} (its hours that day are {site}); a channel cannot be open while "
+            "the site is closed: keep the channel's hours inside site.opening_hours")
+
+
 def _off_grid_message(window: OpenHours, slot_minutes: int) -> str:
     return (f"{window.open}–{window.close} is not on {slot_minutes}-minute slots; open and close on a slot boundary "
             f"(a multiple of {slot_minutes} minutes past the hour)")
@@ -523,6 +550,11 @@ class Config(Strict):
             bad = off_grid(ch.opening_hours or {}, self.site.slot_minutes)
             if bad is not None:
                 raise LocatedError(("channels", i, "opening_hours", bad[0]), _off_grid_message(bad[1], self.site.slot_minutes))
+            outside = outside_site(ch.opening_hours or {}, self.site.opening_hours, self.site.slot_minutes)
+            if outside is not None:
+                day, window, minute = outside
+                raise LocatedError(("channels", i, "opening_hours", day),
+                                   _outside_site_message(ch.name, day, window, minute, self.site.opening_hours[day]))
         if self.contacts_import is not None and self.contacts_import.channel.map is not None:
             for source, target in self.contacts_import.channel.map.items():
                 if target not in names:

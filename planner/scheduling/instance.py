@@ -194,7 +194,7 @@ def build_instance(
     channels = config.channel_names
     starts = slot_starts(week_start, n_slots, slot_min)
     site_open = open_mask(config, None, starts)
-    channel_open = np.array([open_mask(config, c, starts) & site_open for c in channels])
+    channel_open = np.array([open_mask(config, c, starts) for c in channels])
     required, productive, offered, aht = _demand(requirements_df, channels, week_start, slot_min, n_slots, config)
     templates, by_key = _all_templates(config, week_start, n_days, site_open)
     agents, groups = _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, channel_open, channels)
