@@ -10,7 +10,7 @@ import pandas as pd
 from planner.config import Config
 from planner.errors import ConfigError
 from planner.io.files import write_table
-from planner.io.tables import read_agents, read_history, read_leave, read_roster
+from planner.io.tables import read_agents, read_history, read_leave, read_roster_table
 from planner.pipeline import WeekPlan
 from planner.scheduling.outputs import write_outputs
 
@@ -34,7 +34,7 @@ def read_site_inputs(config: Config, with_contacts: bool = True) -> SiteInputs:
             raise ConfigError(f"the config has no inputs.{name}: add its path (relative to the config file)")
     agents = read_agents(paths["agents"], config)
     leave = read_leave(paths["leave"], agents) if paths["leave"] is not None else None
-    previous = read_roster(paths["previous_roster"], config) if paths["previous_roster"] is not None else None
+    previous = read_roster_table(paths["previous_roster"], config) if paths["previous_roster"] is not None else None
     contacts = None
     if with_contacts and paths["contacts"] is not None and paths["contacts"].exists():
         from planner.io.contacts_import import load_contacts

@@ -486,3 +486,19 @@ def test_projected_day_figures_recount_the_written_coverage(tmp_path):
         within = (sl.reindex(on_day.index).fillna(0) * on_day).sum()
         assert figure == pytest.approx(within / on_day.sum())
     assert written["offered"].sum() == pytest.approx(arrivals.sum())  # every arrival has its coverage row
+
+
+def test_cost_reads_the_roster_with_the_one_roster_reader_offsets_included():
+    cfg = parse_config(COST_YAML.replace("FULL", "24").replace("slot_minutes: 15}", "slot_minutes: 15, timezone: Europe/Paris}"))
+    # the shift of the clock-time test above, written in UTC: 22:00-06:00 in Paris (UTC+1 in November)
+    roster = pd.DataFrame({"agent_id": ["A1"], "date": ["2026-11-02"], "shift_start": ["2026-11-02T21:00:00Z"],
+                           "shift_end": ["2026-11-03T05:00:00Z"], "breaks": ["01:00-01:15"], "paid_hours": [8.0]})
+    slots = pd.DataFrame({"agent_id": "A1", "interval_start": pd.to_datetime(
+        ["2026-11-02 22:00", "2026-11-02 22:15", "2026-11-03 01:00", "2026-11-03 01:15", "2026-11-03 02:00"]),
+        "activity": ["voice", "voice", "break", "chat", "chat"]})
+    agents = pd.DataFrame({"agent_id": ["A1"], "name": ["a"], "skills": [["voice", "chat"]], "contract": ["full_time"]})
+    forecast = pd.DataFrame({"interval_start": [T("2026-11-02 22:00"), T("2026-11-02 22:00")], "channel": ["voice", "chat"],
+                             "offered": [8.0, 2.0], "aht_s": 300.0})
+    rows = build_report(cfg, forecast=forecast, roster=roster, roster_slots=slots, agents=agents).tables["cost"]
+    rows = rows.set_index("channel")
+    assert rows.loc["voice", "cost"] == pytest.approx(96) and rows.loc["chat", "cost"] == pytest.approx(96)

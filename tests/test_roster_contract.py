@@ -100,7 +100,7 @@ def _previous_week_file(tmp_path) -> pd.DataFrame:
 
 
 def test_previous_roster_file_holds_rest_and_consecutive_days_across_the_week_boundary(tmp_path):
-    from planner.io.tables import read_roster as read_roster_table
+    from planner.io.tables import read_roster_table
 
     cfg = tiny_config(days=7, hmax=60, consec=4, rest=11)
     req = tiny_requirements(cfg, default={"voice": 1})
@@ -179,3 +179,12 @@ def test_workbook_shows_team_lunch_apart_and_headcount_rows(tmp_path):
     assert working == [int((result.roster["date"] == d).sum()) for d in days]
     per_channel = [[ws.cell(row=labels[f"headcount: {c}"], column=6 + i).value for i in range(7)] for c in ("voice", "chat")]
     assert [a + b for a, b in zip(*per_channel, strict=True)] == working
+
+
+def test_one_public_roster_reader():
+    import planner.io.tables as tables
+    import planner.scheduling.roster as roster
+
+    # io/tables keeps only the validation layer under its own name; the Roster reader is scheduling.roster.read_roster
+    assert not hasattr(tables, "read_roster") and callable(tables.read_roster_table)
+    assert roster.read_roster.__annotations__["return"] == "Roster"

@@ -469,8 +469,8 @@ def validate_roster(df: pd.DataFrame, source: object = "<roster>", config=None, 
     return parse_roster(df, source, config, lines)[0]
 
 
-def read_roster(path: str | Path, config=None) -> pd.DataFrame:
-    """Read and validate a roster file."""
+def read_roster_table(path: str | Path, config=None) -> pd.DataFrame:
+    """Read and validate a roster file as one typed table, breaks text kept (a Roster: scheduling.roster.read_roster)."""
     df, lines = read_table(path)
     return validate_roster(df, path, config, lines)
 

@@ -139,7 +139,7 @@ def _cost(report: Report, roster: pd.DataFrame | None, roster_slots: pd.DataFram
         bases.append(("actual (handled contacts)", planning.contacts_by_date(actual_sums, "interval_start", "handled")))
     if forecast is not None:
         bases.append(("projected (forecast contacts)", planning.contacts_by_date(forecast, "interval_start", "offered")))
-    shares = planning.channel_shares(roster, roster_slots, config.channel_names)
+    shares = planning.channel_shares(roster, roster_slots, config)
     cost = planning.cost_per_contact(costs, shares, bases, config)
     if cost.empty:
         report.skipped["cost"] = "the roster dates overlap neither the contacts nor the forecast"

@@ -101,16 +101,20 @@ def roster_costs(roster: pd.DataFrame, config: Config, agents: pd.DataFrame | No
                          "paid_hours": paid, "rate": rate, "cost": paid * rate})
 
 
-def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, channels: list[str]) -> pd.DataFrame | None:
+def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, config: Config) -> pd.DataFrame | None:
     """Share of each roster row's time per channel (columns = channels, index = roster rows), or None without channel data.
 
     From roster_slots (the row's slots on each channel, matched to the shift by agent and start time) when given,
     else split equally over the row's `channels` list.
     """
+    from planner.scheduling.roster import typed_shifts  # the one roster reader: clock times, night shifts, offsets
+
+    channels = config.channel_names
     if roster_slots is not None and len(roster_slots) and "shift_start" in roster.columns:
-        start, end = _shift_times(roster)
-        shifts = pd.DataFrame({"row": roster.index, "agent_id": roster["agent_id"].astype(str), "start": start,
-                               "end": end}).dropna().sort_values("start")
+        typed = typed_shifts(roster, config)[0]
+        shifts = pd.DataFrame({"row": roster.index, "agent_id": roster["agent_id"].astype(str),
+                               "start": typed["shift_start"].to_numpy(), "end": typed["shift_end"].to_numpy()})
+        shifts = shifts.dropna().sort_values("start")
         slots = roster_slots[roster_slots["activity"].astype(str).isin(channels)]
         slots = pd.DataFrame({"agent_id": slots["agent_id"].astype(str), "t": pd.to_datetime(slots["interval_start"]),
                               "channel": slots["activity"].astype(str)}).sort_values("t")
@@ -128,25 +132,6 @@ def channel_shares(roster: pd.DataFrame, roster_slots: pd.DataFrame | None, chan
                 shares.loc[idx, name] = 1 / len(names)
         return shares.where(shares.sum(axis=1) > 0)
     return None
-
-
-def _shift_times(roster: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Shift start and end timestamps of each roster row: ISO timestamps as they are, times of day (HH:MM) on the
-    row's date (an end at or before the start is the next day)."""
-    date = pd.to_datetime(roster["date"]).dt.normalize()
-    times = []
-    for col in ("shift_start", "shift_end"):
-        value = roster[col]
-        if not pd.api.types.is_datetime64_any_dtype(value.dtype):
-            text = value.astype("string")
-            clock = text.str.fullmatch(r"\s*\d{1,2}:\d{2}(:\d{2})?\s*").fillna(False).astype(bool)
-            parsed = pd.to_datetime(text.where(~clock), format="ISO8601", errors="coerce")
-            of_day = date + pd.to_timedelta(text.where(clock).str.strip().map(
-                lambda t: t if pd.isna(t) or t.count(":") == 2 else f"{t}:00"), errors="coerce")
-            value = parsed.where(~clock, of_day)
-        times.append(pd.to_datetime(value))
-    start, end = times
-    return start, end.where(end > start, end + pd.Timedelta(days=1))
 
 
 def cost_per_contact(costs: pd.DataFrame, shares: pd.DataFrame | None, bases: list[tuple[str, pd.DataFrame]],

@@ -56,7 +56,7 @@ def report(
         "history": lambda p: tables.read_history(p, cfg),
         "forecast": lambda p: tables.read_forecast(p, cfg),
         "coverage": lambda p: tables.read_coverage(p, cfg),
-        "roster": lambda p: tables.read_roster(p, cfg),
+        "roster": lambda p: tables.read_roster_table(p, cfg),
         "roster_slots": lambda p: tables.read_roster_slots(p, cfg),
         "agents": lambda p: tables.read_agents(p, cfg),
     }

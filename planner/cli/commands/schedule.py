@@ -81,7 +81,7 @@ def schedule(
     no_bound: bool = typer.Option(False, "--no-bound", help="Skip the LP lower bound on the shortfall (faster)."),
 ) -> None:
     """Solve the roster, write the run folder and print the summary."""
-    from planner.io.tables import read_agents, read_leave, read_requirements, read_roster
+    from planner.io.tables import read_agents, read_leave, read_requirements, read_roster_table
     from planner.scheduling.bound import shortfall_lower_bound
     from planner.scheduling.outputs import coverage_with_service_level, daily_summary, violation_counts, write_outputs
     from planner.scheduling.solve import solve_roster
@@ -98,7 +98,7 @@ def schedule(
     req_df = week_rows(req_file, week_start)
     agents_df = read_agents(agents_path, cfg)
     leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
-    previous_df = read_roster(previous_path, cfg) if previous_path is not None else None
+    previous_df = read_roster_table(previous_path, cfg) if previous_path is not None else None
 
     from planner.cli.schedule_view import live_progress, summary_renderable
 
