@@ -153,6 +153,14 @@ def test_short_history_backtest_skips_what_it_cannot_evaluate(tmp_path, capsys):
     assert set(pd.read_csv(out)["model"]) == {"seasonal", "naive"}
 
 
+def test_backtest_progress_counts_the_models_that_ran(tmp_path, capsys):
+    path = tmp_path / "h.csv"
+    synthetic.generate(site(weeks=4), seed=2).to_csv(path, index=False)  # too short for mean4
+    assert run(["backtest", "--history", str(path), "--weeks", "1", "--out", str(tmp_path / "b.csv")]) == 0
+    done = [line for line in capsys.readouterr().err.splitlines() if " done in " in line]
+    assert len(done) == 1 and done[0].endswith(", 2/2"), done  # seasonal and naive ran; mean4 was skipped, not pending
+
+
 # --- 4. gaps in the history ---------------------------------------------------------------------------
 
 

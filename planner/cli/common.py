@@ -109,12 +109,14 @@ class PlainProgress:
         """Say the phase started."""
         self.write(self._line("…"))
 
-    def advance(self, n: int = 1, description: str | None = None) -> None:
-        """Count n more steps done; a new description is used from the next line on."""
+    def advance(self, n: int = 1, description: str | None = None, total: int | None = None) -> None:
+        """Count n more steps done; a new description or total (the steps that will in fact run) from the next line on."""
         with self._lock:
             self.done += n
             if description:
                 self.description = description
+            if total is not None:
+                self.total = total
 
     def tick(self) -> None:
         """One line: elapsed seconds, steps done and the status text."""
@@ -148,13 +150,13 @@ def _ticker(interval_s: float, tick: Callable[[], None]) -> Iterator[None]:
 @contextmanager
 def progress(description: str, total: int | None = None, *, status: Callable[[], str] | None = None,
              interval_s: float | None = None) -> Iterator[Callable[..., None]]:
-    """Progress of a long phase on stderr; yields advance(n=1, description=None).
+    """Progress of a long phase on stderr; yields advance(n=1, description=None, total=None).
 
     A rich bar on a terminal; otherwise a plain timestamped line at the start, every interval_s seconds
     (default PLAIN_PROGRESS_INTERVAL_S) and at the end; nothing with --quiet. status() adds live text.
     """
     if STATE.quiet:
-        yield lambda n=1, description=None: None
+        yield lambda n=1, description=None, total=None: None
         return
     if not err_console.is_terminal:
         plain = PlainProgress(description, total, lambda line: err_console.print(Text(line), highlight=False,
@@ -173,8 +175,9 @@ def progress(description: str, total: int | None = None, *, status: Callable[[],
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=total)
 
-        def advance(n: int = 1, description: str | None = None) -> None:
-            bar.update(task, advance=n, **({"description": description} if description else {}))
+        def advance(n: int = 1, description: str | None = None, total: int | None = None) -> None:
+            bar.update(task, advance=n, **({"description": description} if description else {}),
+                       **({"total": total} if total is not None else {}))
 
         yield advance
 

@@ -90,7 +90,7 @@ def backtest(
     origins = weeks if weeks is not None else (cfg.forecast.backtest_weeks if cfg is not None else 8)
     with progress(f"Backtesting {len(names)} model(s) over up to {origins} origin(s)", total=origins * len(names)) as advance:
         def on_progress(done: int, total: int) -> None:
-            advance(1)
+            advance(1, total=total)  # what runs: models the history is too short for are skipped
 
         with printed_warnings():
             scores = backtest_stage(cfg, frame, weeks, horizon_weeks, names, on_progress)
