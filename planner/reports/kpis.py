@@ -23,9 +23,9 @@ DEFINITIONS = {
     "handled": "Offered contacts answered by an agent (answered_at present, not abandoned).",
     "handled rate": "handled / offered.",
     "abandoned": "Offered contacts the customer gave up on before an answer.",
-    "abandon rate": "abandoned / offered. All channels: over the channels whose customers can abandon (the immediate "
-    "channels, named in the row); deferred contacts (email, social) wait in a backlog and are left out, so they do not "
-    "dilute the rate.",
+    "abandon rate": "abandoned / offered. All channels: over the channels whose customers can abandon, named in the row: "
+    "the immediate ones, and the deferred ones whose data record abandons (a withdrawn message); a deferred channel "
+    "recording none (email waiting in a backlog) is left out, so it does not dilute the rate.",
     "service level": "Share answered within the channel target time T (wait ≤ T). Default denominator: answered + "
     "abandoned after T (abandons within T are neither met nor missed); reports.service_level_abandons switches to "
     "count_all or met_within_target. From an interval history: answered_within_target / (handled + abandoned).",
@@ -266,7 +266,7 @@ def abandon_scope_text(summary: pd.DataFrame) -> str:
 
 
 def can_abandon(config: Config, channel: str, abandoned: float = 0.0) -> bool:
-    """Whether a channel's customers can abandon: immediate channels (and any channel whose data record abandons)."""
+    """Whether a channel's customers can abandon: immediate, or deferred with abandons in the data (unknown: yes)."""
     try:
         return config.channel(channel).kind == "immediate" or abandoned > 0
     except KeyError:
