@@ -26,6 +26,7 @@ import pandas as pd
 
 from planner.errors import ConfigError, DataError, Problem
 from planner.io.tables import read_contacts, read_table, validate_contacts
+from planner.io.timestamps import parse_with_instants
 from planner.io.validation import stripped
 
 NEXT_DAY_BEFORE = pd.Timedelta(hours=12)
@@ -211,7 +212,7 @@ def _timestamps(cells: pd.DataFrame, columns: list[str], spec, site_tz: str) -> 
         text[take], source[take] = cells[col][take], col
     has = text.notna().to_numpy()
     if spec.date_column is not None:
-        day = pd.to_datetime(cells[spec.date_column], format=spec.date_format, errors="coerce")
+        day = _with_format(cells[spec.date_column], spec.date_format)
         clock = _time_of_day(text, spec.time_format)
         bad_day = has & day.isna().to_numpy()
         bad += [(i, spec.date_column, cells[spec.date_column][i], f"a date in the format {spec.date_format}")
@@ -220,19 +221,36 @@ def _timestamps(cells: pd.DataFrame, columns: list[str], spec, site_tz: str) -> 
         if spec.day_anchor is not None:
             anchor = _time_of_day(cells[spec.day_anchor], spec.time_format)
             stamp = stamp.mask(clock < anchor - NEXT_DAY_BEFORE, stamp + pd.Timedelta(days=1))
-        unparsed = has & clock.isna().to_numpy()
-    else:
-        fmt = spec.time_format or "ISO8601"
-        stamp = pd.to_datetime(text, format=fmt, errors="coerce")
+        stamp, _, instants = parse_with_instants(stamp, site_tz)
+        unparsed = has & (clock.isna().to_numpy() | (stamp.isna().to_numpy() & ~bad_day))
+    elif spec.time_format is None:  # ISO 8601 exactly as the contract readers parse it, offsets included
+        stamp, unparsed, instants = _iso(text, site_tz)
+    else:  # a format with %z gives instants: converted to the site's wall clock like the readers' offsets
+        stamp, _, instants = parse_with_instants(_with_format(text, spec.time_format), site_tz)
         unparsed = has & stamp.isna().to_numpy()
     bad += [(i, source[i], text[i], f"a time in the format {spec.time_format or 'ISO 8601'}") for i in np.flatnonzero(unparsed)]
-    stamp = stamp.astype("datetime64[ns]")
-    if spec.source_timezone is not None:
-        stamp = stamp.dt.tz_localize(spec.source_timezone, ambiguous="NaT", nonexistent="NaT")
-        stamp = stamp.dt.tz_convert(site_tz).dt.tz_localize(None)
-    return stamp, bad
+    if spec.source_timezone is not None:  # an explicit offset wins over source_timezone
+        local = stamp.dt.tz_localize(spec.source_timezone, ambiguous="NaT", nonexistent="NaT")
+        stamp = stamp.where(instants.notna(), local.dt.tz_convert(site_tz).dt.tz_localize(None))
+    return stamp.set_axis(cells.index), bad
+
+
+def _iso(text: pd.Series, site_tz: str) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """parse_with_instants of each distinct value once (an export repeats its timestamps), spread back to the rows."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    parsed, bad, instants = parse_with_instants(pd.Series(uniques, dtype=object), site_tz)
+    take = np.where(codes >= 0, codes, len(uniques))
+    nat = np.datetime64("NaT", "ns")
+    return (pd.Series(np.append(parsed.to_numpy(), nat)[take], index=text.index),
+            np.append(bad, False)[take],
+            pd.Series(np.append(instants.to_numpy(), nat)[take], index=text.index))
+
+
+def _with_format(text: pd.Series, fmt: str) -> pd.Series:
+    """Cells parsed with a strftime format (NaT where one does not match); a format with an offset gives UTC instants."""
+    return pd.to_datetime(text, format=fmt, errors="coerce", utc="%z" in fmt or "%Z" in fmt)
 
 
 def _time_of_day(text: pd.Series, fmt: str) -> pd.Series:
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    parsed = _with_format(text, fmt)
     return parsed - parsed.dt.normalize()
