@@ -277,3 +277,65 @@ def test_a_blank_first_line_is_named_not_skipped(tmp_path):
     with pytest.raises(DataError) as info:
         tables.read_leave(path)
     assert info.value.problems[0].line == 1 and "header" in info.value.problems[0].expected
+
+
+NESTED = {
+    "lists": pa.array([["voice"], ["chat"], None]),
+    "structs": pa.array([{"a": 1}, {"a": 2}, None]),
+    "maps": pa.array([[("a", 1)], [("b", 2)], None], pa.map_(pa.string(), pa.int64())),
+}
+
+
+@pytest.mark.parametrize("kind", list(NESTED))
+@pytest.mark.parametrize(("name", "column", "words"), [
+    ("history", "channel", "a column of text"), ("history", "offered", "a column of integers"),
+    ("history", "interval_start", "a column of ISO 8601 timestamps"), ("forecast", "aht_s", "a column of numbers"),
+    ("contacts", "abandoned", "a column of true or false values"), ("agents", "available_from", "times of day HH:MM"),
+    ("leave", "start_date", "a column of dates"), ("roster", "shift_start", "ISO 8601 timestamps"),
+    ("roster_slots", "activity", "a column of text"), ("coverage", "gap", "a column of numbers"),
+])
+def test_nested_parquet_column_is_named_with_the_expected_type(tmp_path, cfg, kind, name, column, words):
+    from tests.test_io_tables import _sample_frames
+
+    frame = _sample_frames()[name].drop(columns=[column], errors="ignore")
+    table = pa.Table.from_pandas(frame, preserve_index=False).append_column(column, NESTED[kind][: len(frame)])
+    path = tmp_path / f"{name}.parquet"
+    pq.write_table(table, path)
+    reader = getattr(tables, f"read_{name}")
+    with pytest.raises(DataError) as info:
+        reader(path) if name == "leave" else reader(path, cfg)
+    nested = [p for p in info.value.problems if p.line is None and p.column == column]
+    assert len(nested) == 1 and str(path) == nested[0].file
+    assert words in nested[0].expected and f"holds {kind} (a nested Parquet column)" in nested[0].expected
+
+
+def test_nested_parquet_column_in_an_export(tmp_path, demo_config_path):
+    from planner.config import parse_config
+
+    mapping = "\ncontacts_import:\n  columns: {contact_id: id}\n  channel: {column: queue}\n  arrived_at: [start]\n"
+    cfg = parse_config(demo_config_path.read_text() + mapping, source="x.yaml")
+    export = pa.table({"id": ["1", "2"], "queue": ["voice", "chat"], "start": ["2026-11-23T08:00:00"] * 2,
+                       "extra": pa.array([["x"], ["y"]])})  # a nested column the mapping does not read is no problem
+    path = tmp_path / "acd.parquet"
+    pq.write_table(export, path)
+    assert len(import_contacts(path, cfg).contacts) == 2
+    pq.write_table(export.set_column(2, "start", pa.array([["2026-11-23T08:00:00"], None])), path)
+    with pytest.raises(DataError) as info:
+        import_contacts(path, cfg)
+    assert [(p.line, p.column) for p in info.value.problems] == [(None, "start")]
+    assert "a column of ISO 8601 timestamps" in str(info.value) and "holds lists" in str(info.value)
+
+
+def test_parquet_dictionary_encoded_numbers_read_like_plain_ones(tmp_path, cfg):
+    slots = pa.array(pd.to_datetime(["2026-11-23 08:00", "2026-11-23 08:15"]))
+    plain = pa.table({"interval_start": slots, "channel": ["voice", "voice"], "offered": pa.array([3, 4], pa.int8()),
+                      "aht_s": [300.0, None]})
+    encoded = plain.set_column(2, "offered", plain["offered"].dictionary_encode()) \
+        .set_column(3, "aht_s", plain["aht_s"].dictionary_encode())
+    a, b = tmp_path / "plain.parquet", tmp_path / "dict.parquet"
+    pq.write_table(plain, a)
+    pq.write_table(encoded, b)
+    pd.testing.assert_frame_equal(tables.read_history(a, cfg), tables.read_history(b, cfg))
+    bad = encoded.set_column(2, "offered", pa.array([1.0, np.inf]).dictionary_encode())
+    pq.write_table(bad, b)
+    assert _problems(lambda: tables.read_history(b, cfg)) == [(3, "offered")]

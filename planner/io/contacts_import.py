@@ -27,7 +27,7 @@ import pandas as pd
 from planner.errors import ConfigError, DataError, Problem
 from planner.io.tables import read_contacts, read_table, validate_contacts
 from planner.io.timestamps import parse_with_instants
-from planner.io.validation import stripped
+from planner.io.validation import NestedValues, nested_expected, stripped
 
 NEXT_DAY_BEFORE = pd.Timedelta(hours=12)
 
@@ -67,7 +67,7 @@ def import_contacts(path: str | Path, config) -> ImportResult:
     raw, lines = read_table(path, sep=spec.delimiter, encoding=spec.encoding)
     rows_read = len(raw)
     _require_source_columns(raw, spec, path)
-    cells = pd.DataFrame({c: _emptied(stripped(raw[c]), spec.empty_for(c)) for c in raw.columns})
+    cells = _source_cells(raw, spec, path)
 
     keep = np.ones(len(cells), dtype=bool)
     dropped: dict[str, int] = {}
@@ -185,12 +185,32 @@ def _describe(rule) -> str:
     return " and ".join(parts)
 
 
-def _require_source_columns(raw: pd.DataFrame, spec, path: Path) -> None:
+def _used_columns(spec) -> list[str]:
+    """Every export column the mapping reads, each once."""
     mapped = [c for cols in spec.columns.values() for c in ([cols] if isinstance(cols, str) else cols)]
     needed = [spec.channel.column, *mapped, *spec.arrived_at, *spec.answered_at, *spec.ended_at]
     needed += [c for c in (spec.date_column, spec.day_anchor) if c]
     needed += [cond.column for rule in [*spec.drop, *(spec.abandoned or [])] for cond in _conditions(rule)]
-    missing = [c for c in dict.fromkeys(needed) if c not in raw.columns]
+    return list(dict.fromkeys(needed))
+
+
+def _source_cells(raw: pd.DataFrame, spec, path: Path) -> pd.DataFrame:
+    """The used columns stripped, empty_values emptied; DataError for a used column of lists, structs or maps (Parquet)."""
+    cells, problems = {}, []
+    times = {*spec.arrived_at, *spec.answered_at, *spec.ended_at} - {spec.date_column, spec.day_anchor}
+    for c in _used_columns(spec):
+        try:
+            cells[c] = _emptied(stripped(raw[c]), spec.empty_for(c))
+        except NestedValues as exc:
+            kind = "timestamp" if c in times and spec.date_column is None else "str"
+            problems.append(Problem(str(path), None, c, None, nested_expected(exc.kind, kind)))
+    if problems:
+        raise DataError(f"{path}: {len(problems)} problem(s) reading the export with contacts_import", problems)
+    return pd.DataFrame(cells)
+
+
+def _require_source_columns(raw: pd.DataFrame, spec, path: Path) -> None:
+    missing = [c for c in _used_columns(spec) if c not in raw.columns]
     if missing:
         have = ", ".join(map(str, raw.columns))
         problems = [Problem(str(path), None, c, None, f"a column named '{c}' (contacts_import names it); the file has: {have}")

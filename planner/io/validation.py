@@ -43,6 +43,26 @@ class Col:
     min: float | None = None
 
 
+# What a column of each kind holds, for a column that holds something else entirely (nested values).
+KIND_WORDS = {"timestamp": "ISO 8601 timestamps (text or a Parquet timestamp column)", "date": "dates YYYY-MM-DD",
+              "int": "integers", "float": "numbers", "str": "text", "bool": "true or false values",
+              "hhmm": "times of day HH:MM"}
+
+
+class NestedValues(TypeError):
+    """A column whose cells are lists, structs or maps (a nested Parquet column); the argument names which."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def nested_expected(kind: str, expected_kind: str) -> str:
+    """What a column holding nested values (kind: 'lists', 'structs', 'maps') should hold instead (a Col.kind)."""
+    return (f"a column of {KIND_WORDS[expected_kind]}, one value per cell; this one holds {kind} "
+            "(a nested Parquet column): write it as a plain column")
+
+
 class Cells:
     """A column as codes into its distinct stripped values (code -1 = empty cell), so each distinct value is parsed once."""
 
@@ -50,8 +70,8 @@ class Cells:
         values = _as_objects(raw)
         try:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # unhashable cells (lists in a text column): every cell is its own value
-            codes, uniques = np.arange(len(values)), values
+        except TypeError:  # unhashable cells: a Parquet list, struct or map column
+            raise NestedValues(_nested_kind(values)) from None
         clean = np.array([_strip_one(v) for v in uniques] + [None], dtype=object)[:-1]
         keep = np.array([v is not None for v in clean], dtype=bool)
         merged_codes, merged = pd.factorize(pd.Series(clean[keep], dtype=object), use_na_sentinel=True) \
@@ -163,7 +183,11 @@ class Checker:
             self._check_empty(col, raw.isna().to_numpy() & ~bad, raw)
             self.add(bad, col.name, raw, "a timestamp between 1677 and 2262 (the file's value is out of range)")
             return self._timestamps_done(col, parsed, instants, raw, timezone)
-        cells = Cells(raw)
+        try:
+            cells = Cells(raw)
+        except NestedValues as exc:
+            self.add_table(col.name, None, nested_expected(exc.kind, col.kind))
+            return _nothing(col.kind, len(raw))
         self._check_empty(col, cells.empty, cells)
         if col.kind == "str":
             self.codes[col.name] = cells.codes
@@ -410,6 +434,27 @@ def inferred_repeat_hour(ts: pd.Series, seen: np.ndarray) -> np.ndarray:
     ok = per_day[(per_day["min"] == per_day["max"]) & (per_day.index.dayofweek == 6)
                  & per_day.index.month.isin(list(_AUTUMN_MONTHS)) & per_day["min"].dt.hour.isin(list(_CHANGE_HOURS))]
     return ts.dt.floor("h").isin(ok["min"]).to_numpy()
+
+
+def _nested_kind(values: np.ndarray) -> str:
+    """'lists', 'structs' or 'maps': what the first nested cell of a column is (pyarrow's conversion of each)."""
+    first = next((v for v in values if isinstance(v, list | tuple | np.ndarray | dict)), None)
+    if isinstance(first, dict):
+        return "structs"
+    if isinstance(first, list) and first and all(isinstance(v, tuple) for v in first):
+        return "maps"
+    return "lists"
+
+
+def _nothing(kind: str, n: int) -> pd.Series:
+    """An all-empty column of a kind's parsed type (for a column that could not be parsed at all)."""
+    if kind == "timestamp":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if kind in ("int", "float"):
+        return pd.Series(np.nan, index=range(n), dtype="float64")
+    if kind == "bool":
+        return pd.Series(pd.NA, index=range(n), dtype="boolean")
+    return pd.Series([None] * n, dtype=object)
 
 
 def _is_number_dtype(dtype) -> bool:
