@@ -205,6 +205,29 @@ def test_duplicated_header_names_both_columns(tmp_path, cfg, header):
     with pytest.raises(DataError, match="columns 3 and 4 of the header both have that name") as info:
         tables.read_history(_write(tmp_path, text), cfg)
     assert "offered.1" not in str(info.value)
+    assert info.value.summary.endswith(": 1 problem(s) in the table")
+
+
+def test_duplicated_parquet_column_is_reported_like_a_duplicated_csv_header(tmp_path, cfg, capsys, demo_config_path):
+    from planner.cli.app import main
+
+    names = ["interval_start", "channel", "offered", "offered"]
+    table = pa.Table.from_arrays([pa.array(["2026-11-23T08:00:00"]), pa.array(["voice"]), pa.array([1]), pa.array([2])],
+                                 names=names)
+    parquet = tmp_path / "h.parquet"
+    pq.write_table(table, parquet)
+    csv = _write(tmp_path, ",".join(names) + "\n2026-11-23T08:00:00,voice,1,2\n", "h.csv")
+    messages = []
+    for path in (csv, parquet):
+        with pytest.raises(DataError) as info:
+            tables.read_history(path, cfg)
+        messages.append(str(info.value).replace(str(path), "FILE"))
+    assert messages[0] == messages[1]
+    assert [(p.line, p.column) for p in info.value.problems] == [(None, "offered")]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["-q", "validate", "--config", str(demo_config_path), "--history", str(parquet)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err == f"Error: {messages[1].replace('FILE', str(parquet))}\n"
 
 
 def test_parquet_categorical_empty_string_is_empty(tmp_path, cfg):

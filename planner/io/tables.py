@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from planner.errors import MAX_PROBLEMS_SHOWN, DataError, Problem
 from planner.io.files import PARQUET_SUFFIXES, read_bytes, read_raw, table_format, text_format, write_table
@@ -130,6 +132,7 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if path.suffix.lower() in PARQUET_SUFFIXES:
+        _unique_columns(path, _parquet_columns(path))  # Arrow would fail with a dump of the schema
         df = read_raw(path).reset_index(drop=True)
         return df, np.arange(len(df), dtype=np.int64) + 2
     fmt, _ = text_format(path)
@@ -156,13 +159,25 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     header = _header(data, delimiter, encoding)
     if len(header) == len(df.columns):
         df.columns = header
-    checker = Checker(df.iloc[:0], path)
-    checker.require_columns([], "table")  # a repeated column name is an error, never a silent 'offered.1'
+    _unique_columns(path, df.columns)  # a repeated column name is an error, never a silent 'offered.1'
     lines = _record_lines(data, len(df), delimiter)
     blank = _blank_rows(df)
     if blank.any():
         return df[~blank].reset_index(drop=True), lines[~blank]
     return df, lines
+
+
+def _unique_columns(path: Path, names: Iterable[object]) -> None:
+    """DataError naming both positions of each column name the header repeats (as written, stripped)."""
+    Checker(pd.DataFrame(columns=list(names)), path).require_columns([], "")
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file's schema ([] when unreadable: read_raw reports why)."""
+    try:
+        return pq.read_schema(path).names
+    except (pa.ArrowException, OSError, ValueError, TypeError):
+        return []
 
 
 def _check_bytes(path: Path, data: bytes, delimiter: str, encoding: str) -> None:

@@ -135,11 +135,11 @@ class Checker:
         self.problems.append(Problem(self.source, None, column, value, expected))
 
     def raise_if_any(self, what: str) -> None:
-        """Raise one DataError carrying every problem so far, first lines first."""
+        """Raise one DataError carrying every problem so far, first lines first; what names the table ('' for any)."""
         if not self.problems:
             return
         ordered = sorted(self.problems, key=lambda p: (p.line is not None, p.line or 0))
-        raise DataError(f"{self.source}: {self.total} problem(s) in the {what} table", ordered)
+        raise DataError(f"{self.source}: {self.total} problem(s) in the {what + ' ' if what else ''}table", ordered)
 
     # --- parsing -----------------------------------------------------------------------------
 
