@@ -17,6 +17,7 @@ from planner.errors import DataError
 from planner.io import files, tables
 from planner.io.contacts_import import import_contacts
 from planner.io.timestamps import to_utc
+from tests.conftest import REPO
 
 HEAD = "interval_start,channel,offered,handled,abandoned,aht_s,answered_within_target"
 
@@ -78,6 +79,52 @@ def test_infinite_duration_is_rejected(tmp_path, cfg, column):
     text = f"interval_start,channel,offered,{column}\n2026-11-23T08:00:00,voice,3,inf\n"
     with pytest.raises(DataError, match="expected a finite number ≥ 0"):
         tables.read_history(_write(tmp_path, text), cfg)
+
+
+@pytest.mark.parametrize(("column", "limit", "words"), [("aht_s", "86,400", "one day"), ("asa_s", "2,592,000", "30 days")])
+def test_history_duration_beyond_its_bound_is_a_bad_cell(tmp_path, cfg, column, limit, words):
+    bound = float(limit.replace(",", ""))
+    text = f"interval_start,channel,offered,{column}\n2026-11-23T08:00:00,voice,3,{bound:g}\n" \
+           f"2026-11-23T08:15:00,voice,3,{bound + 0.5}\n2026-11-23T08:30:00,voice,3,9223372036854775807\n"
+    with pytest.raises(DataError) as info:
+        tables.read_history(_write(tmp_path, text), cfg)
+    assert [(p.line, p.column) for p in info.value.problems] == [(3, column), (4, column)]
+    assert info.value.problems[0].expected == f"a number from 0 to {limit} (seconds: at most {words})"
+
+
+def test_parquet_int64_max_duration_is_rejected(tmp_path, cfg):
+    table = pa.table({"interval_start": pa.array(pd.to_datetime(["2026-11-23 08:00"])), "channel": ["voice"],
+                      "offered": [1], "aht_s": pa.array([2**63 - 1], pa.int64())})
+    path = tmp_path / "h.parquet"
+    pq.write_table(table, path)
+    assert _problems(lambda: tables.read_history(path, cfg)) == [(2, "aht_s")]
+    forecast = pa.table({"interval_start": table["interval_start"], "channel": ["voice"], "offered": [1.0],
+                         "aht_s": [1e18]})
+    pq.write_table(forecast, path)
+    assert _problems(lambda: tables.read_forecast(path, cfg)) == [(2, "aht_s")]
+
+
+def test_contacts_durations_beyond_a_day(tmp_path, cfg):
+    text = "contact_id,channel,arrived_at,handle_s,wrap_s\n1,voice,2026-11-23T08:00:00,86400,0\n" \
+           "2,voice,2026-11-23T08:00:00,86401,1e300\n"
+    assert _problems(lambda: tables.read_contacts(_write(tmp_path, text, "c.csv"), cfg)) == \
+        [(3, "handle_s"), (3, "wrap_s")]
+
+
+def test_bank_export_ser_time_beyond_a_day_names_the_exports_column(tmp_path):
+    from planner.config import load_config as load
+
+    bank = load(REPO / "configs" / "anonymous_bank.yaml")
+    head = "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit" \
+           "\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver"
+    row = "AA0101\t{id}\t0\t0\tPS\t990201\t7:00:00\t7:00:05\t5\t7:00:05\t7:00:10\t5\tAGENT\t7:00:10\t7:05:10\t{ser}" \
+          "\tMICHAL"
+    path = _write(tmp_path, "\n".join([head, row.format(id=1, ser=300), row.format(id=2, ser=9223372036854775808)]) + "\n",
+                  "bank.tsv")
+    with pytest.raises(DataError) as info:
+        import_contacts(path, bank)
+    assert [(p.line, p.column, p.value) for p in info.value.problems] == [(3, "ser_time", "9223372036854775808")]
+    assert "from 0 to 86,400 (seconds: at most one day)" in info.value.problems[0].expected
 
 
 def test_contacts_infinite_handle_and_wrap(tmp_path, cfg):

@@ -35,15 +35,22 @@ from planner.errors import MAX_PROBLEMS_SHOWN, DataError, Problem
 from planner.io.files import PARQUET_SUFFIXES, read_bytes, read_raw, table_format, text_format, write_table
 from planner.io.validation import Checker, Col
 
+# Upper bounds of durations in seconds: a handle time beyond a day (the config's aht_s cap) or a mean wait beyond
+# 30 days (a deferred channel's backlog over a long closure) is a unit or export error, not data.
+MAX_HANDLE_S = 86_400.0
+MAX_WAIT_S = 30 * 86_400.0
+HANDLE_WORDS = "seconds: at most one day"
+WAIT_WORDS = "seconds: at most 30 days"
+
 HISTORY = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
     Col("offered", "int", min=0),
     Col("handled", "int", required=False, min=0),
     Col("abandoned", "int", required=False, min=0),
-    Col("aht_s", "float", required=False, nullable=True, min=0),
+    Col("aht_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("answered_within_target", "int", required=False, min=0),
-    Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0, max=MAX_WAIT_S, max_words=WAIT_WORDS),
     Col("staffed_agents", "float", required=False, nullable=True, min=0),  # mean agents staffed on the channel
 ]
 CONTACTS = [
@@ -53,8 +60,8 @@ CONTACTS = [
     Col("answered_at", "timestamp", required=False, nullable=True),
     Col("ended_at", "timestamp", required=False, nullable=True),
     Col("abandoned", "bool", required=False),
-    Col("handle_s", "float", required=False, nullable=True, min=0),
-    Col("wrap_s", "float", required=False, nullable=True, min=0),
+    Col("handle_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
+    Col("wrap_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("agent_id", "str", required=False, nullable=True),
     Col("customer_id", "str", required=False, nullable=True),
     Col("resolved", "bool", required=False, nullable=True),
@@ -81,7 +88,7 @@ FORECAST = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
     Col("offered", "float", min=0),
-    Col("aht_s", "float", nullable=True, min=0),
+    Col("aht_s", "float", nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("offered_lo", "float", required=False, nullable=True, min=0),
     Col("offered_hi", "float", required=False, nullable=True, min=0),
 ]
@@ -89,12 +96,12 @@ REQUIREMENTS = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
     Col("offered", "float", min=0),
-    Col("aht_s", "float", nullable=True, min=0),
+    Col("aht_s", "float", nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("workload_erlangs", "float", required=False, nullable=True, min=0),
     Col("agents_productive", "int", min=0),
     Col("agents_required", "int", min=0),
     Col("service_level", "float", required=False, nullable=True, min=0),
-    Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0, max=MAX_WAIT_S, max_words=WAIT_WORDS),
     Col("occupancy", "float", required=False, nullable=True, min=0),
 ]
 ROSTER = [

@@ -34,13 +34,15 @@ _CHANGE_HOURS = range(0, 4)  # every zone's fall-back repeat starts between 00:0
 
 @dataclass(frozen=True)
 class Col:
-    """One column of a file contract: name, kind, whether it must be present, may be empty, and a lower bound."""
+    """One column of a file contract: name, kind, whether it must be present, may be empty, and its bounds."""
 
     name: str
     kind: str  # timestamp | date | int | float | str | bool | hhmm | list
     required: bool = True
     nullable: bool = False
     min: float | None = None
+    max: float | None = None
+    max_words: str = ""  # the upper bound in words, for the message ("at most one day")
 
 
 # What a column of each kind holds, for a column that holds something else entirely (nested values).
@@ -269,6 +271,11 @@ class Checker:
                 finite &= ~huge
             if col.min is not None:
                 self.add(finite & (numbers < col.min), col.name, values, f"{what}{bound}")
+            if col.max is not None:
+                top = f"{col.max:,.0f}" if float(col.max).is_integer() else f"{col.max:,g}"
+                span = f"from {col.min:g} to {top}" if col.min is not None else f"at most {top}"
+                self.add(finite & (numbers > col.max), col.name, values,
+                         f"{what} {span}" + (f" ({col.max_words})" if col.max_words else ""))
         numbers = np.where(finite, numbers, np.nan)
         if col.kind == "float":
             return pd.Series(numbers, dtype="float64")
