@@ -8,8 +8,9 @@ which records to drop, and when a contact counts as abandoned. The order of the 
 2. records matching a `drop` rule are removed (each counted under the first rule it matches);
 3. the channel is mapped (`unmapped: drop` removes unknown values, `error` reports them);
 4. arrived_at / answered_at / ended_at are the first non-empty of their source columns; with a
-   `date_column`, a time more than 12 h before the `day_anchor` time is on the next day;
-   with `source_timezone`, times are converted to the site's wall clock;
+   `date_column`, a time more than 12 h before the `day_anchor` time is on the next day; a time
+   with a UTC offset is converted to the site's wall clock as the contract readers do, and with
+   `source_timezone` so is every time without one;
 5. a contact matching an `abandoned` rule (or, with no rules, one without answered_at) is abandoned
    and is never answered: its answered_at and handle_s are cleared;
 6. answered_at / ended_at earlier than arrived_at by at most `clock_skew_s` are set to arrived_at;
