@@ -87,6 +87,59 @@ def test_a_rejected_path_with_markup_is_printed_as_typed(tmp_path, capsys):
     assert "[/]odd [bold]x.yaml" in err and "MarkupError" not in err and "Traceback" not in err
 
 
+MARKUP_SITE = "Demo [/] [bold]x"
+MARKUP_HISTORY = ("interval_start,channel,offered,handled,abandoned\n"
+                  "2026-11-02T08:00:00,voice,10,9,1\n2026-11-02T08:15:00,voice,12,12,0\n")
+
+
+@pytest.fixture
+def markup_site(tmp_path):
+    """The demo config with a site name full of rich markup, and a two-row history."""
+    config = tmp_path / "site.yaml"
+    config.write_text((REPO / "configs" / "demo.yaml").read_text().replace("name: Demo Contact Centre",
+                                                                          f'name: "{MARKUP_SITE}"'))
+    history = tmp_path / "history.csv"
+    history.write_text(MARKUP_HISTORY)
+    return config, history
+
+
+def test_report_prints_a_site_name_with_markup_literally(pinned, markup_site, tmp_path):
+    pinned(200)
+    config, history = markup_site
+    result = runner.invoke(app, ["report", "--config", str(config), "--history", str(history),
+                                 "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert f"{MARKUP_SITE}: KPIs per channel" in result.stdout
+    assert "skipped Forecast: no forecast given" in result.stdout
+
+
+def test_validate_and_staff_print_a_site_name_with_markup_literally(pinned, markup_site, forecast_csv, tmp_path):
+    pinned(200)
+    config, history = markup_site
+    checked = runner.invoke(app, ["validate", "--config", str(config), "--history", str(history)])
+    staffed = runner.invoke(app, ["staff", "--config", str(config), "--forecast", str(forecast_csv),
+                                  "--out", str(tmp_path / "req.csv")])
+    assert checked.exit_code == staffed.exit_code == 0, checked.output + staffed.output
+    assert f"{MARKUP_SITE}: channels" in checked.stdout
+    assert f"{MARKUP_SITE}: agents required" in staffed.stdout
+
+
+def test_forecast_and_backtest_print_channel_names_with_markup_literally(pinned, tmp_path):
+    pinned(200)
+    slots = pd.date_range("2026-10-05", periods=96 * 7 * 3, freq="15min").strftime("%Y-%m-%dT%H:%M:%S")
+    names = ["[/]", "[bold]x"]
+    history = tmp_path / "history.csv"
+    pd.concat([pd.DataFrame({"interval_start": slots, "channel": n, "offered": 5}) for n in names]).to_csv(history,
+                                                                                                        index=False)
+    forecast = runner.invoke(app, ["forecast", "--history", str(history), "--start", "2026-10-26",
+                                   "--out", str(tmp_path / "f.csv")])
+    backtest = runner.invoke(app, ["backtest", "--history", str(history), "--weeks", "1", "--models", "naive",
+                                   "--out", str(tmp_path / "b.csv")])
+    assert forecast.exit_code == backtest.exit_code == 0, forecast.output + backtest.output
+    for name in names:
+        assert f"│ {name} " in forecast.stdout and f"│ {name} " in backtest.stdout
+
+
 # --- 2 and 8. global options after the command; internal errors --------------------------------------
 
 def test_debug_after_the_command_shows_the_traceback(tmp_path, capsys):

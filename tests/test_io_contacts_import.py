@@ -114,3 +114,71 @@ contacts_import:
     path.write_text("id,queue,start\n1,voice,2026-07-01T08:00:00\n2,chat,2026-12-01 08:00:00\n")
     c = import_contacts(path, cfg).contacts
     assert c["arrived_at"].tolist() == [pd.Timestamp("2026-07-01 09:00"), pd.Timestamp("2026-12-01 08:00")]  # BST, then GMT
+
+
+OFFSET_TIMES = ["2026-11-23T08:00:00+01:00", "2026-11-23T08:00:00", "2026-11-23T08:00:00+01", "2026-07-01T08:00:00Z",
+                "2026-07-01T08:00:00+0200"]
+ISO_MAPPING = """
+contacts_import:
+  columns: {contact_id: id}
+  channel: {column: queue}
+  arrived_at: [start]
+"""
+
+
+def _iso_config(demo_config_path, extra: str = ""):
+    return parse_config(demo_config_path.read_text() + ISO_MAPPING + extra, source="x.yaml")
+
+
+def test_offsets_are_read_like_the_contract_readers(tmp_path, demo_config_path):
+    from planner.io.tables import read_contacts
+
+    export = tmp_path / "acd.csv"
+    export.write_text("id,queue,start\n" + "".join(f"{i},voice,{t}\n" for i, t in enumerate(OFFSET_TIMES)))
+    cfg = _iso_config(demo_config_path)
+    imported = import_contacts(export, cfg).contacts["arrived_at"]
+    contract = tmp_path / "contacts.csv"
+    contract.write_text("contact_id,channel,arrived_at\n" + "".join(f"{i},voice,{t}\n" for i, t in enumerate(OFFSET_TIMES)))
+    assert imported.tolist() == read_contacts(contract, cfg)["arrived_at"].tolist()
+    assert imported.tolist() == [pd.Timestamp(t) for t in ("2026-11-23 07:00", "2026-11-23 08:00", "2026-11-23 07:00",
+                                                           "2026-07-01 09:00", "2026-07-01 07:00")]
+
+
+def test_an_explicit_offset_wins_over_source_timezone(tmp_path, demo_config_path):
+    cfg = _iso_config(demo_config_path, "  source_timezone: Europe/Paris\n")
+    export = tmp_path / "acd.csv"
+    export.write_text("id,queue,start\n1,voice,2026-11-23T08:00:00\n2,voice,2026-11-23T08:00:00+00:00\n"
+                      "3,voice,2026-11-23T08:00:00+25:00\n")
+    with pytest.raises(DataError) as info:
+        import_contacts(export, cfg)
+    assert [(p.line, p.column, p.value) for p in info.value.problems] == [(4, "start", "2026-11-23T08:00:00+25:00")]
+    export.write_text("id,queue,start\n1,voice,2026-11-23T08:00:00\n2,voice,2026-11-23T08:00:00+00:00\n")
+    arrived = import_contacts(export, cfg).contacts["arrived_at"].tolist()
+    assert arrived == [pd.Timestamp("2026-11-23 07:00"), pd.Timestamp("2026-11-23 08:00")]  # Paris naive; UTC as given
+
+
+def test_a_time_format_with_an_offset_is_converted_to_site_time(tmp_path, demo_config_path):
+    cfg = _iso_config(demo_config_path, '  time_format: "%d/%m/%Y %H:%M%z"\n')
+    export = tmp_path / "acd.csv"
+    export.write_text("id,queue,start\n1,voice,23/11/2026 08:00+0100\n2,voice,01/07/2026 08:00-0100\n")
+    arrived = import_contacts(export, cfg).contacts["arrived_at"].tolist()
+    assert arrived == [pd.Timestamp("2026-11-23 07:00"), pd.Timestamp("2026-07-01 10:00")]
+
+
+def test_aggregate_reads_an_export_with_offsets(tmp_path, demo_config_path):
+    from typer.testing import CliRunner
+
+    from planner.cli.app import app
+
+    config = tmp_path / "site.yaml"
+    config.write_text(demo_config_path.read_text() + ISO_MAPPING)
+    export = tmp_path / "acd.csv"
+    export.write_text("id,queue,start\n1,voice,2026-11-23T08:00:00+01:00\n2,chat,2026-11-23T08:00:00\n"
+                      "3,chat,2026-11-23T08:00:00+01\n")
+    out = tmp_path / "history.csv"
+    result = CliRunner().invoke(app, ["aggregate", "--config", str(config), "--contacts", str(export), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    history = pd.read_csv(out)
+    offered = history[history["offered"] > 0].set_index(["interval_start", "channel"])["offered"].to_dict()
+    assert offered == {("2026-11-23T07:00:00", "voice"): 1, ("2026-11-23T07:00:00", "chat"): 1,
+                       ("2026-11-23T08:00:00", "chat"): 1}

@@ -17,6 +17,7 @@ from planner.errors import DataError
 from planner.io import files, tables
 from planner.io.contacts_import import import_contacts
 from planner.io.timestamps import to_utc
+from tests.conftest import REPO
 
 HEAD = "interval_start,channel,offered,handled,abandoned,aht_s,answered_within_target"
 
@@ -78,6 +79,52 @@ def test_infinite_duration_is_rejected(tmp_path, cfg, column):
     text = f"interval_start,channel,offered,{column}\n2026-11-23T08:00:00,voice,3,inf\n"
     with pytest.raises(DataError, match="expected a finite number ≥ 0"):
         tables.read_history(_write(tmp_path, text), cfg)
+
+
+@pytest.mark.parametrize(("column", "limit", "words"), [("aht_s", "86,400", "one day"), ("asa_s", "2,592,000", "30 days")])
+def test_history_duration_beyond_its_bound_is_a_bad_cell(tmp_path, cfg, column, limit, words):
+    bound = float(limit.replace(",", ""))
+    text = f"interval_start,channel,offered,{column}\n2026-11-23T08:00:00,voice,3,{bound:g}\n" \
+           f"2026-11-23T08:15:00,voice,3,{bound + 0.5}\n2026-11-23T08:30:00,voice,3,9223372036854775807\n"
+    with pytest.raises(DataError) as info:
+        tables.read_history(_write(tmp_path, text), cfg)
+    assert [(p.line, p.column) for p in info.value.problems] == [(3, column), (4, column)]
+    assert info.value.problems[0].expected == f"a number from 0 to {limit} (seconds: at most {words})"
+
+
+def test_parquet_int64_max_duration_is_rejected(tmp_path, cfg):
+    table = pa.table({"interval_start": pa.array(pd.to_datetime(["2026-11-23 08:00"])), "channel": ["voice"],
+                      "offered": [1], "aht_s": pa.array([2**63 - 1], pa.int64())})
+    path = tmp_path / "h.parquet"
+    pq.write_table(table, path)
+    assert _problems(lambda: tables.read_history(path, cfg)) == [(2, "aht_s")]
+    forecast = pa.table({"interval_start": table["interval_start"], "channel": ["voice"], "offered": [1.0],
+                         "aht_s": [1e18]})
+    pq.write_table(forecast, path)
+    assert _problems(lambda: tables.read_forecast(path, cfg)) == [(2, "aht_s")]
+
+
+def test_contacts_durations_beyond_a_day(tmp_path, cfg):
+    text = "contact_id,channel,arrived_at,handle_s,wrap_s\n1,voice,2026-11-23T08:00:00,86400,0\n" \
+           "2,voice,2026-11-23T08:00:00,86401,1e300\n"
+    assert _problems(lambda: tables.read_contacts(_write(tmp_path, text, "c.csv"), cfg)) == \
+        [(3, "handle_s"), (3, "wrap_s")]
+
+
+def test_bank_export_ser_time_beyond_a_day_names_the_exports_column(tmp_path):
+    from planner.config import load_config as load
+
+    bank = load(REPO / "configs" / "anonymous_bank.yaml")
+    head = "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\tq_start\tq_exit" \
+           "\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver"
+    row = "AA0101\t{id}\t0\t0\tPS\t990201\t7:00:00\t7:00:05\t5\t7:00:05\t7:00:10\t5\tAGENT\t7:00:10\t7:05:10\t{ser}" \
+          "\tMICHAL"
+    path = _write(tmp_path, "\n".join([head, row.format(id=1, ser=300), row.format(id=2, ser=9223372036854775808)]) + "\n",
+                  "bank.tsv")
+    with pytest.raises(DataError) as info:
+        import_contacts(path, bank)
+    assert [(p.line, p.column, p.value) for p in info.value.problems] == [(3, "ser_time", "9223372036854775808")]
+    assert "from 0 to 86,400 (seconds: at most one day)" in info.value.problems[0].expected
 
 
 def test_contacts_infinite_handle_and_wrap(tmp_path, cfg):
@@ -205,6 +252,29 @@ def test_duplicated_header_names_both_columns(tmp_path, cfg, header):
     with pytest.raises(DataError, match="columns 3 and 4 of the header both have that name") as info:
         tables.read_history(_write(tmp_path, text), cfg)
     assert "offered.1" not in str(info.value)
+    assert info.value.summary.endswith(": 1 problem(s) in the table")
+
+
+def test_duplicated_parquet_column_is_reported_like_a_duplicated_csv_header(tmp_path, cfg, capsys, demo_config_path):
+    from planner.cli.app import main
+
+    names = ["interval_start", "channel", "offered", "offered"]
+    table = pa.Table.from_arrays([pa.array(["2026-11-23T08:00:00"]), pa.array(["voice"]), pa.array([1]), pa.array([2])],
+                                 names=names)
+    parquet = tmp_path / "h.parquet"
+    pq.write_table(table, parquet)
+    csv = _write(tmp_path, ",".join(names) + "\n2026-11-23T08:00:00,voice,1,2\n", "h.csv")
+    messages = []
+    for path in (csv, parquet):
+        with pytest.raises(DataError) as info:
+            tables.read_history(path, cfg)
+        messages.append(str(info.value).replace(str(path), "FILE"))
+    assert messages[0] == messages[1]
+    assert [(p.line, p.column) for p in info.value.problems] == [(None, "offered")]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["-q", "validate", "--config", str(demo_config_path), "--history", str(parquet)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err == f"Error: {messages[1].replace('FILE', str(parquet))}\n"
 
 
 def test_parquet_categorical_empty_string_is_empty(tmp_path, cfg):
@@ -277,3 +347,65 @@ def test_a_blank_first_line_is_named_not_skipped(tmp_path):
     with pytest.raises(DataError) as info:
         tables.read_leave(path)
     assert info.value.problems[0].line == 1 and "header" in info.value.problems[0].expected
+
+
+NESTED = {
+    "lists": pa.array([["voice"], ["chat"], None]),
+    "structs": pa.array([{"a": 1}, {"a": 2}, None]),
+    "maps": pa.array([[("a", 1)], [("b", 2)], None], pa.map_(pa.string(), pa.int64())),
+}
+
+
+@pytest.mark.parametrize("kind", list(NESTED))
+@pytest.mark.parametrize(("name", "column", "words"), [
+    ("history", "channel", "a column of text"), ("history", "offered", "a column of integers"),
+    ("history", "interval_start", "a column of ISO 8601 timestamps"), ("forecast", "aht_s", "a column of numbers"),
+    ("contacts", "abandoned", "a column of true or false values"), ("agents", "available_from", "times of day HH:MM"),
+    ("leave", "start_date", "a column of dates"), ("roster", "shift_start", "ISO 8601 timestamps"),
+    ("roster_slots", "activity", "a column of text"), ("coverage", "gap", "a column of numbers"),
+])
+def test_nested_parquet_column_is_named_with_the_expected_type(tmp_path, cfg, kind, name, column, words):
+    from tests.test_io_tables import _sample_frames
+
+    frame = _sample_frames()[name].drop(columns=[column], errors="ignore")
+    table = pa.Table.from_pandas(frame, preserve_index=False).append_column(column, NESTED[kind][: len(frame)])
+    path = tmp_path / f"{name}.parquet"
+    pq.write_table(table, path)
+    reader = getattr(tables, f"read_{name}")
+    with pytest.raises(DataError) as info:
+        reader(path) if name == "leave" else reader(path, cfg)
+    nested = [p for p in info.value.problems if p.line is None and p.column == column]
+    assert len(nested) == 1 and str(path) == nested[0].file
+    assert words in nested[0].expected and f"holds {kind} (a nested Parquet column)" in nested[0].expected
+
+
+def test_nested_parquet_column_in_an_export(tmp_path, demo_config_path):
+    from planner.config import parse_config
+
+    mapping = "\ncontacts_import:\n  columns: {contact_id: id}\n  channel: {column: queue}\n  arrived_at: [start]\n"
+    cfg = parse_config(demo_config_path.read_text() + mapping, source="x.yaml")
+    export = pa.table({"id": ["1", "2"], "queue": ["voice", "chat"], "start": ["2026-11-23T08:00:00"] * 2,
+                       "extra": pa.array([["x"], ["y"]])})  # a nested column the mapping does not read is no problem
+    path = tmp_path / "acd.parquet"
+    pq.write_table(export, path)
+    assert len(import_contacts(path, cfg).contacts) == 2
+    pq.write_table(export.set_column(2, "start", pa.array([["2026-11-23T08:00:00"], None])), path)
+    with pytest.raises(DataError) as info:
+        import_contacts(path, cfg)
+    assert [(p.line, p.column) for p in info.value.problems] == [(None, "start")]
+    assert "a column of ISO 8601 timestamps" in str(info.value) and "holds lists" in str(info.value)
+
+
+def test_parquet_dictionary_encoded_numbers_read_like_plain_ones(tmp_path, cfg):
+    slots = pa.array(pd.to_datetime(["2026-11-23 08:00", "2026-11-23 08:15"]))
+    plain = pa.table({"interval_start": slots, "channel": ["voice", "voice"], "offered": pa.array([3, 4], pa.int8()),
+                      "aht_s": [300.0, None]})
+    encoded = plain.set_column(2, "offered", plain["offered"].dictionary_encode()) \
+        .set_column(3, "aht_s", plain["aht_s"].dictionary_encode())
+    a, b = tmp_path / "plain.parquet", tmp_path / "dict.parquet"
+    pq.write_table(plain, a)
+    pq.write_table(encoded, b)
+    pd.testing.assert_frame_equal(tables.read_history(a, cfg), tables.read_history(b, cfg))
+    bad = encoded.set_column(2, "offered", pa.array([1.0, np.inf]).dictionary_encode())
+    pq.write_table(bad, b)
+    assert _problems(lambda: tables.read_history(b, cfg)) == [(3, "offered")]

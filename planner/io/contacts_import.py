@@ -8,8 +8,9 @@ which records to drop, and when a contact counts as abandoned. The order of the 
 2. records matching a `drop` rule are removed (each counted under the first rule it matches);
 3. the channel is mapped (`unmapped: drop` removes unknown values, `error` reports them);
 4. arrived_at / answered_at / ended_at are the first non-empty of their source columns; with a
-   `date_column`, a time more than 12 h before the `day_anchor` time is on the next day;
-   with `source_timezone`, times are converted to the site's wall clock;
+   `date_column`, a time more than 12 h before the `day_anchor` time is on the next day; a time
+   with a UTC offset is converted to the site's wall clock as the contract readers do, and with
+   `source_timezone` so is every time without one;
 5. a contact matching an `abandoned` rule (or, with no rules, one without answered_at) is abandoned
    and is never answered: its answered_at and handle_s are cleared;
 6. answered_at / ended_at earlier than arrived_at by at most `clock_skew_s` are set to arrived_at;
@@ -26,7 +27,8 @@ import pandas as pd
 
 from planner.errors import ConfigError, DataError, Problem
 from planner.io.tables import read_contacts, read_table, validate_contacts
-from planner.io.validation import stripped
+from planner.io.timestamps import parse_with_instants
+from planner.io.validation import NestedValues, nested_expected, stripped
 
 NEXT_DAY_BEFORE = pd.Timedelta(hours=12)
 
@@ -66,7 +68,7 @@ def import_contacts(path: str | Path, config) -> ImportResult:
     raw, lines = read_table(path, sep=spec.delimiter, encoding=spec.encoding)
     rows_read = len(raw)
     _require_source_columns(raw, spec, path)
-    cells = pd.DataFrame({c: _emptied(stripped(raw[c]), spec.empty_for(c)) for c in raw.columns})
+    cells = _source_cells(raw, spec, path)
 
     keep = np.ones(len(cells), dtype=bool)
     dropped: dict[str, int] = {}
@@ -184,12 +186,32 @@ def _describe(rule) -> str:
     return " and ".join(parts)
 
 
-def _require_source_columns(raw: pd.DataFrame, spec, path: Path) -> None:
+def _used_columns(spec) -> list[str]:
+    """Every export column the mapping reads, each once."""
     mapped = [c for cols in spec.columns.values() for c in ([cols] if isinstance(cols, str) else cols)]
     needed = [spec.channel.column, *mapped, *spec.arrived_at, *spec.answered_at, *spec.ended_at]
     needed += [c for c in (spec.date_column, spec.day_anchor) if c]
     needed += [cond.column for rule in [*spec.drop, *(spec.abandoned or [])] for cond in _conditions(rule)]
-    missing = [c for c in dict.fromkeys(needed) if c not in raw.columns]
+    return list(dict.fromkeys(needed))
+
+
+def _source_cells(raw: pd.DataFrame, spec, path: Path) -> pd.DataFrame:
+    """The used columns stripped, empty_values emptied; DataError for a used column of lists, structs or maps (Parquet)."""
+    cells, problems = {}, []
+    times = {*spec.arrived_at, *spec.answered_at, *spec.ended_at} - {spec.date_column, spec.day_anchor}
+    for c in _used_columns(spec):
+        try:
+            cells[c] = _emptied(stripped(raw[c]), spec.empty_for(c))
+        except NestedValues as exc:
+            kind = "timestamp" if c in times and spec.date_column is None else "str"
+            problems.append(Problem(str(path), None, c, None, nested_expected(exc.kind, kind)))
+    if problems:
+        raise DataError(f"{path}: {len(problems)} problem(s) reading the export with contacts_import", problems)
+    return pd.DataFrame(cells)
+
+
+def _require_source_columns(raw: pd.DataFrame, spec, path: Path) -> None:
+    missing = [c for c in _used_columns(spec) if c not in raw.columns]
     if missing:
         have = ", ".join(map(str, raw.columns))
         problems = [Problem(str(path), None, c, None, f"a column named '{c}' (contacts_import names it); the file has: {have}")
@@ -211,7 +233,7 @@ def _timestamps(cells: pd.DataFrame, columns: list[str], spec, site_tz: str) -> 
         text[take], source[take] = cells[col][take], col
     has = text.notna().to_numpy()
     if spec.date_column is not None:
-        day = pd.to_datetime(cells[spec.date_column], format=spec.date_format, errors="coerce")
+        day = _with_format(cells[spec.date_column], spec.date_format)
         clock = _time_of_day(text, spec.time_format)
         bad_day = has & day.isna().to_numpy()
         bad += [(i, spec.date_column, cells[spec.date_column][i], f"a date in the format {spec.date_format}")
@@ -220,19 +242,36 @@ def _timestamps(cells: pd.DataFrame, columns: list[str], spec, site_tz: str) -> 
         if spec.day_anchor is not None:
             anchor = _time_of_day(cells[spec.day_anchor], spec.time_format)
             stamp = stamp.mask(clock < anchor - NEXT_DAY_BEFORE, stamp + pd.Timedelta(days=1))
-        unparsed = has & clock.isna().to_numpy()
-    else:
-        fmt = spec.time_format or "ISO8601"
-        stamp = pd.to_datetime(text, format=fmt, errors="coerce")
+        stamp, _, instants = parse_with_instants(stamp, site_tz)
+        unparsed = has & (clock.isna().to_numpy() | (stamp.isna().to_numpy() & ~bad_day))
+    elif spec.time_format is None:  # ISO 8601 exactly as the contract readers parse it, offsets included
+        stamp, unparsed, instants = _iso(text, site_tz)
+    else:  # a format with %z gives instants: converted to the site's wall clock like the readers' offsets
+        stamp, _, instants = parse_with_instants(_with_format(text, spec.time_format), site_tz)
         unparsed = has & stamp.isna().to_numpy()
     bad += [(i, source[i], text[i], f"a time in the format {spec.time_format or 'ISO 8601'}") for i in np.flatnonzero(unparsed)]
-    stamp = stamp.astype("datetime64[ns]")
-    if spec.source_timezone is not None:
-        stamp = stamp.dt.tz_localize(spec.source_timezone, ambiguous="NaT", nonexistent="NaT")
-        stamp = stamp.dt.tz_convert(site_tz).dt.tz_localize(None)
-    return stamp, bad
+    if spec.source_timezone is not None:  # an explicit offset wins over source_timezone
+        local = stamp.dt.tz_localize(spec.source_timezone, ambiguous="NaT", nonexistent="NaT")
+        stamp = stamp.where(instants.notna(), local.dt.tz_convert(site_tz).dt.tz_localize(None))
+    return stamp.set_axis(cells.index), bad
+
+
+def _iso(text: pd.Series, site_tz: str) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """parse_with_instants of each distinct value once (an export repeats its timestamps), spread back to the rows."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    parsed, bad, instants = parse_with_instants(pd.Series(uniques, dtype=object), site_tz)
+    take = np.where(codes >= 0, codes, len(uniques))
+    nat = np.datetime64("NaT", "ns")
+    return (pd.Series(np.append(parsed.to_numpy(), nat)[take], index=text.index),
+            np.append(bad, False)[take],
+            pd.Series(np.append(instants.to_numpy(), nat)[take], index=text.index))
+
+
+def _with_format(text: pd.Series, fmt: str) -> pd.Series:
+    """Cells parsed with a strftime format (NaT where one does not match); a format with an offset gives UTC instants."""
+    return pd.to_datetime(text, format=fmt, errors="coerce", utc="%z" in fmt or "%Z" in fmt)
 
 
 def _time_of_day(text: pd.Series, fmt: str) -> pd.Series:
-    parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    parsed = _with_format(text, fmt)
     return parsed - parsed.dt.normalize()

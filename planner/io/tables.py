@@ -28,10 +28,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from planner.errors import MAX_PROBLEMS_SHOWN, DataError, Problem
 from planner.io.files import PARQUET_SUFFIXES, read_bytes, read_raw, table_format, text_format, write_table
 from planner.io.validation import Checker, Col
+
+# Upper bounds of durations in seconds: a handle time beyond a day (the config's aht_s cap) or a mean wait beyond
+# 30 days (a deferred channel's backlog over a long closure) is a unit or export error, not data.
+MAX_HANDLE_S = 86_400.0
+MAX_WAIT_S = 30 * 86_400.0
+HANDLE_WORDS = "seconds: at most one day"
+WAIT_WORDS = "seconds: at most 30 days"
 
 HISTORY = [
     Col("interval_start", "timestamp"),
@@ -39,9 +48,9 @@ HISTORY = [
     Col("offered", "int", min=0),
     Col("handled", "int", required=False, min=0),
     Col("abandoned", "int", required=False, min=0),
-    Col("aht_s", "float", required=False, nullable=True, min=0),
+    Col("aht_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("answered_within_target", "int", required=False, min=0),
-    Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0, max=MAX_WAIT_S, max_words=WAIT_WORDS),
     Col("staffed_agents", "float", required=False, nullable=True, min=0),  # mean agents staffed on the channel
 ]
 CONTACTS = [
@@ -51,8 +60,8 @@ CONTACTS = [
     Col("answered_at", "timestamp", required=False, nullable=True),
     Col("ended_at", "timestamp", required=False, nullable=True),
     Col("abandoned", "bool", required=False),
-    Col("handle_s", "float", required=False, nullable=True, min=0),
-    Col("wrap_s", "float", required=False, nullable=True, min=0),
+    Col("handle_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
+    Col("wrap_s", "float", required=False, nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("agent_id", "str", required=False, nullable=True),
     Col("customer_id", "str", required=False, nullable=True),
     Col("resolved", "bool", required=False, nullable=True),
@@ -79,7 +88,7 @@ FORECAST = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
     Col("offered", "float", min=0),
-    Col("aht_s", "float", nullable=True, min=0),
+    Col("aht_s", "float", nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("offered_lo", "float", required=False, nullable=True, min=0),
     Col("offered_hi", "float", required=False, nullable=True, min=0),
 ]
@@ -87,12 +96,12 @@ REQUIREMENTS = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
     Col("offered", "float", min=0),
-    Col("aht_s", "float", nullable=True, min=0),
+    Col("aht_s", "float", nullable=True, min=0, max=MAX_HANDLE_S, max_words=HANDLE_WORDS),
     Col("workload_erlangs", "float", required=False, nullable=True, min=0),
     Col("agents_productive", "int", min=0),
     Col("agents_required", "int", min=0),
     Col("service_level", "float", required=False, nullable=True, min=0),
-    Col("asa_s", "float", required=False, nullable=True, min=0),
+    Col("asa_s", "float", required=False, nullable=True, min=0, max=MAX_WAIT_S, max_words=WAIT_WORDS),
     Col("occupancy", "float", required=False, nullable=True, min=0),
     Col("abandon_rate", "float", required=False, nullable=True, min=0),
     Col("backlog", "float", required=False, nullable=True, min=0),
@@ -133,6 +142,7 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     if not path.exists():
         raise DataError(f"{path}: file not found")
     if path.suffix.lower() in PARQUET_SUFFIXES:
+        _unique_columns(path, _parquet_columns(path))  # Arrow would fail with a dump of the schema
         df = read_raw(path).reset_index(drop=True)
         return df, np.arange(len(df), dtype=np.int64) + 2
     fmt, _ = text_format(path)
@@ -159,13 +169,25 @@ def read_table(path: str | Path, sep: str | None = None, encoding: str = "utf-8-
     header = _header(data, delimiter, encoding)
     if len(header) == len(df.columns):
         df.columns = header
-    checker = Checker(df.iloc[:0], path)
-    checker.require_columns([], "table")  # a repeated column name is an error, never a silent 'offered.1'
+    _unique_columns(path, df.columns)  # a repeated column name is an error, never a silent 'offered.1'
     lines = _record_lines(data, len(df), delimiter)
     blank = _blank_rows(df)
     if blank.any():
         return df[~blank].reset_index(drop=True), lines[~blank]
     return df, lines
+
+
+def _unique_columns(path: Path, names: Iterable[object]) -> None:
+    """DataError naming both positions of each column name the header repeats (as written, stripped)."""
+    Checker(pd.DataFrame(columns=list(names)), path).require_columns([], "")
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    """The column names of a Parquet file's schema ([] when unreadable: read_raw reports why)."""
+    try:
+        return pq.read_schema(path).names
+    except (pa.ArrowException, OSError, ValueError, TypeError):
+        return []
 
 
 def _check_bytes(path: Path, data: bytes, delimiter: str, encoding: str) -> None:

@@ -34,13 +34,35 @@ _CHANGE_HOURS = range(0, 4)  # every zone's fall-back repeat starts between 00:0
 
 @dataclass(frozen=True)
 class Col:
-    """One column of a file contract: name, kind, whether it must be present, may be empty, and a lower bound."""
+    """One column of a file contract: name, kind, whether it must be present, may be empty, and its bounds."""
 
     name: str
     kind: str  # timestamp | date | int | float | str | bool | hhmm | list
     required: bool = True
     nullable: bool = False
     min: float | None = None
+    max: float | None = None
+    max_words: str = ""  # the upper bound in words, for the message ("at most one day")
+
+
+# What a column of each kind holds, for a column that holds something else entirely (nested values).
+KIND_WORDS = {"timestamp": "ISO 8601 timestamps (text or a Parquet timestamp column)", "date": "dates YYYY-MM-DD",
+              "int": "integers", "float": "numbers", "str": "text", "bool": "true or false values",
+              "hhmm": "times of day HH:MM"}
+
+
+class NestedValues(TypeError):
+    """A column whose cells are lists, structs or maps (a nested Parquet column); the argument names which."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def nested_expected(kind: str, expected_kind: str) -> str:
+    """What a column holding nested values (kind: 'lists', 'structs', 'maps') should hold instead (a Col.kind)."""
+    return (f"a column of {KIND_WORDS[expected_kind]}, one value per cell; this one holds {kind} "
+            "(a nested Parquet column): write it as a plain column")
 
 
 class Cells:
@@ -50,8 +72,8 @@ class Cells:
         values = _as_objects(raw)
         try:
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # unhashable cells (lists in a text column): every cell is its own value
-            codes, uniques = np.arange(len(values)), values
+        except TypeError:  # unhashable cells: a Parquet list, struct or map column
+            raise NestedValues(_nested_kind(values)) from None
         clean = np.array([_strip_one(v) for v in uniques] + [None], dtype=object)[:-1]
         keep = np.array([v is not None for v in clean], dtype=bool)
         merged_codes, merged = pd.factorize(pd.Series(clean[keep], dtype=object), use_na_sentinel=True) \
@@ -115,11 +137,11 @@ class Checker:
         self.problems.append(Problem(self.source, None, column, value, expected))
 
     def raise_if_any(self, what: str) -> None:
-        """Raise one DataError carrying every problem so far, first lines first."""
+        """Raise one DataError carrying every problem so far, first lines first; what names the table ('' for any)."""
         if not self.problems:
             return
         ordered = sorted(self.problems, key=lambda p: (p.line is not None, p.line or 0))
-        raise DataError(f"{self.source}: {self.total} problem(s) in the {what} table", ordered)
+        raise DataError(f"{self.source}: {self.total} problem(s) in the {what + ' ' if what else ''}table", ordered)
 
     # --- parsing -----------------------------------------------------------------------------
 
@@ -163,7 +185,11 @@ class Checker:
             self._check_empty(col, raw.isna().to_numpy() & ~bad, raw)
             self.add(bad, col.name, raw, "a timestamp between 1677 and 2262 (the file's value is out of range)")
             return self._timestamps_done(col, parsed, instants, raw, timezone)
-        cells = Cells(raw)
+        try:
+            cells = Cells(raw)
+        except NestedValues as exc:
+            self.add_table(col.name, None, nested_expected(exc.kind, col.kind))
+            return _nothing(col.kind, len(raw))
         self._check_empty(col, cells.empty, cells)
         if col.kind == "str":
             self.codes[col.name] = cells.codes
@@ -245,6 +271,11 @@ class Checker:
                 finite &= ~huge
             if col.min is not None:
                 self.add(finite & (numbers < col.min), col.name, values, f"{what}{bound}")
+            if col.max is not None:
+                top = f"{col.max:,.0f}" if float(col.max).is_integer() else f"{col.max:,g}"
+                span = f"from {col.min:g} to {top}" if col.min is not None else f"at most {top}"
+                self.add(finite & (numbers > col.max), col.name, values,
+                         f"{what} {span}" + (f" ({col.max_words})" if col.max_words else ""))
         numbers = np.where(finite, numbers, np.nan)
         if col.kind == "float":
             return pd.Series(numbers, dtype="float64")
@@ -410,6 +441,27 @@ def inferred_repeat_hour(ts: pd.Series, seen: np.ndarray) -> np.ndarray:
     ok = per_day[(per_day["min"] == per_day["max"]) & (per_day.index.dayofweek == 6)
                  & per_day.index.month.isin(list(_AUTUMN_MONTHS)) & per_day["min"].dt.hour.isin(list(_CHANGE_HOURS))]
     return ts.dt.floor("h").isin(ok["min"]).to_numpy()
+
+
+def _nested_kind(values: np.ndarray) -> str:
+    """'lists', 'structs' or 'maps': what the first nested cell of a column is (pyarrow's conversion of each)."""
+    first = next((v for v in values if isinstance(v, list | tuple | np.ndarray | dict)), None)
+    if isinstance(first, dict):
+        return "structs"
+    if isinstance(first, list) and first and all(isinstance(v, tuple) for v in first):
+        return "maps"
+    return "lists"
+
+
+def _nothing(kind: str, n: int) -> pd.Series:
+    """An all-empty column of a kind's parsed type (for a column that could not be parsed at all)."""
+    if kind == "timestamp":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if kind in ("int", "float"):
+        return pd.Series(np.nan, index=range(n), dtype="float64")
+    if kind == "bool":
+        return pd.Series(pd.NA, index=range(n), dtype="boolean")
+    return pd.Series([None] * n, dtype=object)
 
 
 def _is_number_dtype(dtype) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.text import Text
 
 from planner.cli.common import config_from, input_or_config, out, progress, styled, warn, wrote
 from planner.errors import RequestError
@@ -82,7 +81,7 @@ def report(
     if table is not None:
         out(table)
     for line in skipped_lines(result):
-        out(Text.from_markup(line))  # markup of the report's own making; the reasons in it are escaped
+        out(line)
     wrote(out_path, f"and {xlsx}" if xlsx else "")
 
 
