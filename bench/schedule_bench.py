@@ -4,6 +4,7 @@ Run from the repository root:
     python bench/schedule_bench.py            # 3 runs at 120 s, scale run at 300 s, pyworkforce at 120 s
     python bench/schedule_bench.py --quick    # 1 run at 30 s, scale run at 60 s, pyworkforce at 30 s
     python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 120   # one solve per sample site seed, then stop
+    python bench/schedule_bench.py --horizon-weeks 4 --time-limit 600  # one 4-week solve, hard rules re-checked
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
 planner run computes it (forecast from the history, then planner.staffing with the deferred warm-up).
@@ -29,6 +30,7 @@ from planner.config import load_config  # noqa: E402
 from planner.pipeline import week_requirements  # noqa: E402
 from planner.sample import generate_site  # noqa: E402
 from planner.scheduling.bound import shortfall_lower_bound  # noqa: E402
+from planner.scheduling.check import check_roster  # noqa: E402
 from planner.scheduling.explain import agent_conflict  # noqa: E402
 from planner.scheduling.instance import build_instance  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
@@ -86,12 +88,50 @@ def one_run(cfg, req, agents, leave, limit_s: float) -> dict:
             "abs_dev_totals": float((totals["scheduled"] - totals["required"]).abs().sum()), "result": result}
 
 
+def first_roster_s(result) -> float:
+    """Wall seconds from the call until the first complete roster existed (the end of the first start phase)."""
+    elapsed = 0.0
+    for phase in result.phases:
+        elapsed += phase.wall_s
+        if phase.name in ("greedy_start", "complete_breaks"):
+            return elapsed
+    return float("nan")
+
+
+def horizon_run(cfg, weeks: int, limit_s: float) -> None:
+    """One solve of `weeks` consecutive weeks of the sample site (seed 7), every hard rule re-checked independently."""
+    site = generate_site(cfg, seed=7)
+    history = site.history.copy()
+    history["interval_start"] = pd.to_datetime(history["interval_start"])
+    parts = [week_requirements(cfg, history, WEEK + dt.timedelta(days=7 * w))[1] for w in range(weeks)]
+    req = pd.concat(parts, ignore_index=True)
+    agents, _ = feasible_agents(cfg, parts[0], site.agents, site.leave)
+    started = time.perf_counter()
+    result = solve_roster(cfg, req, agents, site.leave, WEEK, time_limit_s=limit_s, weeks=weeks)
+    wall = time.perf_counter() - started
+    problems = check_roster(result, cfg, agents, site.leave, req, week_start=WEEK)
+    bound = result.shortfall_bound or shortfall_lower_bound(cfg, req, agents, site.leave, WEEK, weeks=weeks)
+    short, over = sum(result.shortfall_agent_slots.values()), sum(result.overstaff_agent_slots.values())
+    required = bound.required_total
+    table = Table(title=f"Horizon: {weeks} weeks, {len(agents)} agents, limit {limit_s:g} s")
+    for col in ("status", "wall s", "first roster s", "shortfall", "LP bound", "required", "above bound", "overstaffed",
+                "CP-SAT gap", "hard-rule violations", "wall cut"):
+        table.add_column(col, justify="right")
+    cut = ", ".join(p.name for p in result.phases if p.stopped_by == "wall_cap") or "none"
+    table.add_row(result.status, f"{wall:.1f}", f"{first_roster_s(result):.1f}", f"{short:,}", f"{bound.total:,.0f}",
+                  f"{required:,.0f}", f"{(short - bound.total) / required:.2%}", f"{over / required:.2%}",
+                  f"{result.gap:.1%}", str(len(problems)), cut)
+    console.print(table)
+    for line in problems[:10]:
+        console.print(f"  violation: {line}", markup=False)
+
+
 def seeds_table(cfg, seeds: list[int], limit_s: float) -> None:
     """One solve per sample site seed: shortfall, LP bound, required, above bound and overstaffed as % of required,
     solve seconds, and the phases the wall clock cut."""
     table = Table(title=f"Sample sites by seed, one solve each, limit {limit_s:g} s")
-    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", "solve s", "start",
-                "wall cut"):
+    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", "solve s",
+                "first roster s", "start", "wall cut"):
         table.add_column(col, justify="right")
     for seed in seeds:
         req, agents, leave = sample_week(cfg, seed=seed)
@@ -103,7 +143,8 @@ def seeds_table(cfg, seeds: list[int], limit_s: float) -> None:
         cut = ", ".join(p.name for p in result.phases if p.stopped_by == "wall_cap") or "none"
         table.add_row(str(seed), str(len(agents)), f"{r['shortfall']:,}", f"{bound.total:,.0f}", f"{required:,.0f}",
                       f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}",
-                      f"{r['wall_s']:.1f}", result.solve_plan.start if result.solve_plan else "–", cut)
+                      f"{r['wall_s']:.1f}", f"{first_roster_s(result):.1f}",
+                      result.solve_plan.start if result.solve_plan else "–", cut)
         console.print(f"  seed {seed}: done in {r['wall_s']:.1f} s")
     console.print(table)
 
@@ -157,12 +198,16 @@ def main() -> None:
     parser.add_argument("--no-scale", action="store_true", help="skip the 400-agent run")
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
     parser.add_argument("--seeds", default=None, help="comma-separated sample site seeds: one solve each, then stop")
+    parser.add_argument("--horizon-weeks", type=int, default=None, help="one solve of this many weeks (2-4), then stop")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
     limit = args.time_limit or (30.0 if args.quick else 120.0)
     scale_limit = args.scale_time_limit or (60.0 if args.quick else 300.0)
 
     cfg = load_config(CONFIG)
+    if args.horizon_weeks:
+        horizon_run(cfg, args.horizon_weeks, args.time_limit or 600.0)
+        return
     if args.seeds:
         seeds_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit)
         return
@@ -203,13 +248,18 @@ def main() -> None:
         sbound = shortfall_lower_bound(cfg, sreq, sagents, sleave, WEEK)
         try:
             s = one_run(cfg, sreq, sagents, sleave, scale_limit)
-            row = (s["status"], f"{s['wall_s']:.1f}", f"{s['gap']:.1%}", f"{s['shortfall']:,}", f"{sbound.total:,.0f}",
-                   f"{sbound.required_total:,.0f}", f"{s['overstaff']:,}")
+            sreq_total = sbound.required_total
+            row = (s["status"], f"{s['wall_s']:.1f}", f"{first_roster_s(s['result']):.1f}", f"{s['gap']:.1%}",
+                   f"{s['shortfall']:,}", f"{sbound.total:,.0f}", f"{sreq_total:,.0f}",
+                   f"{(s['shortfall'] - sbound.total) / sreq_total:.2%}", f"{s['overstaff']:,}",
+                   f"{s['overstaff'] / sreq_total:.2%}")
         except Exception as exc:  # a scale failure is a measurement too
-            row = (f"no roster: {exc}", "–", "–", "–", f"{sbound.total:,.0f}", f"{sbound.required_total:,.0f}", "–")
+            row = (f"no roster: {exc}", "–", "–", "–", "–", f"{sbound.total:,.0f}", f"{sbound.required_total:,.0f}", "–",
+                   "–", "–")
         title = f"Scale: {len(sagents)} agents (agent table replicated, volumes × {ratio:.2f}), limit {scale_limit:g} s"
         scale = Table(title=title)
-        for col in ("status", "wall s", "CP-SAT gap", "shortfall", "LP bound", "required", "overstaffing"):
+        for col in ("status", "wall s", "first roster s", "CP-SAT gap", "shortfall", "LP bound", "required",
+                    "above bound", "overstaffing", "overstaffed"):
             scale.add_column(col, justify="right")
         scale.add_row(*row)
         console.print(scale)

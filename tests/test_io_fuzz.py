@@ -85,7 +85,7 @@ def _read(name: str, path: Path) -> pd.DataFrame:
         return import_contacts(path, BANK).contacts
     if name == "forecast_daily":
         return read_forecast_daily(path)
-    reader = getattr(tables, f"read_{name}")
+    reader = tables.read_roster_table if name == "roster" else getattr(tables, f"read_{name}")
     return reader(path) if name == "leave" else reader(path, CONFIG)
 
 
