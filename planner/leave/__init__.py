@@ -1,0 +1,1 @@
+"""Leave planning: capacity and allowance per skill group from the forecast, decisions on requests, balances, yearly bids."""
