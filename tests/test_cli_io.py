@@ -144,6 +144,7 @@ def test_aggregate_contract_contacts_to_parquet(tmp_path, demo_config_path, caps
     voice = history[(history.channel == "voice") & (history.interval_start == pd.Timestamp("2026-11-23 09:00"))].iloc[0]
     assert (voice.offered, voice.handled, voice.abandoned, voice.answered_within_target, voice.aht_s) == (1 + 1, 1, 1, 1, 240.0)
     assert "3 contacts read" in out
+    assert "nan" not in out  # email and social had no contacts: their mean waits and handle times read '–'
 
 
 def _wall_clock_history(path, years: int = 3, slot: str = "60min", tz: str = "Europe/London"):

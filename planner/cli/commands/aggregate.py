@@ -75,8 +75,13 @@ def _totals_table(history, channels: list[str], title: str) -> Table:
         weights = rows["handled"].where(rows["aht_s"].notna(), 0)
         aht = (rows["aht_s"].fillna(0) * weights).sum() / weights.sum() if weights.sum() else float("nan")
         add_row(table, channel, f"{offered:,}", f"{handled:,}", f"{abandoned:,}", _pct(abandoned, offered),
-                      _pct(within, offered), f"{asa:.0f}", f"{aht:.0f}")
+                      _pct(within, offered), _seconds(asa), _seconds(aht))
     return table
+
+
+def _seconds(value_s: float) -> str:
+    """Whole seconds, or '–' when nothing was handled to average over."""
+    return "–" if value_s != value_s else f"{value_s:.0f}"
 
 
 def _pct(part: int, whole: int) -> str:
