@@ -174,3 +174,22 @@ def test_event_with_unknown_channel_is_reported_at_that_channel(demo):
     line = _line_of(text, "channels: [voice, fax]")
     message = _error(text)
     assert f"forecast.events[0].channels[1] (line {line}, column 25): event 'promo' names unknown channel 'fax'" in message
+
+
+@pytest.mark.parametrize(("new", "hint"), [
+    ("aht_s: 3e2", "YAML reads this exponent as text: write 3.0e+02"),
+    ('aht_s: "300"', "it is text in YAML: write the number without quotes"),
+])
+def test_numbers_written_as_text_say_why(demo, new, hint):
+    message = _error(demo.replace("aht_s: 300", new, 1))
+    assert "channels[0].aht_s" in message and hint in message
+
+
+def test_a_bad_target_value_is_one_error_against_the_target_written(demo):
+    text = demo.replace("answer_within_s: 20}", "answer_within_s: 2e1}", 1)
+    message = _error(text)
+    assert "channels[0].target.answer_within_s" in message and "3.0e" not in message
+    # the other branch of the target (asa_s) does not add 'missing' or 'unknown key' noise
+    assert "asa_s" not in message and "unknown key" not in message
+    asa = _error(demo.replace("target: {service_level: 0.80, answer_within_s: 20}", "target: {asa_s: -5}", 1))
+    assert "channels[0].target.asa_s" in asa and "service_level" not in asa

@@ -290,4 +290,20 @@ def _describe(err: dict, positions: dict) -> str:
         return f"{where}{at}: required key is missing"
     value = err.get("input")
     shown = f" (got {value!r})" if not isinstance(value, dict | list) and value is not None else ""
-    return f"{where}{at}: {msg}{shown}"
+    hint = _number_hint(value) if err["type"] in ("float_type", "int_type") else ""
+    return f"{where}{at}: {msg}{shown}{hint}"
+
+
+def _number_hint(value: object) -> str:
+    """Why a number read as text: quotes, or YAML 1.1 exponents, which need a dot and a sign (1.0e+12, not 1e12)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return ""
+    if number != number or number in (float("inf"), float("-inf")):
+        return ""
+    if re.search(r"[eE]", value):
+        return f"; YAML reads this exponent as text: write {number:.1e} with a dot and a sign, or the plain number"
+    return "; it is text in YAML: write the number without quotes"

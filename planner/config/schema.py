@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -223,12 +223,25 @@ class AsaTarget(Strict):
     asa_s: Seconds
 
 
+def _target_kind(value: Any) -> str:
+    """The target branch a mapping means: asa_s names an ASA target, anything else a service-level one."""
+    keys = value if isinstance(value, dict) else vars(value) if isinstance(value, BaseModel) else {}
+    return "AsaTarget" if "asa_s" in keys else "ServiceLevelTarget"
+
+
+# Tagged by the keys written, so a bad value is reported against the target the planner meant,
+# not also as 'asa_s missing' and 'unknown key' from the other branch. Tags are the class names,
+# which the loader already drops from error locations.
+Target = Annotated[Annotated[ServiceLevelTarget, Tag("ServiceLevelTarget")] | Annotated[AsaTarget, Tag("AsaTarget")],
+                   Discriminator(_target_kind)]
+
+
 class Channel(Strict):
     """One contact channel with its target, handle time and staffing parameters."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: Literal["immediate", "deferred"] = "immediate"
-    target: ServiceLevelTarget | AsaTarget
+    target: Target
     aht_s: Seconds
     shrinkage: Real = Field(default=0.3, ge=0, lt=1)
     max_occupancy: Fraction01 = 0.85
