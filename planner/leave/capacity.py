@@ -10,8 +10,8 @@ Per group and calendar week:
 
 Per day, the week's pool is spread over the days in proportion to the group's requirement (the roster puts its
 hours where the demand is; evenly over the open days when the group has no requirement), and a week's leave is
-taken off its leave days in proportion to the pool on them (Capacity.spread: a Sunday off costs the group what the
-agent would have worked that Sunday, the charge of the week staying the same).
+taken off its leave days in proportion to the pool on them (Capacity.spread: a busy Monday off takes more of the
+week's charge than a quiet Sunday in the same leave, the charge of the week staying the same).
 
 allowance_h = available_h − required_h × (1 + leave.margin): the leave hours still grantable, never below 0; a
 week's is the sum over its days before that floor, so a short day counts against the week. allowance_heads = whole
