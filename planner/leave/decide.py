@@ -1,7 +1,8 @@
 """Decisions on leave requests: an ordered pipeline, all or nothing per request, every answer with a reason code.
 
 Steps, in order; the first that fails decides:
-1. UNKNOWN_AGENT, INVALID_PERIOD (starts before it was asked for, or longer than a year), OVERLAP (with the
+1. UNKNOWN_AGENT, INVALID_PERIOD (starts before it was asked for, longer than a year, or outside the agent's
+   employment), OVERLAP (with the
    agent's approved leave or a request granted, held for review or waitlisted earlier in this run) → denied;
 2. NO_ENTITLEMENT, INSUFFICIENT_BALANCE (balances.Ledger.fits; skipped with override = true) → denied, never
    waitlisted;
@@ -114,6 +115,10 @@ def evaluate(state: State, req: Request) -> Decision:
                         f"{req.requested_on}")
     if (req.end - req.start).days + 1 > MAX_REQUEST_DAYS:
         return Decision("denied", "INVALID_PERIOD", (req.start, req.end), f"longer than {MAX_REQUEST_DAYS} days")
+    unemployed = [d for d in req.days() if not agent.employed_on(d)]
+    if unemployed:
+        return Decision("denied", "INVALID_PERIOD", _dates(unemployed), f"{req.agent_id} is employed "
+                        f"{agent.employed_from or 'from before'} to {agent.employed_to or 'open-ended'}")
     clash = [(s, e, what) for s, e, what in state.busy.get(req.agent_id, []) if s <= req.end and req.start <= e]
     if clash:
         s, e, what = clash[0]
