@@ -82,12 +82,13 @@ def initial_state(config: Config, agents: dict[str, AgentHours], capacity: Capac
         for aid, first, last, kind, over in zip(rows["agent_id"].astype(str), rows["start_date"], rows["end_date"],
                                                 rows["kind"].astype(str), overrides, strict=True):
             if aid in agents:
-                _commit(state, Request("", aid, first, last, kind, first, bool(over)), None, in_capacity=True)
+                commit(state, Request("", aid, first, last, kind, first, bool(over)), None, in_capacity=True)
     return state
 
 
-def _commit(state: State, req: Request, charge: dict[dt.date, float] | None, in_capacity: bool = False) -> None:
-    """Book a granted (or already approved) request into the state."""
+def commit(state: State, req: Request, charge: dict[dt.date, float] | None, in_capacity: bool = False) -> None:
+    """Book a granted (or already approved) request into the state: balance, team count, busy days and, unless
+    in_capacity, the group's capacity."""
     agent = state.agents[req.agent_id]
     charge = charge if charge is not None else leave_charge(req.start, req.end, agent, state.is_open)
     if req.kind in state.config.leave.balance_kinds:
@@ -251,7 +252,7 @@ def decide(config: Config, agents: dict[str, AgentHours], capacity: Capacity, le
             state.busy.setdefault(req.agent_id, []).append((req.start, req.end, f"request {req.request_id}"))
         if outcome.decision in GRANTED:
             state.busy[req.agent_id].pop()
-            _commit(state, Request(f"request {req.request_id}", req.agent_id, req.start, req.end, req.kind,
+            commit(state, Request(f"request {req.request_id}", req.agent_id, req.start, req.end, req.kind,
                                    req.requested_on, req.override), outcome.charge)
         agent = agents.get(req.agent_id)
         rows.append({"request_id": req.request_id, "agent_id": req.agent_id, "group": agent.group if agent else None,
