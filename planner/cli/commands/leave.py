@@ -64,8 +64,9 @@ def _inputs(cfg: Config, leave_path: Path | None) -> tuple[pd.DataFrame, pd.Data
     return history, agents, leave
 
 
-def _plan(cfg: Config, history: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None, weeks: int,
-          start: dt.date | None, model: str | None) -> LeavePlan:
+def plan_leave(cfg: Config, history: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None, weeks: int,
+               start: dt.date | None, model: str | None) -> LeavePlan:
+    """leave_plan with progress, forecast warnings and a warning for each week with requirement no group can serve."""
     with progress(f"Forecasting and staffing {weeks} week(s), capacity per skill group"), printed_warnings():
         result = leave_plan(cfg, history, agents, leave, weeks, start, model)
     for week, unserved in result.capacity.unserved_h.items():
@@ -84,13 +85,19 @@ def plan(
     """Write the capacity plan and the leave allowance per skill group."""
     cfg = config_from(config)
     history, agents, leave = _inputs(cfg, None)
-    result = _plan(cfg, history, agents, leave, weeks, _date(start, "--start"), model)
+    result = plan_leave(cfg, history, agents, leave, weeks, _date(start, "--start"), model)
+    for path in write_plan(cfg, result, out_dir):
+        wrote(path)
+
+
+def write_plan(cfg: Config, result: LeavePlan, out_dir: Path) -> list[Path]:
+    """Write capacity_plan.csv and leave_allowance.csv and show the plan's basis and per-group summary."""
     weekly, daily = result.tables()
     paths = [write_table(weekly, out_dir / "capacity_plan.csv"), write_table(daily, out_dir / "leave_allowance.csv")]
     out(styled(("Plan basis: ", "bold"), result.horizon.basis))
-    out(_group_table(weekly, f"{cfg.site.name}: capacity per skill group, {weeks} week(s) from {result.horizon.start}"))
-    for path in paths:
-        wrote(path)
+    out(_group_table(weekly, f"{cfg.site.name}: capacity per skill group, {result.horizon.weeks} week(s) from "
+                     f"{result.horizon.start}"))
+    return paths
 
 
 def decide_command(
@@ -112,23 +119,29 @@ def decide_command(
     history, agents, leave = _inputs(cfg, requests)
     if leave is None:
         raise ConfigError("no leave table: give --requests R or set inputs.leave in the config")
-    day = _date(as_of, "--as-of") or _latest_request(leave) or dt.date.today()
     last = pd.to_datetime(history["interval_start"]).max().date()
-    horizon = weeks or weeks_to_cover(last, leave)
     check = _roster_check(cfg, roster) if roster is not None else None
-    result = _plan(cfg, history, agents, leave, horizon, None, model)
+    result = plan_leave(cfg, history, agents, leave, weeks or weeks_to_cover(last, leave), None, model)
+    outcome, paths = decide_and_write(cfg, result, leave, out_dir, _date(as_of, "--as-of"), check)
+    paths.append(write_table(result.tables()[1], out_dir / "leave_allowance.csv"))  # what is left after the decisions
+    for path in paths:
+        wrote(path)
+
+
+def decide_and_write(cfg: Config, result: LeavePlan, leave: pd.DataFrame, out_dir: Path, as_of: dt.date | None = None,
+                     check: RosterCheck | None = None) -> tuple[Outcome, list[Path]]:
+    """Decide the requested rows on the plan (its capacity takes the granted hours) and write leave_decisions.csv,
+    balances.csv and leave.csv (the table for schedule/run); show the decisions by reason."""
+    day = as_of or _latest_request(leave) or dt.date.today()
     pending = int((leave["status"] == "requested").sum())
     with progress(f"Deciding {pending} request(s)", total=pending) as advance:
         outcome = decide(cfg, result.agents, result.capacity, leave, day, check,
                          on_progress=lambda done, total: advance())
     paths = [write_table(outcome.decisions, out_dir / "leave_decisions.csv"),
              write_table(outcome.state.ledger.table(day), out_dir / "balances.csv"),
-             write_table(outcome.leave, out_dir / "leave.csv"),
-             write_table(result.tables()[1], out_dir / "leave_allowance.csv")]
-    out(styled(("Plan basis: ", "bold"), result.horizon.basis))
-    out(_decisions_table(outcome, f"{pending} request(s) decided ({cfg.leave.order}, balances on {day})"))
-    for path in paths:
-        wrote(path)
+             write_table(outcome.leave, out_dir / "leave.csv")]
+    out(_decisions_table(outcome, f"{pending} leave request(s) decided ({cfg.leave.order}, balances on {day})"))
+    return outcome, paths
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
