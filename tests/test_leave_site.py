@@ -189,3 +189,16 @@ def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
         main(["leave", "decide", "--config", str(config_path), "--roster", str(roster), "--out", str(tmp_path / "o")])
     assert done.value.code == 2
     assert "roster_slots.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["plan", "decide"])
+def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(name):
+    from typer.testing import CliRunner
+
+    from planner.cli.app import app
+
+    result = CliRunner().invoke(app, ["leave", name, "--help"], terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output and f"planner leave {name}" in result.output
+    assert "--debug" in result.output and "--quiet" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
