@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from planner.cli.commands.run import show_plan, solve_week, write_report
@@ -50,30 +51,34 @@ def demo(
     from planner.cli.commands.forecast import backtest_table
 
     out(backtest_table(scores))
-    paths.update(decide_leave(cfg, inputs, out_dir, config_path))
+    leave_paths, capacity_plan, decisions = decide_leave(cfg, inputs, out_dir, config_path)
+    paths.update(leave_paths)
     week_start = next_monday(history_end(inputs.history))
     plan = solve_week(cfg, inputs, week_start, time_limit_s=time_limit)
     with progress("Writing the roster files"):
         paths.update(write_week_plan(plan, cfg, inputs, out_dir))
-    paths.update(write_report(cfg, inputs, plan, out_dir))
+    paths.update(write_report(cfg, inputs, plan, out_dir, capacity_plan=capacity_plan, leave_decisions=decisions))
     show_plan(plan, cfg)
     out(styled(("Demo finished", "green"), f" in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
                f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser."))
 
 
-def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Path) -> dict[str, Path]:
-    """The year's capacity plan and the decisions on the sample's leave requests; the roster then takes the decided
-    leave table (out_dir/leave.csv), and site.yaml points at it so `planner run` rosters the same leave."""
+def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Path
+                 ) -> tuple[dict[str, Path], pd.DataFrame, pd.DataFrame]:
+    """The year's capacity plan and the decisions on the sample's leave requests (paths written, capacity plan,
+    decisions); the roster then takes the decided leave table (out_dir/leave.csv), and site.yaml points at it so
+    `planner run` rosters the same leave."""
     from planner.cli.commands.leave import decide_and_write, plan_leave, write_plan
     from planner.leave.horizon import MAX_PLAN_WEEKS
 
     result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, MAX_PLAN_WEEKS, None, None)
+    capacity_plan = result.tables()[0]
     paths = write_plan(cfg, result, out_dir)
     outcome, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
     inputs.leave = outcome.leave
     text = config_path.read_text(encoding="utf-8")
     write_text(text.replace("leave: data/leave.csv", "leave: leave.csv"), config_path)
-    return {p.stem: p for p in paths + decided}
+    return {p.stem: p for p in paths + decided}, capacity_plan, outcome.decisions
 
 
 def write_demo_config(out_dir: Path) -> Path:
