@@ -157,7 +157,8 @@ def test_cli_plan_and_decide_write_their_tables(site, tmp_path, capsys):
     assert (tmp_path / "capacity_plan.csv").exists() and (tmp_path / "leave_allowance.csv").exists()
     assert "no yearly shape" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
-        main(["leave", "decide", "--config", str(config_path), "--out", str(tmp_path), "--weeks", "8", "--quiet"])
+        main(["leave", "decide", "--config", str(config_path), "--out", str(tmp_path), "--weeks", "8", "--quiet",
+              "--xlsx", str(tmp_path / "leave.xlsx")])
     assert done.value.code == 0
     assert capsys.readouterr().out == ""  # --quiet after the sub-command name
     decisions = pd.read_csv(tmp_path / "leave_decisions.csv")
@@ -165,6 +166,10 @@ def test_cli_plan_and_decide_write_their_tables(site, tmp_path, capsys):
             "detail"} <= set(decisions.columns)
     assert "OUTSIDE_PLAN" in set(decisions["reason_code"])  # requests beyond the 8 weeks
     assert (tmp_path / "balances.csv").exists() and (tmp_path / "leave.csv").exists()
+    from openpyxl import load_workbook
+
+    assert set(load_workbook(tmp_path / "leave.xlsx", read_only=True).sheetnames) == {"leave_reasons", "leave_decisions",
+                                                                                       "balances"}
 
 
 def test_cli_decide_names_the_line_of_an_unknown_agent(site, tmp_path, capsys):

@@ -74,7 +74,7 @@ def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Pa
     result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, MAX_PLAN_WEEKS, None, None)
     capacity_plan = result.tables()[0]
     paths = write_plan(cfg, result, out_dir)
-    outcome, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
+    outcome, _, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
     inputs.leave = outcome.leave
     text = config_path.read_text(encoding="utf-8")
     write_text(text.replace("leave: data/leave.csv", "leave: leave.csv"), config_path)

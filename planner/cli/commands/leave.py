@@ -81,13 +81,28 @@ def plan(
     start: str | None = typer.Option(None, "--start", help="Monday the plan starts (default: the first Monday after the "
                                      "history)."),
     model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the plan as an Excel workbook (leave_week, "
+                                     "leave_allowance, capacity_plan sheets)."),
 ) -> None:
     """Write the capacity plan and the leave allowance per skill group."""
     cfg = config_from(config)
     history, agents, leave = _inputs(cfg, None)
     result = plan_leave(cfg, history, agents, leave, weeks, _date(start, "--start"), model)
-    for path in write_plan(cfg, result, out_dir):
+    paths = write_plan(cfg, result, out_dir)
+    if xlsx is not None:
+        paths.append(write_workbook(cfg, xlsx, result.tables()[0], None, {"capacity_plan": result.tables()[0]}))
+    for path in paths:
         wrote(path)
+
+
+def write_workbook(cfg: Config, path: Path, capacity_plan: pd.DataFrame | None, decisions: pd.DataFrame | None,
+                   extra: dict[str, pd.DataFrame]) -> Path:
+    """An Excel workbook of the leave tables (the report's leave sheets, then extra sheets), with readable headers."""
+    from planner.reports.build import Report
+    from planner.reports.excel import write_excel
+    from planner.reports.leave import leave_tables
+
+    return write_excel(Report(cfg, tables={**leave_tables(capacity_plan, decisions), **extra}), path)
 
 
 def write_plan(cfg: Config, result: LeavePlan, out_dir: Path) -> list[Path]:
@@ -113,6 +128,8 @@ def decide_command(
     weeks: int | None = typer.Option(None, "--weeks", "-n", min=1, max=MAX_PLAN_WEEKS,
                                      help="Weeks of capacity plan (default: up to the last requested day, at most 52)."),
     model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write an Excel workbook (decisions by reason, decisions, "
+                                     "balances)."),
 ) -> None:
     """Decide the leave requests and write the decisions, balances and the leave table after them."""
     cfg = config_from(config)
@@ -122,26 +139,31 @@ def decide_command(
     last = pd.to_datetime(history["interval_start"]).max().date()
     check = _roster_check(cfg, roster) if roster is not None else None
     result = plan_leave(cfg, history, agents, leave, weeks or weeks_to_cover(last, leave), None, model)
-    outcome, paths = decide_and_write(cfg, result, leave, out_dir, _date(as_of, "--as-of"), check)
+    outcome, balances, paths = decide_and_write(cfg, result, leave, out_dir, _date(as_of, "--as-of"), check)
     paths.append(write_table(result.tables()[1], out_dir / "leave_allowance.csv"))  # what is left after the decisions
+    if xlsx is not None:
+        paths.append(write_workbook(cfg, xlsx, None, outcome.decisions, {"leave_decisions": outcome.decisions,
+                                                                        "balances": balances}))
     for path in paths:
         wrote(path)
 
 
 def decide_and_write(cfg: Config, result: LeavePlan, leave: pd.DataFrame, out_dir: Path, as_of: dt.date | None = None,
-                     check: RosterCheck | None = None) -> tuple[Outcome, list[Path]]:
+                     check: RosterCheck | None = None) -> tuple[Outcome, pd.DataFrame, list[Path]]:
     """Decide the requested rows on the plan (its capacity takes the granted hours) and write leave_decisions.csv,
-    balances.csv and leave.csv (the table for schedule/run); show the decisions by reason."""
+    balances.csv and leave.csv (the table for schedule/run); show the decisions by reason. Returns the outcome, the
+    balances and the paths."""
     day = as_of or _latest_request(leave) or dt.date.today()
     pending = int((leave["status"] == "requested").sum())
     with progress(f"Deciding {pending} request(s)", total=pending) as advance:
         outcome = decide(cfg, result.agents, result.capacity, leave, day, check,
                          on_progress=lambda done, total: advance())
+    balances = outcome.state.ledger.table(day)
     paths = [write_table(outcome.decisions, out_dir / "leave_decisions.csv"),
-             write_table(outcome.state.ledger.table(day), out_dir / "balances.csv"),
+             write_table(balances, out_dir / "balances.csv"),
              write_table(outcome.leave, out_dir / "leave.csv")]
     out(_decisions_table(outcome, f"{pending} leave request(s) decided ({cfg.leave.order}, balances on {day})"))
-    return outcome, paths
+    return outcome, balances, paths
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
