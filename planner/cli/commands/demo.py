@@ -65,20 +65,20 @@ def demo(
 
 def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Path
                  ) -> tuple[dict[str, Path], pd.DataFrame, pd.DataFrame]:
-    """The year's capacity plan and the decisions on the sample's leave requests (paths written, capacity plan,
-    decisions); the roster then takes the decided leave table (out_dir/leave.csv), and site.yaml points at it so
-    `planner run` rosters the same leave."""
+    """The year's capacity plan and the decisions on the sample's leave requests (paths written, the capacity plan
+    after the decisions, the decisions); the roster then takes the decided leave table (out_dir/leave.csv), and
+    site.yaml points at it so `planner run` rosters the same leave."""
     from planner.cli.commands.leave import decide_and_write, plan_leave, write_plan
     from planner.leave.horizon import MAX_PLAN_WEEKS
 
     result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, MAX_PLAN_WEEKS, None, None)
-    capacity_plan = result.tables()[0]
     paths = write_plan(cfg, result, out_dir)
     outcome, _, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
     inputs.leave = outcome.leave
     text = config_path.read_text(encoding="utf-8")
     write_text(text.replace("leave: data/leave.csv", "leave: leave.csv"), config_path)
-    return {p.stem: p for p in paths + decided}, capacity_plan, outcome.decisions
+    after = result.tables()[0]  # the report shows the year with the granted leave taken off
+    return {p.stem: p for p in paths + decided}, after, outcome.decisions
 
 
 def write_demo_config(out_dir: Path) -> Path:
