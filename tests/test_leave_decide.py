@@ -228,3 +228,10 @@ def test_leave_table_after_decisions_for_the_roster():
     assert list(after["status"]) == ["approved", "approved"]  # r1 approved, r2 (denied) dropped
     assert set(after["agent_id"]) == {"v3", "v1"}
     assert leave_after(leave(rows), out.decisions, START).equals(after)
+
+
+def test_days_before_the_plan_are_outside_it_and_said_so():
+    decision, code, failing, detail = _one(_run(config(), [_req("v1", START - D(days=3), START - D(days=3),
+                                                                asked=START - D(days=40))]))
+    assert (decision, code, failing) == ("waitlisted", "OUTSIDE_PLAN", str(START - D(days=3)))
+    assert "before it" in detail

@@ -139,3 +139,19 @@ def test_day_columns_and_heads():
     voice = daily[daily["group"] == "voice"]
     assert (voice["allowance_heads"] == np.floor(voice["allowance_h"] / cap.day_h["voice"] + 1e-9)).all()
     assert (daily["week"] == START).all()
+
+
+@pytest.mark.parametrize(("key", "value", "words"), [
+    ("entitlements", [{"contract": "nope", "days_per_year": 5}], "unknown contract 'nope'"),
+    ("entitlements", [{"contract": "full_time"}], "exactly one of days_per_year or hours_per_year"),
+    ("year_start", "13-40", "not a month and day"),
+    ("headcount_changes", [{"week": "2027-03-01", "group": "fax", "contract": "full_time", "agents": 1}],
+     "unknown channel(s) ['fax']"),
+    ("threshold", 1.5, "less than or equal to 1"),
+])
+def test_bad_leave_settings_are_named(key, value, words):
+    from planner.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        config(**{key: value})
+    assert words in str(info.value) and "leave" in str(info.value)

@@ -149,8 +149,10 @@ def evaluate(state: State, req: Request) -> Decision:
     outside = [d for d in charge if cap.day_index(d) is None]
     if outside:
         last = cap.start + dt.timedelta(days=cap.n_days - 1)
-        return Decision(over, "OUTSIDE_PLAN", _dates(outside), f"the capacity plan covers {cap.start} to {last}; "
-                        "decide again once it reaches these days", charge)
+        when = ("these days are before it (the forecast starts after the history)" if min(outside) < cap.start else
+                "decide again once it reaches these days")
+        return Decision(over, "OUTSIDE_PLAN", _dates(outside), f"the capacity plan covers {cap.start} to {last}; {when}",
+                        charge)
     short = _allowance_short(cap, agent.group, charge)
     if short:
         days, hours = zip(*short, strict=True)
