@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from leave_site import CONFIG as CONFIG_TEXT
 from leave_site import config
 from openpyxl import load_workbook
 
@@ -45,3 +46,25 @@ def test_html_and_excel_carry_the_leave_section(tmp_path):
     assert 'data-chart="leave_capacity"' in text and "Leave decisions by reason" in text
     sheets = load_workbook(tmp_path / "k.xlsx", read_only=True).sheetnames
     assert {"leave_week", "leave_allowance", "leave_reasons"} <= set(sheets)
+
+
+def test_report_cli_reads_the_leave_files_and_names_a_bad_cell(tmp_path, capsys):
+    import pytest
+
+    from planner.cli.app import main
+
+    (tmp_path / "site.yaml").write_text(CONFIG_TEXT)
+    PLAN.to_csv(tmp_path / "capacity_plan.csv", index=False)
+    DECISIONS.assign(agent_id="v1", start_date="2027-03-01", end_date="2027-03-01").to_csv(
+        tmp_path / "leave_decisions.csv", index=False)
+    args = ["report", "--config", str(tmp_path / "site.yaml"), "--capacity-plan", str(tmp_path / "capacity_plan.csv"),
+            "--leave-decisions", str(tmp_path / "leave_decisions.csv"), "--out", str(tmp_path / "r.html")]
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 0 and 'data-chart="leave_reasons"' in (tmp_path / "r.html").read_text()
+    bad = (tmp_path / "leave_decisions.csv").read_text().replace("waitlisted", "maybe")
+    (tmp_path / "leave_decisions.csv").write_text(bad)
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and "line 4" in err and "'decision'" in err and "maybe" in err
