@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -47,7 +46,8 @@ def decided(site):
 
 def _independent_leave_h(cfg, agents: pd.DataFrame, rows: pd.DataFrame, pool: pd.DataFrame) -> dict:
     """(group, day) → leave hours, recomputed here from the written rules: one contract day per open day, at most a
-    contract week per calendar week, a week's hours spread over its leave days in proportion to the group's pool."""
+    contract week per calendar week; on each leave day what the agent would have worked there (their week shaped like
+    the group's pool that week), the rest of the week's charge on its other days in proportion to the pool."""
     info = agents.set_index("agent_id")
     weight = pool.set_index(["group", "date"])["pool_h"].to_dict()
     out: dict = {}
@@ -68,12 +68,24 @@ def _independent_leave_h(cfg, agents: pd.DataFrame, rows: pd.DataFrame, pool: pd
         weeks: dict = {}
         for d in employed:
             weeks.setdefault(d - dt.timedelta(days=d.weekday()), []).append(d)
-        for week_days in weeks.values():
-            hours = min(len(week_days) * day_h, week_h)
-            w = np.array([weight.get((group, d), 0.0) for d in week_days])
-            share = w / w.sum() if w.sum() > 0 else np.full(len(w), 1 / len(w))
-            for d, s in zip(week_days, share, strict=True):
-                out[(group, d)] = out.get((group, d), 0.0) + hours * s
+        for monday, leave_days in weeks.items():
+            week = [monday + dt.timedelta(days=i) for i in range(7)]
+            if (group, monday) not in weight:
+                continue  # outside the plan
+            w = {d: weight[(group, d)] for d in week}
+            total_w = sum(w.values())
+            share = {d: (w[d] / total_w if total_w > 0 else 1 / 7) for d in week}
+            charge = min(len(leave_days) * day_h, week_h)
+            on_leave = {d: week_h * share[d] for d in leave_days}
+            if sum(on_leave.values()) > charge:
+                on_leave = {d: h * charge / sum(on_leave.values()) for d, h in on_leave.items()}
+            rest = charge - sum(on_leave.values())
+            others = [d for d in week if d not in on_leave and share[d] > 0] or list(on_leave)
+            mass = sum(share[d] for d in others)
+            for d in others:
+                on_leave[d] = on_leave.get(d, 0.0) + rest * (share[d] / mass if mass > 0 else 1 / len(others))
+            for d, h in on_leave.items():
+                out[(group, d)] = out.get((group, d), 0.0) + h
     return out
 
 
@@ -89,8 +101,10 @@ def test_no_granted_leave_takes_a_group_below_its_requirement_plus_margin(site, 
     rows = pd.concat([leave[leave["status"] == "approved"][["agent_id", "start_date", "end_date", "kind"]],
                       granted[["agent_id", "start_date", "end_date", "kind"]]], ignore_index=True)
     used = _independent_leave_h(cfg, agents, rows, before)
+    # every day of every week a granted request touches (the rest of a week's charge lands on its other days)
     touched = {(g, day) for g, s, e in zip(granted["group"], granted["start_date"], granted["end_date"], strict=True)
-               for day in (s + dt.timedelta(days=i) for i in range((e - s).days + 1))}
+               for day in (s - dt.timedelta(days=s.weekday()) + dt.timedelta(days=i)
+                           for i in range((e - s).days + s.weekday() + 7 - e.weekday()))}
     table = before.set_index(["group", "date"])
     checked = 0
     for key in touched:

@@ -9,9 +9,10 @@ Per group and calendar week:
   (horizon.required_by_day: productive hours grossed up by the shrinkage other than planned leave).
 
 Per day, the week's pool is spread over the days in proportion to the group's requirement (the roster puts its
-hours where the demand is; evenly over the open days when the group has no requirement), and a week's leave is
-taken off its leave days in proportion to the pool on them (Capacity.spread: a busy Monday off takes more of the
-week's charge than a quiet Sunday in the same leave, the charge of the week staying the same).
+hours where the demand is; evenly over the open days when the group has no requirement). A week's leave charge is
+taken off the days (Capacity.spread): on each leave day what the agent would have worked there (their week shaped
+like the group's pool), the rest on the week's other days in proportion to the pool, where the roster covers it. So a
+quiet Sunday off costs that Sunday little, and the week always loses the whole charge.
 
 allowance_h = available_h − required_h × (1 + leave.margin): the leave hours still grantable, never below 0; a
 week's is the sum over its days before that floor, so a short day counts against the week. allowance_heads = whole
@@ -66,27 +67,39 @@ class Capacity:
         """Leave hours still grantable per group and day (negative where the plan is already short)."""
         return self.pool_h - self.leave_h - self.required_h * (1 + self.margin)
 
-    def spread(self, group: str, charge: dict[dt.date, float]) -> dict[int, float]:
-        """Column → hours a charge takes from the group's capacity: each calendar week's hours spread over its leave
-        days in proportion to the group's pool on them (the days the agent would have worked); days outside are left out."""
+    def spread(self, group: str, charge: dict[dt.date, float], week_h: float) -> dict[int, float]:
+        """Column → hours a leave charge takes from the group's capacity, per calendar week: on each leave day what the
+        agent (week_h a week) would have worked there, their week shaped like the group's pool; the rest of the week's
+        charge on the week's other days in proportion to the pool (the roster covers it there). Days outside are
+        left out; a week's columns add up to its charge."""
         g = self.groups.index(group)
-        per_week: dict[dt.date, list[dt.date]] = {}
+        per_week: dict[int, list[int]] = {}
         for d in charge:
-            if self.day_index(d) is not None:
-                per_week.setdefault(monday(d), []).append(d)
+            col = self.day_index(d)
+            if col is not None:
+                per_week.setdefault(col - col % 7, []).append(col)
         out: dict[int, float] = {}
-        for days in per_week.values():
-            cols = [self.day_index(d) for d in days]
-            weight = self.pool_h[g, cols]
-            share = weight / weight.sum() if weight.sum() > 0 else np.full(len(cols), 1 / len(cols))
-            total = sum(charge[d] for d in days)
-            out.update({c: float(total * s) for c, s in zip(cols, share, strict=True)})
+        for first, cols in per_week.items():
+            total = sum(charge[self.start + dt.timedelta(days=c)] for c in cols)
+            weight = self.pool_h[g, first:first + 7]
+            share = weight / weight.sum() if weight.sum() > 0 else np.full(7, 1 / 7)
+            on = {c: week_h * share[c - first] for c in cols}
+            worked = sum(on.values())
+            if worked > total:
+                on = {c: h * total / worked for c, h in on.items()}
+            rest = total - sum(on.values())
+            others = [c for c in range(first, first + 7) if c not in on and share[c - first] > 0]
+            targets = others or list(on)
+            mass = sum(share[c - first] for c in targets)
+            for c in targets:
+                on[c] = on.get(c, 0.0) + rest * (share[c - first] / mass if mass > 0 else 1 / len(targets))
+            out.update(on)
         return out
 
-    def add_leave(self, group: str, charge: dict[dt.date, float]) -> None:
-        """Take a leave charge (day → hours) off the group's capacity."""
+    def add_leave(self, group: str, charge: dict[dt.date, float], week_h: float) -> None:
+        """Take a leave charge (day → hours) of an agent working week_h a week off the group's capacity."""
         g = self.groups.index(group)
-        for col, hours in self.spread(group, charge).items():
+        for col, hours in self.spread(group, charge, week_h).items():
             self.leave_h[g, col] += hours
 
     def dates(self) -> list[dt.date]:
@@ -103,10 +116,10 @@ def build_capacity(config: Config, channel_day_h: pd.DataFrame, agents: dict[str
     groups = sorted({a.group for a in agents.values()} | {c.group for c in config.leave.headcount_changes})
     gi = {g: k for k, g in enumerate(groups)}
     pool_w = _weekly_pool(config, agents, groups, dates, is_open)
-    charges: list[tuple[str, dict[dt.date, float]]] = []
+    charges: list[tuple[str, dict[dt.date, float], float]] = []
     week_leave = np.zeros((len(groups), weeks))
     for aid, charge in charged(leave, agents, is_open):
-        charges.append((agents[aid].group, charge))
+        charges.append((agents[aid].group, charge, agents[aid].week_h))
         for day, hours in charge.items():
             i = (day - start).days
             if 0 <= i < n_days:
@@ -134,8 +147,8 @@ def build_capacity(config: Config, channel_day_h: pd.DataFrame, agents: dict[str
     counts = {g: sum(1 for a in agents.values() if a.group == g) for g in groups}
     cap = Capacity(start, groups, pool, required, np.zeros((len(groups), n_days)), config.leave.margin,
                    config.leave.threshold, day_h, counts, unserved)
-    for group, charge in charges:
-        cap.add_leave(group, charge)
+    for group, charge, week_h in charges:
+        cap.add_leave(group, charge, week_h)
     return cap
 
 

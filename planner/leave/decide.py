@@ -98,7 +98,7 @@ def commit(state: State, req: Request, charge: dict[dt.date, float] | None, in_c
     state.busy.setdefault(req.agent_id, []).append((req.start, req.end, req.request_id or "approved leave"))
     state.leave_days.setdefault(req.agent_id, set()).update(req.days())
     if not in_capacity:
-        state.capacity.add_leave(agent.group, charge)
+        state.capacity.add_leave(agent.group, charge, agent.week_h)
 
 
 def _dates(days) -> tuple[dt.date, ...]:
@@ -153,7 +153,7 @@ def evaluate(state: State, req: Request) -> Decision:
                 "decide again once it reaches these days")
         return Decision(over, "OUTSIDE_PLAN", _dates(outside), f"the capacity plan covers {cap.start} to {last}; {when}",
                         charge)
-    short = _allowance_short(cap, agent.group, charge)
+    short = _allowance_short(cap, agent, charge)
     if short:
         days, hours = zip(*short, strict=True)
         return Decision(over, "INSUFFICIENT_GROUP_ALLOWANCE", _dates(days),
@@ -162,7 +162,7 @@ def evaluate(state: State, req: Request) -> Decision:
         fail = state.roster.failures(req.agent_id, req.days())
         if fail is not None:
             return Decision("denied", "ROSTER_SHORTFALL", _dates(fail[0]), fail[1], charge)
-    review = _allowance_short(cap, agent.group, charge, share=cap.threshold)
+    review = _allowance_short(cap, agent, charge, share=cap.threshold)
     if review:
         return Decision("review", "ABOVE_AUTO_APPROVE", _dates(d for d, _ in review),
                         f"within the {agent.group} allowance but above its auto-approved share "
@@ -170,14 +170,15 @@ def evaluate(state: State, req: Request) -> Decision:
     return Decision("approved", "APPROVED", (), f"{sum(charge.values()):.1f} h from the {agent.group} allowance", charge)
 
 
-def _allowance_short(cap: Capacity, group: str, charge: dict[dt.date, float], share: float = 1.0
+def _allowance_short(cap: Capacity, agent: AgentHours, charge: dict[dt.date, float], share: float = 1.0
                      ) -> list[tuple[dt.date, float]]:
-    """(day, hours over) where the charge exceeds share × the group's allowance on the day or in its week."""
+    """(day, hours over) where the charge exceeds share × the group's allowance on a day it lands on or in its week."""
+    group = agent.group
     g = cap.groups.index(group)
     allowance = cap.allowance_h()[g]
     out: dict[dt.date, float] = {}
     per_week: dict[int, float] = {}
-    for col, h in cap.spread(group, charge).items():
+    for col, h in cap.spread(group, charge, agent.week_h).items():
         room = share * max(0.0, allowance[col])
         if h > room + EPS_H:
             out[cap.start + dt.timedelta(days=col)] = h - room
