@@ -250,13 +250,12 @@ def decide(config: Config, agents: dict[str, AgentHours], capacity: Capacity, le
     queue = ordered(requests, agents, config.leave.order, stamps)
     for rank, req in enumerate(queue, start=1):
         outcome = evaluate(state, req)
-        if outcome.decision in GRANTED or outcome.decision == "waitlisted":
+        if outcome.decision in GRANTED:
+            commit(state, Request(f"request {req.request_id}", req.agent_id, req.start, req.end, req.kind,
+                                  req.requested_on, req.override), outcome.charge)
+        elif outcome.decision == "waitlisted":
             # a waitlisted request keeps its place: the agent cannot ask again for the same days meanwhile
             state.busy.setdefault(req.agent_id, []).append((req.start, req.end, f"request {req.request_id}"))
-        if outcome.decision in GRANTED:
-            state.busy[req.agent_id].pop()
-            commit(state, Request(f"request {req.request_id}", req.agent_id, req.start, req.end, req.kind,
-                                   req.requested_on, req.override), outcome.charge)
         agent = agents.get(req.agent_id)
         rows.append({"request_id": req.request_id, "agent_id": req.agent_id, "group": agent.group if agent else None,
                      "start_date": req.start, "end_date": req.end, "kind": req.kind,
