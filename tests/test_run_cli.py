@@ -67,4 +67,8 @@ def test_demo_runs_every_stage(tmp_path, capsys):
     # site.yaml re-runs the demo: a valid config whose inputs are the written sample site
     cfg = load_config(out / "site.yaml")
     assert cfg.input_path("history").resolve() == (out / "data" / "history.csv").resolve()
+    # the year's leave was planned and decided before the roster, which took the decided leave table
+    assert {"capacity_plan.csv", "leave_allowance.csv", "leave_decisions.csv", "balances.csv", "leave.csv"} <= {
+        p.name for p in out.iterdir()}
+    assert cfg.input_path("leave").resolve() == (out / "leave.csv").resolve()
     assert load_config(demo_config_path()).channels == cfg.channels

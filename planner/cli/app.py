@@ -17,7 +17,7 @@ from planner.cli.common import STATE, err_console, print_error
 from planner.errors import PlannerError
 
 # Help lists commands in the order a planner uses them; a module not named here comes last.
-COMMAND_ORDER = ["sample", "validate", "aggregate", "forecast", "staff", "schedule", "run", "report", "demo"]
+COMMAND_ORDER = ["sample", "validate", "aggregate", "forecast", "staff", "leave", "schedule", "run", "report", "demo"]
 DEBUG_HELP = "Show the Python traceback of an error."
 QUIET_HELP = "No progress lines or tables; for scripts."
 
@@ -71,6 +71,9 @@ def _register_commands() -> None:
         importlib.import_module(f"{commands.__name__}.{name}").register(app)
     for info in app.registered_commands:
         info.callback = with_global_options(info.callback)
+    for group in app.registered_groups:  # sub-apps (planner leave …): their commands take the global options too
+        for info in group.typer_instance.registered_commands:
+            info.callback = with_global_options(info.callback)
 
 
 _register_commands()

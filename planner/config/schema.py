@@ -425,6 +425,81 @@ class ReportSettings(Strict):
     abandon_rate_max: Annotated[Real, Field(ge=0, le=1)] | None = 0.05
 
 
+def _month_day(value: str) -> str:
+    try:
+        dt.date(2000, int(value[:2]), int(value[3:])) if len(value) == 5 and value[2] == "-" else int("x")
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a month and day MM-DD (for example 01-01)") from exc
+    return value
+
+
+MonthDay = Annotated[str, AfterValidator(_month_day)]
+Days = Annotated[Real, Field(ge=0), _at_most(366, "one year; the value is in days")]
+
+
+class Entitlement(Strict):
+    """Yearly leave of one contract: days (each the contract's planned week / days_per_week_max, in hours) or hours."""
+
+    contract: str
+    days_per_year: Days | None = None
+    hours_per_year: Annotated[Real, Field(ge=0), _at_most(8784, "the hours in a year")] | None = None
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Entitlement:
+        if (self.days_per_year is None) == (self.hours_per_year is None):
+            raise LocatedError(("contract",), "give exactly one of days_per_year or hours_per_year")
+        return self
+
+
+class Blackout(Strict):
+    """Dates on which no leave of a balance kind is granted (a launch, the year-end close)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Blackout:
+        if self.end < self.start:
+            raise LocatedError(("end",), f"end {self.end} is before start {self.start}")
+        return self
+
+
+class HeadcountChange(Strict):
+    """Agents who join (agents > 0) or leave (agents < 0) a skill group from a week on, for the capacity plan."""
+
+    week: dt.date
+    group: str  # a skill group: the channel names sorted and joined by '+', e.g. chat+voice
+    contract: str
+    agents: Annotated[Whole, Field(ge=-10_000, le=10_000)]
+
+
+class LeaveSettings(Strict):
+    """Leave planning: allowance margin and auto-approval share, decision policy, entitlements and carry-over."""
+
+    margin: Annotated[Real, Field(ge=0), _at_most(1, "a share of the requirement")] = 0.05
+    threshold: Annotated[Real, Field(ge=0, le=1)] = 1.0  # share of the allowance approved without a planner's review
+    tolerance: Annotated[Real, Field(ge=0, le=1)] = 0.05  # service-level points a rostered slot may fall below target
+    leave_in_shrinkage: Annotated[Real, Field(ge=0, lt=1)] = 0.0  # share of each channel's shrinkage that is planned leave
+    order: Literal["fcfs", "seniority"] = "fcfs"
+    over_allowance: Literal["waitlist", "deny"] = "waitlist"
+    balance_kinds: list[str] = Field(default_factory=lambda: ["annual"])
+    year_start: MonthDay = "01-01"
+    entitlements: list[Entitlement] = Field(default_factory=list)
+    carry_over_max_days: Days = 0.0
+    carry_over_expires: MonthDay = "03-31"
+    min_notice_days: Annotated[Whole, Field(ge=0), _at_most(3660, "ten years")] = 0
+    max_notice_days: Annotated[Whole, Field(ge=0), _at_most(3660, "ten years")] | None = None
+    max_consecutive_days: Annotated[Whole, Field(ge=1), _at_most(366, "one year")] | None = None
+    max_team_concurrent: Annotated[Whole, Field(ge=0), _at_most(10_000, "agents")] | None = None
+    blackouts: list[Blackout] = Field(default_factory=list)
+    headcount_changes: list[HeadcountChange] = Field(default_factory=list)
+
+    def entitlement(self, contract: str) -> Entitlement | None:
+        """The entitlement of a contract, or None (no leave entitlement)."""
+        return next((e for e in self.entitlements if e.contract == contract), None)
+
+
 class Inputs(Strict):
     """Paths of the input files, relative to the config file."""
 
@@ -545,6 +620,7 @@ class Config(Strict):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     inputs: Inputs = Field(default_factory=Inputs)
     contacts_import: ContactsImport | None = None
+    leave: LeaveSettings = Field(default_factory=LeaveSettings)
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     @model_validator(mode="after")
@@ -573,6 +649,18 @@ class Config(Strict):
                 if target not in names:
                     raise LocatedError(("contacts_import", "channel", "map", source),
                                        f"maps to unknown channel {target!r}; channels are {names}")
+        for i, ent in enumerate(self.leave.entitlements):
+            if ent.contract not in contract_names:
+                raise LocatedError(("leave", "entitlements", i, "contract"),
+                                   f"unknown contract {ent.contract!r}; contracts are {contract_names}")
+        for i, change in enumerate(self.leave.headcount_changes):
+            if change.contract not in contract_names:
+                raise LocatedError(("leave", "headcount_changes", i, "contract"),
+                                   f"unknown contract {change.contract!r}; contracts are {contract_names}")
+            unknown = sorted(set(change.group.split("+")) - set(names))
+            if unknown:
+                raise LocatedError(("leave", "headcount_changes", i, "group"),
+                                   f"group {change.group!r} names unknown channel(s) {unknown}; channels are {names}")
         for i, event in enumerate(self.forecast.events):
             if event.channels != "all":
                 for j, name in enumerate(event.channels):

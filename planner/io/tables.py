@@ -75,6 +75,10 @@ AGENTS = [
     Col("available_from", "hhmm", required=False, nullable=True),
     Col("available_to", "hhmm", required=False, nullable=True),
     Col("preferences", "str", required=False, nullable=True),
+    Col("employed_from", "date", required=False, nullable=True),  # first day employed (leave planning)
+    Col("employed_to", "date", required=False, nullable=True),  # last day employed
+    Col("seniority", "float", required=False, nullable=True, min=0),  # larger = more senior (leave order)
+    Col("priority", "int", required=False, nullable=True),  # larger = decided first in seniority order
 ]
 LEAVE = [
     Col("agent_id", "str"),
@@ -82,6 +86,9 @@ LEAVE = [
     Col("end_date", "date"),
     Col("kind", "str"),
     Col("status", "str"),
+    Col("request_id", "str", required=False, nullable=True),
+    Col("requested_at", "timestamp", required=False, nullable=True),
+    Col("override", "bool", required=False, nullable=True),  # a planner's override: may take the balance below zero
 ]
 LEAVE_STATUSES = ("approved", "requested")
 FORECAST = [
@@ -371,6 +378,10 @@ def validate_agents(df: pd.DataFrame, source: object = "<agents>", config=None, 
     chk.require_columns(AGENTS, "agents")
     out = chk.parse(AGENTS)
     chk.check_unique(out, ["agent_id"], None, None)
+    if {"employed_from", "employed_to"} <= set(out.columns):
+        first, last = out["employed_from"], out["employed_to"]
+        early = np.array([f is not None and t is not None and t < f for f, t in zip(first, last, strict=True)], dtype=bool)
+        chk.add(early, "employed_to", [str(t) for t in last], [f"a date on or after employed_from {f}" for f in first])
     chk.add(np.array([len(s) == 0 for s in out["skills"]], dtype=bool), "skills", df["skills"],
             "at least one channel, ';'-separated (e.g. voice;chat)")
     if config is not None:
@@ -413,7 +424,7 @@ def validate_leave(df: pd.DataFrame, source: object = "<leave>", config=None, li
     """Typed leave table (dates as datetime.date); agents (a DataFrame with agent_id, or ids) enables the unknown-agent check."""
     chk = Checker(df, source, lines)
     chk.require_columns(LEAVE, "leave")
-    out = chk.parse(LEAVE)
+    out = chk.parse(LEAVE, _tz(config))
     status = out["status"].str.lower()
     chk.add(status.notna().to_numpy() & ~status.isin(LEAVE_STATUSES).to_numpy(), "status", out["status"],
             " or ".join(LEAVE_STATUSES))
@@ -421,6 +432,10 @@ def validate_leave(df: pd.DataFrame, source: object = "<leave>", config=None, li
     starts, ends = out["start_date"], out["end_date"]
     backwards = np.array([s is not None and e is not None and e < s for s, e in zip(starts, ends, strict=True)], dtype=bool)
     chk.add(backwards, "end_date", [str(e) for e in ends], [f"a date on or after start_date {s}" for s in starts])
+    if "request_id" in out.columns:
+        given = out["request_id"].notna().to_numpy()
+        chk.add(given & out["request_id"].duplicated(keep="first").to_numpy(), "request_id", out["request_id"],
+                "a request_id no other row has")
     if agents is not None:
         known = set(_agent_ids(agents))
         unknown = out["agent_id"].notna().to_numpy() & ~out["agent_id"].isin(known).to_numpy()
@@ -429,10 +444,10 @@ def validate_leave(df: pd.DataFrame, source: object = "<leave>", config=None, li
     return out
 
 
-def read_leave(path: str | Path, agents=None) -> pd.DataFrame:
+def read_leave(path: str | Path, agents=None, config=None) -> pd.DataFrame:
     """Read and validate a leave file; with agents (DataFrame or ids) every agent_id must be known."""
     df, lines = read_table(path)
-    return validate_leave(df, path, None, lines, agents)
+    return validate_leave(df, path, config, lines, agents)
 
 
 def _agent_ids(agents) -> Iterable[str]:

@@ -27,13 +27,16 @@ def generate_report(
     xlsx_slots: bool = False,
     agents: pd.DataFrame | None = None,
     forecast_daily: pd.DataFrame | None = None,
+    capacity_plan: pd.DataFrame | None = None,
+    leave_decisions: pd.DataFrame | None = None,
 ) -> Report:
     """Compute the KPIs the tables allow and write the self-contained HTML report (and the Excel workbook if asked)."""
     from planner.reports.excel import write_excel
     from planner.reports.html import write_html
 
     report = build_report(config, contacts=contacts, history=history, forecast=forecast, coverage=coverage, roster=roster,
-                          roster_slots=roster_slots, sources=sources, agents=agents, forecast_daily=forecast_daily)
+                          roster_slots=roster_slots, sources=sources, agents=agents, forecast_daily=forecast_daily,
+                          capacity_plan=capacity_plan, leave_decisions=leave_decisions)
     write_html(report, out_html)
     if out_xlsx is not None:
         write_excel(report, out_xlsx, slot_sheet=xlsx_slots)

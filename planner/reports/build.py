@@ -51,8 +51,11 @@ def build_report(
     sources: dict[str, str] | None = None,
     agents: pd.DataFrame | None = None,
     forecast_daily: pd.DataFrame | None = None,
+    capacity_plan: pd.DataFrame | None = None,
+    leave_decisions: pd.DataFrame | None = None,
 ) -> Report:
-    """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster).
+    """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster,
+    and the leave section from a capacity plan and leave decisions: reports.leave).
 
     Staffed time for occupancy comes from the history's staffed_agents (the past weeks), then from roster_slots
     (activity = channel) or else coverage `scheduled` (a planned week).
@@ -113,6 +116,9 @@ def build_report(
 
     _cost(report, roster, roster_slots, agents, contact_sums if contact_sums is not None else hist_sums, forecast)
 
+    from planner.reports.leave import leave_tables
+
+    t.update(leave_tables(capacity_plan, leave_decisions))
     t["summary"] = summary_table(report)
     t["definitions"] = pd.DataFrame({"kpi": list(kpis.DEFINITIONS), "definition": list(kpis.DEFINITIONS.values())})
     t["skipped"] = pd.DataFrame({"section": [SECTIONS[k] for k in report.skipped], "reason": list(report.skipped.values())})

@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from planner.config.schema import ServiceLevelTarget
 from planner.reports.build import Report
+from planner.reports.leave import allowance_heatmap, capacity_by_week, decisions_by_reason
 
 PALETTE = ["#1f5f99", "#e07b22", "#2a9d6f", "#b8405e", "#7a5ab8", "#8c7a4b", "#3b9fc0", "#c2a02b"]
 PIE_TEXT = {"textinfo": "label+percent", "textposition": "inside", "insidetextorientation": "horizontal"}
@@ -384,6 +385,7 @@ CHARTS = [
     ("aht_by_week", aht_by_week), ("agents", agents_scatter), ("channel_mix", channel_mix),
     ("forecast_vs_actual", forecast_vs_actual), ("required_vs_scheduled", required_vs_scheduled),
     ("projected_service_level", projected_service_level), ("occupancy", occupancy_by_day),
+    ("leave_capacity", capacity_by_week), ("leave_allowance", allowance_heatmap), ("leave_reasons", decisions_by_reason),
 ]
 
 

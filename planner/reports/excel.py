@@ -17,7 +17,7 @@ from planner.reports.build import Report
 SHEET_ORDER = ["summary", "kpi_channel", "kpi_month", "kpi_week", "kpi_day", "kpi_hour", "kpi_slot", "kpi_hour_of_day",
                "heatmap", "volume_week", "channel_mix", "contact_type_mix", "fcr", "agents", "occupancy_daily",
                "forecast_accuracy", "forecast_vs_actual_daily", "forecast_daily", "coverage_daily", "cost",
-               "definitions", "skipped"]
+               "leave_week", "leave_allowance", "leave_reasons", "definitions", "skipped"]
 SKIP = {"coverage_slots"}  # an input echoed back, not a KPI table
 
 
@@ -52,6 +52,9 @@ LABELS = {
     "paid_hours": "Paid hours", "dates": "Days", "kpi": "KPI", "agent_id": "Agent", "offered_lo": "Offered (low)",
     "offered_hi": "Offered (high)", "target_status": "Target status", "asa_status": "ASA status",
     "aht_plan_s": "Planned AHT", "abandon_scope": "Abandon rate covers", "abandon_status": "Abandon status",
+    "week": "Week (Monday)", "available_h": "Available agent-hours", "planned_leave_h": "Planned leave hours",
+    "margin_h": "Margin hours", "allowance_h": "Leave allowance hours", "reason_code": "Reason code",
+    "hours_h": "Leave hours", "group": "Skill group",
 }
 PERCENT = {"handled_rate", "abandon_rate", "abandon_rate_max", "service_level", "service_level_target",
            "service_level_projected", "occupancy", "occupancy_max", "channel_share", "fcr_rate", "repeat_rate", "share",

@@ -17,7 +17,8 @@ from planner.reports import charts
 from planner.reports.build import SECTIONS, Report
 from planner.reports.kpis import DEFINITIONS, abandon_scope_text, format_duration
 
-WIDE_CHARTS = {"heatmap", "weekly_volume", "required_vs_scheduled", "channel_mix", "forecast_vs_actual"}
+WIDE_CHARTS = {"heatmap", "weekly_volume", "required_vs_scheduled", "channel_mix", "forecast_vs_actual", "leave_capacity",
+               "leave_allowance"}
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
                  "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -175,6 +176,10 @@ def _tables_html(report: Report) -> str:
             cov[["date", "channel", "required_h", "scheduled_h", "short_h", "service_level_projected"]],
             {"date": "date", "required_h": "dec", "scheduled_h": "dec", "short_h": "dec", "service_level_projected": "pct"})
             + "</details>")
+    reasons = report.table("leave_reasons")
+    if reasons is not None:
+        parts.append("<h2>Leave decisions by reason</h2>")
+        parts.append(table_html(reasons, {"requests": "int", "hours_h": "dec"}))
     cost = report.table("cost")
     if cost is not None:
         parts.append(f"<h2>Cost per contact ({html.escape(report.config.reports.currency)})</h2>")

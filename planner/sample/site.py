@@ -15,6 +15,7 @@ from planner.io.files import write_table
 from planner.sample.agents import make_agents, make_leave
 from planner.sample.contacts import HISTORY_COLUMNS, contacts_frame, intervals_from_contacts
 from planner.sample.params import DEFAULT_PARAMS, SiteParams
+from planner.sample.requests import leave_year_requests, with_employment
 from planner.sample.simulate import simulate_deferred, simulate_immediate
 from planner.sample.volumes import channel_slots, slot_axis
 
@@ -38,10 +39,12 @@ class SampleSite:
 def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date = dt.date(2026, 11, 22),
                   params: SiteParams = DEFAULT_PARAMS) -> SampleSite:
     """A deterministic sample site for config: `weeks` weeks of slot history ending on `end` (inclusive), the last
-    four weeks also as one row per contact, params.agents.count agents, and leave around the week after `end`."""
+    four weeks also as one row per contact, params.agents.count agents (with employment dates and seniority), leave
+    around the week after `end` and a year of leave requests (sample.requests)."""
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
-    volumes_rng, queue_rng, contacts_rng, agents_rng, leave_rng = np.random.default_rng(seed).spawn(5)
+    # the sixth child (the leave year) came later; spawning it leaves the first five streams as they were
+    volumes_rng, queue_rng, contacts_rng, agents_rng, leave_rng, year_rng = np.random.default_rng(seed).spawn(6)
     first_day = end - dt.timedelta(days=7 * weeks - 1)
     axis = slot_axis(config, first_day, 7 * weeks + ANSWER_DAYS)
     history_slots = 7 * weeks * axis.slots_per_day
@@ -65,6 +68,8 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
     leave = make_leave(leave_rng, agents, end, params)
     contacts = contacts_frame(contacts_rng, config, axis, arrays, first_contact_slot, history_slots, agents, params, leave)
     history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
+    agents = with_employment(year_rng, agents, leave, end)
+    leave = leave_year_requests(year_rng, agents, leave, end)
     return SampleSite(history, contacts, agents, leave, first_day, end)
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from planner.cli.commands.run import show_plan, solve_week, write_report
 from planner.cli.common import out, progress, styled
-from planner.config import load_config
+from planner.config import Config, load_config
 from planner.forecasting import backtest_stage
 from planner.io.files import write_table, write_text
 from planner.pipeline import history_end, next_monday
-from planner.run_files import read_site_inputs, write_week_plan
+from planner.run_files import SiteInputs, read_site_inputs, write_week_plan
 from planner.sample import demo_config_path, generate_site, write_site
 
 DEMO_INPUTS_PREFIX = "../runs/demo/data/"
@@ -22,8 +23,8 @@ DEMO_INPUTS_PREFIX = "../runs/demo/data/"
 def register(app: typer.Typer) -> None:
     """Add the demo command to app."""
     app.command(
-        help="Write the sample site and run every stage on it: backtest, forecast, staffing, roster, coverage and "
-        "the KPI report, into one folder (site.yaml there re-runs it with planner run).\n\n"
+        help="Write the sample site and run every stage on it: backtest, leave plan and decisions, forecast, staffing, "
+        "roster, coverage and the KPI report, into one folder (site.yaml there re-runs it with planner run).\n\n"
         "Example: planner demo --out runs/demo"
     )(demo)
 
@@ -50,14 +51,34 @@ def demo(
     from planner.cli.commands.forecast import backtest_table
 
     out(backtest_table(scores))
+    leave_paths, capacity_plan, decisions = decide_leave(cfg, inputs, out_dir, config_path)
+    paths.update(leave_paths)
     week_start = next_monday(history_end(inputs.history))
     plan = solve_week(cfg, inputs, week_start, time_limit_s=time_limit)
     with progress("Writing the roster files"):
         paths.update(write_week_plan(plan, cfg, inputs, out_dir))
-    paths.update(write_report(cfg, inputs, plan, out_dir))
+    paths.update(write_report(cfg, inputs, plan, out_dir, capacity_plan=capacity_plan, leave_decisions=decisions))
     show_plan(plan, cfg)
     out(styled(("Demo finished", "green"), f" in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
                f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser."))
+
+
+def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Path
+                 ) -> tuple[dict[str, Path], pd.DataFrame, pd.DataFrame]:
+    """The year's capacity plan and the decisions on the sample's leave requests (paths written, the capacity plan
+    after the decisions, the decisions); the roster then takes the decided leave table (out_dir/leave.csv), and
+    site.yaml points at it so `planner run` rosters the same leave."""
+    from planner.cli.commands.leave import decide_and_write, plan_leave, write_plan
+    from planner.leave.horizon import MAX_PLAN_WEEKS
+
+    result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, MAX_PLAN_WEEKS, None, None)
+    paths = write_plan(cfg, result, out_dir)
+    outcome, _, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
+    inputs.leave = outcome.leave
+    text = config_path.read_text(encoding="utf-8")
+    write_text(text.replace("leave: data/leave.csv", "leave: leave.csv"), config_path)
+    after = result.tables()[0]  # the report shows the year with the granted leave taken off
+    return {p.stem: p for p in paths + decided}, after, outcome.decisions
 
 
 def write_demo_config(out_dir: Path) -> Path:

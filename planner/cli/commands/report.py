@@ -33,6 +33,10 @@ def report(
     roster_slots: Path | None = typer.Option(None, "--roster-slots", help="Per-slot roster activity (staffed time)."),
     agents: Path | None = typer.Option(None, "--agents", help="Agents with their contract, for each contract's cost per paid "
                                        "hour (default: inputs.agents, when a roster is given)."),
+    capacity_plan: Path | None = typer.Option(None, "--capacity-plan", help="capacity_plan.csv of planner leave plan "
+                                              "(the leave section: required vs available per week, allowance heat map)."),
+    leave_decisions: Path | None = typer.Option(None, "--leave-decisions", help="leave_decisions.csv of planner leave "
+                                                "decide (the leave decisions by reason)."),
     out_path: Path = typer.Option(..., "--out", "-o", help="HTML report to write."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write the KPI tables to this Excel workbook."),
     xlsx_slots: bool = typer.Option(False, "--xlsx-slots", help="Include the per-slot KPI sheet (large) in the workbook."),
@@ -40,6 +44,7 @@ def report(
     """Compute the KPIs the inputs allow and write the reports."""
     from planner.forecasting import daily_path, read_forecast_daily
     from planner.io import tables
+    from planner.leave.files import read_capacity_plan, read_leave_decisions
     from planner.reports import generate_report
     from planner.reports.terminal import kpi_table, skipped_lines
 
@@ -49,6 +54,7 @@ def report(
         "history": _default_input(history, cfg, "history"),
         "forecast": forecast, "coverage": coverage, "roster": roster, "roster_slots": roster_slots,
         "agents": _default_input(agents, cfg, "agents") if roster is not None else agents,
+        "capacity_plan": capacity_plan, "leave_decisions": leave_decisions,
     }
     readers = {
         "contacts": lambda p: _read_contacts(p, cfg),
@@ -58,6 +64,8 @@ def report(
         "roster": lambda p: tables.read_roster_table(p, cfg),
         "roster_slots": lambda p: tables.read_roster_slots(p, cfg),
         "agents": lambda p: tables.read_agents(p, cfg),
+        "capacity_plan": read_capacity_plan,
+        "leave_decisions": read_leave_decisions,
     }
     given = {name: path for name, path in paths.items() if path is not None}
     if not set(given) - {"agents"}:

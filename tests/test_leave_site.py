@@ -1,0 +1,223 @@
+"""Leave planning on a sample site (12 weeks of history, a 52-week plan): independent consistency checks and the CLI."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from planner.cli.app import main
+from planner.cli.commands.demo import write_demo_config
+from planner.config import load_config
+from planner.io.tables import read_agents, read_history, read_leave
+from planner.leave.decide import Request, State, commit, decide, evaluate, initial_state, requests_from
+from planner.leave.plan import leave_plan
+from planner.sample import generate_site, write_site
+
+WEEKS = 52
+REPRODUCED = 80  # denials re-evaluated (the first ones in decision order)
+ALONE_CODES = {"UNKNOWN_AGENT", "INVALID_PERIOD", "NO_ENTITLEMENT", "NOTICE_TOO_SHORT", "NOTICE_TOO_LONG", "BLACKOUT",
+               "OUTSIDE_PLAN"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("leave_site")
+    config_path = write_demo_config(folder)
+    cfg = load_config(config_path)
+    write_site(generate_site(cfg, seed=7, weeks=12), folder / "data")
+    agents = read_agents(folder / "data" / "agents.csv", cfg)
+    leave = read_leave(folder / "data" / "leave.csv", agents, cfg)
+    history = read_history(folder / "data" / "history.csv", cfg)
+    return folder, config_path, cfg, history, agents, leave
+
+
+@pytest.fixture(scope="module")
+def decided(site):
+    _, _, cfg, history, agents, leave = site
+    plan = leave_plan(cfg, history, agents, leave, WEEKS)
+    base = copy.deepcopy(plan.capacity)
+    as_of = pd.Timestamp(leave["requested_at"].max()).date()
+    outcome = decide(cfg, plan.agents, plan.capacity, leave, as_of)
+    return plan, base, outcome, as_of
+
+
+def _independent_leave_h(cfg, agents: pd.DataFrame, rows: pd.DataFrame, pool: pd.DataFrame) -> dict:
+    """(group, day) → leave hours, recomputed here from the written rules: one contract day per open day, at most a
+    contract week per calendar week; on each leave day what the agent would have worked there (their week shaped like
+    the group's pool that week), the rest of the week's charge on its other days in proportion to the pool."""
+    info = agents.set_index("agent_id")
+    weight = pool.set_index(["group", "date"])["pool_h"].to_dict()
+    out: dict = {}
+    for row in rows.itertuples(index=False):
+        a = info.loc[row.agent_id]
+        contract = cfg.contract(a["contract"])
+        week_h = (contract.weekly_hours_min + contract.weekly_hours_max) / 2
+        if a["available_from"] is not None and not pd.isna(a["available_from"]):
+            start_h = int(a["available_from"][:2]) + int(a["available_from"][3:]) / 60
+            end_h = int(a["available_to"][:2]) + int(a["available_to"][3:]) / 60
+            week_h = min(week_h, contract.days_per_week_max * (end_h - start_h))
+        day_h = week_h / contract.days_per_week_max
+        group = "+".join(sorted(a["skills"]))
+        days = [row.start_date + dt.timedelta(days=i) for i in range((row.end_date - row.start_date).days + 1)]
+        employed = [d for d in days if cfg.hours_on(d) is not None
+                    and (pd.isna(a["employed_from"]) or d >= a["employed_from"])
+                    and (pd.isna(a["employed_to"]) or d <= a["employed_to"])]
+        weeks: dict = {}
+        for d in employed:
+            weeks.setdefault(d - dt.timedelta(days=d.weekday()), []).append(d)
+        for monday, leave_days in weeks.items():
+            week = [monday + dt.timedelta(days=i) for i in range(7)]
+            if (group, monday) not in weight:
+                continue  # outside the plan
+            w = {d: weight[(group, d)] for d in week}
+            total_w = sum(w.values())
+            share = {d: (w[d] / total_w if total_w > 0 else 1 / 7) for d in week}
+            charge = min(len(leave_days) * day_h, week_h)
+            on_leave = {d: week_h * share[d] for d in leave_days}
+            if sum(on_leave.values()) > charge:
+                on_leave = {d: h * charge / sum(on_leave.values()) for d, h in on_leave.items()}
+            rest = charge - sum(on_leave.values())
+            others = [d for d in week if d not in on_leave and share[d] > 0] or list(on_leave)
+            mass = sum(share[d] for d in others)
+            for d in others:
+                on_leave[d] = on_leave.get(d, 0.0) + rest * (share[d] / mass if mass > 0 else 1 / len(others))
+            for d, h in on_leave.items():
+                out[(group, d)] = out.get((group, d), 0.0) + h
+    return out
+
+
+def test_no_granted_leave_takes_a_group_below_its_requirement_plus_margin(site, decided):
+    _, _, cfg, _, agents, leave = site
+    plan, base, outcome, _ = decided
+    from planner.leave.capacity import day_table
+
+    before = day_table(base)  # pool and requirement do not depend on the decisions
+    d = outcome.decisions
+    granted = d[d["decision"].isin(["approved", "review"])]
+    assert len(granted) > 50
+    rows = pd.concat([leave[leave["status"] == "approved"][["agent_id", "start_date", "end_date", "kind"]],
+                      granted[["agent_id", "start_date", "end_date", "kind"]]], ignore_index=True)
+    used = _independent_leave_h(cfg, agents, rows, before)
+    # every day of every week a granted request touches (the rest of a week's charge lands on its other days)
+    touched = {(g, day) for g, s, e in zip(granted["group"], granted["start_date"], granted["end_date"], strict=True)
+               for day in (s - dt.timedelta(days=s.weekday()) + dt.timedelta(days=i)
+                           for i in range((e - s).days + s.weekday() + 7 - e.weekday()))}
+    table = before.set_index(["group", "date"])
+    checked = 0
+    for key in touched:
+        if key not in table.index or used.get(key, 0.0) == 0:
+            continue
+        row = table.loc[key]
+        # the table rounds to 0.01 h
+        assert row["pool_h"] - used[key] >= row["required_h"] * (1 + cfg.leave.margin) - 0.02, key
+        checked += 1
+    assert checked > 100
+
+
+def _state_before(cfg, plan, base, leave, decisions, rank) -> State:
+    state = initial_state(cfg, plan.agents, copy.deepcopy(base), leave)
+    earlier = decisions[decisions["rank"] < rank]
+    for row in earlier.itertuples(index=False):
+        req = Request(f"request {row.request_id}", row.agent_id, row.start_date, row.end_date, row.kind, row.start_date)
+        if row.decision in ("approved", "review"):
+            commit(state, req, None)
+        elif row.decision == "waitlisted":
+            state.busy.setdefault(row.agent_id, []).append((row.start_date, row.end_date, req.request_id))
+    return state
+
+
+def test_every_denial_reproduces_when_re_evaluated_alone(site, decided):
+    _, _, cfg, _, _, leave = site
+    plan, base, outcome, as_of = decided
+    d = outcome.decisions
+    refused = d[~d["decision"].isin(["approved"])].sort_values("rank").head(REPRODUCED)
+    assert {"waitlisted", "denied"} <= set(refused["decision"])
+    requests = {r.request_id: r for r in requests_from(leave, as_of)}
+    bare = initial_state(cfg, plan.agents, copy.deepcopy(base), leave)
+    for row in refused.itertuples(index=False):
+        state = _state_before(cfg, plan, base, leave, d, row.rank)
+        again = evaluate(state, requests[row.request_id])
+        assert (again.decision, again.code) == (row.decision, row.reason_code), row.request_id
+        assert ", ".join(str(x) for x in again.failing) == (row.failing_dates if isinstance(row.failing_dates, str) else "")
+        if row.reason_code in ALONE_CODES:  # a reason of the request alone holds against the bare site too
+            assert evaluate(bare, requests[row.request_id]).code == row.reason_code
+
+
+def test_balances_never_negative_without_an_override(decided):
+    _, _, outcome, as_of = decided
+    balances = outcome.state.ledger.table(as_of)
+    assert len(balances) >= 150
+    plain = balances[balances["override_h"] == 0]
+    assert (plain["remaining_h"] >= -1e-6).all(), plain[plain["remaining_h"] < 0]
+
+
+def test_the_plan_says_a_year_ahead_rests_on_no_yearly_shape(decided):
+    plan, _, _, _ = decided
+    assert "no yearly shape" in plan.horizon.basis and "12 weeks" in plan.horizon.basis
+    weekly, daily = plan.tables()
+    assert weekly["week"].nunique() == WEEKS
+    assert {"group", "date", "week", "required_h", "available_h", "planned_leave_h", "allowance_h", "allowance_heads",
+            "auto_approve_h"} <= set(daily.columns)
+
+
+def test_cli_plan_and_decide_write_their_tables(site, tmp_path, capsys):
+    _, config_path, *_ = site
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "plan", "--config", str(config_path), "--weeks", "8", "--out", str(tmp_path)])
+    assert done.value.code == 0
+    assert (tmp_path / "capacity_plan.csv").exists() and (tmp_path / "leave_allowance.csv").exists()
+    assert "no yearly shape" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "decide", "--config", str(config_path), "--out", str(tmp_path), "--weeks", "8", "--quiet",
+              "--xlsx", str(tmp_path / "leave.xlsx")])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == ""  # --quiet after the sub-command name
+    decisions = pd.read_csv(tmp_path / "leave_decisions.csv")
+    assert {"request_id", "agent_id", "start_date", "end_date", "decision", "reason_code", "failing_dates",
+            "detail"} <= set(decisions.columns)
+    assert "OUTSIDE_PLAN" in set(decisions["reason_code"])  # requests beyond the 8 weeks
+    assert (tmp_path / "balances.csv").exists() and (tmp_path / "leave.csv").exists()
+    from openpyxl import load_workbook
+
+    assert set(load_workbook(tmp_path / "leave.xlsx", read_only=True).sheetnames) == {"leave_reasons", "leave_decisions",
+                                                                                       "balances"}
+
+
+def test_cli_decide_names_the_line_of_an_unknown_agent(site, tmp_path, capsys):
+    folder, config_path, *_ = site
+    bad = tmp_path / "requests.csv"
+    text = (folder / "data" / "leave.csv").read_text().splitlines()
+    text.insert(3, "A999,2027-02-01,2027-02-02,annual,requested,X1,2026-11-01T09:00:00")
+    bad.write_text("\n".join(text) + "\n")
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "decide", "--config", str(config_path), "--requests", str(bad), "--out", str(tmp_path / "o")])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "line 4" in err and "agent_id" in err and "A999" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
+    _, config_path, *_ = site
+    roster = tmp_path / "roster.csv"
+    roster.write_text("agent_id,date,shift_start,shift_end,breaks,paid_hours\n")
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "decide", "--config", str(config_path), "--roster", str(roster), "--out", str(tmp_path / "o")])
+    assert done.value.code == 2
+    assert "roster_slots.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["plan", "decide"])
+def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(name):
+    from typer.testing import CliRunner
+
+    from planner.cli.app import app
+
+    result = CliRunner().invoke(app, ["leave", name, "--help"], terminal_width=80, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output and f"planner leave {name}" in result.output
+    assert "--debug" in result.output and "--quiet" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
