@@ -11,6 +11,7 @@ import pytest
 from planner.errors import DataError, RequestError
 from planner.io import tables
 from planner.leave import bids as bids_module
+from planner.leave import bids_model
 from planner.leave.bids import allocate_bids, weekday_hours_h
 
 MON = dt.date(2027, 8, 2)  # a Monday in the summer crunch
@@ -166,7 +167,7 @@ def test_seniority_is_strict_across_levels_even_one_stage_per_level(monkeypatch)
     # Stages of one level each (tiny weight budget) must give the same allocation as strict weights in one stage.
     agents = agents_table(["A", "B", "C"], seniority=[1, 5, 3])
     one = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
-    monkeypatch.setattr(bids_module, "MAX_STAGE_WEIGHT", 1)
+    monkeypatch.setattr(bids_model, "MAX_STAGE_WEIGHT", 1)
     split = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
     assert len(one.stages) == 1 and len(split.stages) == 3
     assert granted(one) == granted(split) == {"B#1", "B#2", "B#3", "C#1", "C#2", "C#3"}

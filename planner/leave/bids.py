@@ -12,62 +12,54 @@ The rules, in plain words:
 - Points: rank r is worth R + 1 − r points, R the largest rank in the bids (with 5 ranks: 5, 4, 3, 2, 1).
   An agent's satisfaction is the sum of the points of their granted preferences; capped satisfaction is
   min(satisfaction, R), one rank-1 grant's worth.
-- mode "fair", one solve, lexicographic: (1) maximise the smallest capped satisfaction over the agents who have a
-  preference that fits on its own (max-min), (2) then the sum of capped satisfaction over agents, (3) then total
-  points. Tier (2) is there because max-min alone stops helping as soon as one agent's preferences all fall in a full
+- mode "fair", lexicographic: (1) maximise the smallest capped satisfaction over the agents who have a preference
+  that fits on its own (max-min), (2) then the sum of capped satisfaction over agents, (3) then total points.
+  Tier (2) is there because max-min alone stops helping as soon as one agent's preferences all fall in a full
   crunch: the minimum is then pinned and the other agents' shares would be decided by total points only; the capped
-  sum still gives every agent one good grant before anyone gets a second. Weights make the tiers strict (each tier's
-  unit outweighs everything below it), so it is one model with one bound and one gap.
+  sum still gives every agent one good grant before anyone gets a second. Weights make the tiers strict (a unit of a
+  tier outweighs everything below it), so each solve has one objective, one bound and one gap.
 - mode "seniority": agents with higher `seniority` (a number in the agents table, higher = more senior, e.g. years of
   service) come strictly first: the objective is lexicographic over seniority levels, most senior first, and within
   a level tiers (2) and (3) above. Levels are solved in stages, as many adjacent levels per stage as strict weights
   fit in 52 bits; each stage's result is kept as a constraint for the next.
+- Agents who never compete for the same allowance are solved apart (`bids_model`, exact for both modes).
 - Leftovers: preferences the solve left ungranted are then offered first come first served (`submitted_at`, then
   rank, then agent) and granted if they still fit. At a proven optimum none does; after a solve cut by the time
   limit this pass picks up what the search did not reach.
 - Every preference not granted carries a reason, re-checked against the final grants: OVERLAPS_GRANTED_RANK_<k>
   (shares a date with the agent's granted rank k), INSUFFICIENT_BALANCE (would take the agent past their balance),
   GROUP_ALLOWANCE_FULL / GROUP_HEADS_FULL (does not fit the group's allowance even with no other grant),
-  LOST_TO_SENIORITY (the allowance it needs went to a more senior agent), LOST_TO_FAIRNESS (went to agents the
-  objective ranked first at equal seniority, or in fair mode), ALLOWANCE_TAKEN (went to less senior agents: only
-  when the solve was cut short).
+  LOST_TO_SENIORITY (the allowance it needs went to agents, one at least more senior), LOST_TO_FAIRNESS (went to
+  others in fair mode, or to agents of equal seniority), ALLOWANCE_TAKEN (went to less senior agents only: possible
+  only when a solve was cut short). The detail names the dates, the hours over and who holds the allowance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from planner.errors import RequestError
+from planner.leave.bids_model import (
+    STAGE_STATUSES,
+    BidInstance,
+    Pref,
+    SolverSettings,
+    SolveStage,
+    solve_fair,
+    solve_seniority,
+)
 from planner.leave.groups import agent_groups
 
 Mode = Literal["fair", "seniority"]
 MINUTES_PER_H = 60  # the model counts leave in whole minutes: CP-SAT needs integers
 WEEKDAYS_ONLY = 5
-MAX_STAGE_WEIGHT = 2**52  # strict lexicographic weights of one seniority stage stay well inside int64
-STATUS_ORDER = ["OPTIMAL", "FEASIBLE", "UNKNOWN", "MODEL_INVALID", "INFEASIBLE"]
-
-
-@dataclass(frozen=True)
-class SolveStage:
-    """One CP-SAT solve: which agents' priority it settled, its status, objective, bound, gap and time."""
-
-    levels: str
-    status: str
-    objective: float
-    best_bound: float
-    gap: float
-    wall_s: float
-    deterministic_s: float
-    cut_by_wall_clock: bool
 
 
 @dataclass(frozen=True)
@@ -89,7 +81,7 @@ class BidAllocation:
     @property
     def status(self) -> str:
         """The weakest status over the solve stages (OPTIMAL only when every stage proved its optimum)."""
-        return max((s.status for s in self.stages), key=STATUS_ORDER.index, default="OPTIMAL")
+        return max((s.status for s in self.stages), key=STAGE_STATUSES.index, default="OPTIMAL")
 
     @property
     def objective(self) -> float:
@@ -117,49 +109,6 @@ class BidAllocation:
         return sum(s.wall_s for s in self.stages)
 
 
-@dataclass(frozen=True)
-class _Pref:
-    index: int
-    bid_id: str
-    agent: str
-    group: str
-    rank: int
-    start: dt.date
-    end: dt.date
-    submitted_at: pd.Timestamp | None
-    cost_min: dict[dt.date, int]  # dates that cost something → minutes charged
-    points: int
-
-    @property
-    def minutes(self) -> int:
-        return sum(self.cost_min.values())
-
-    def overlaps(self, other: _Pref) -> bool:
-        return self.start <= other.end and other.start <= self.end
-
-
-@dataclass
-class _Instance:
-    prefs: list[_Pref]
-    agents: list[str]
-    group: dict[str, str]
-    seniority: dict[str, float]
-    balance_min: dict[str, int]
-    cap_min: dict[tuple[str, dt.date], int]
-    cap_heads: dict[tuple[str, dt.date], int | None]
-    max_rank: int
-
-    def fits_alone(self, p: _Pref) -> bool:
-        """The preference fits the agent's balance and the group's allowance with nothing else granted."""
-        if p.minutes > self.balance_min[p.agent]:
-            return False
-        for d, c in p.cost_min.items():
-            heads = self.cap_heads.get((p.group, d))
-            if c > self.cap_min.get((p.group, d), 0) or (heads is not None and heads < 1):
-                return False
-        return True
-
-
 def weekday_hours_h(weekly_hours_h: float, days_per_week: int) -> tuple[float, ...]:
     """Hours one leave day costs, Monday..Sunday, for a contract (a week of leave costs weekly_hours_h in total).
 
@@ -175,15 +124,17 @@ def allocate_bids(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFr
                   deterministic: bool = True) -> BidAllocation:
     """Grant agents' ranked leave preferences (bids table as read_bids returns it) within the allowance (group, date,
     allowance_h[, allowance_heads]) and balance_h (hours per agent); day_hours_h per agent is the hours one leave day
-    costs (see module docstring). time_limit_s caps each solve's wall clock; with deterministic the search also stops
-    on a deterministic budget of time_limit_s units, so the same inputs, seed and workers give the same allocation."""
+    costs (see module docstring). time_limit_s caps the wall clock of all solves together; with deterministic each solve
+    also stops on its share of time_limit_s deterministic units (shared by number of preferences), so the same inputs,
+    seed and workers give the same allocation unless the wall clock cut a solve (cut_by_wall_clock says so)."""
     if mode not in ("fair", "seniority"):
         raise RequestError(f"bids mode {mode!r}: expected 'fair' or 'seniority'")
     inst = _instance(bids, agents, allowance, balance_h, day_hours_h, mode, set(closed))
     granted: set[int] = set()
     stages: list[SolveStage] = []
     if inst.prefs:
-        granted, stages = _solve(inst, mode, time_limit_s, seed, workers, deterministic)
+        settings = SolverSettings(time_limit_s, seed, workers, deterministic)
+        granted, stages = (solve_fair if mode == "fair" else solve_seniority)(inst, settings)
     by_solver = set(granted)
     granted = _grant_leftovers(inst, granted)
     return _result(inst, mode, granted, by_solver, stages)
@@ -193,7 +144,7 @@ def allocate_bids(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFr
 
 
 def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame, balance_h: Mapping[str, float],
-              day_hours_h: Mapping[str, float | Sequence[float]], mode: Mode, closed: set[dt.date]) -> _Instance:
+              day_hours_h: Mapping[str, float | Sequence[float]], mode: Mode, closed: set[dt.date]) -> BidInstance:
     groups = agent_groups(agents)
     bidders = sorted({str(a) for a in bids["agent_id"]})
     _require_known("bids name agents missing from the agents table", [a for a in bidders if a not in groups])
@@ -217,12 +168,12 @@ def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame,
             if minutes > 0:
                 cost[day] = minutes
         submitted = row.submitted_at if has_submitted else None
-        prefs.append(_Pref(i, str(row.bid_id) if has_id and pd.notna(row.bid_id) else f"{agent}#{rank}", agent,
+        prefs.append(Pref(i, str(row.bid_id) if has_id and pd.notna(row.bid_id) else f"{agent}#{rank}", agent,
                            groups[agent], rank, start, end, None if pd.isna(submitted) else pd.Timestamp(submitted),
                            cost, max_rank + 1 - rank))
     cap_min, cap_heads = _capacity(allowance)
     balance_min = {a: max(0, math.floor(float(balance_h[a]) * MINUTES_PER_H + 1e-6)) for a in bidders}
-    return _Instance(prefs, bidders, {a: groups[a] for a in bidders}, seniority, balance_min, cap_min, cap_heads,
+    return BidInstance(prefs, bidders, {a: groups[a] for a in bidders}, seniority, balance_min, cap_min, cap_heads,
                      max_rank)
 
 
@@ -279,202 +230,23 @@ def _as_date(value: object) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-# --- model ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Model:
-    model: cp_model.CpModel
-    grant: list[cp_model.IntVar]
-    points: dict[str, cp_model.LinearExpr]  # agent → satisfaction (points of granted preferences)
-    capped: dict[str, cp_model.IntVar]  # agent → min(satisfaction, max rank)
-
-
-def _build(inst: _Instance) -> _Model:
-    model = cp_model.CpModel()
-    grant = [model.new_bool_var(f"grant_{p.bid_id}") for p in inst.prefs]
-    by_agent: dict[str, list[_Pref]] = defaultdict(list)
-    for p in inst.prefs:
-        by_agent[p.agent].append(p)
-        if not inst.fits_alone(p):
-            model.add(grant[p.index] == 0)
-    _add_no_overlap(model, grant, by_agent)
-    _add_allowance(model, grant, inst)
-    _add_balance(model, grant, inst, by_agent)
-    points, capped = {}, {}
-    for a in inst.agents:
-        points[a] = sum(p.points * grant[p.index] for p in by_agent[a])
-        capped[a] = model.new_int_var(0, inst.max_rank, f"capped_{a}")
-        model.add(capped[a] <= points[a])
-    return _Model(model, grant, points, capped)
-
-
-def _add_no_overlap(model: cp_model.CpModel, grant: list, by_agent: dict[str, list[_Pref]]) -> None:
-    """At most one granted preference of an agent covers any date (one clique per distinct set of covering bids)."""
-    for prefs in by_agent.values():
-        cliques: set[tuple[int, ...]] = set()
-        for d in sorted({p.start for p in prefs}):  # every maximal overlapping set contains some bid's first day
-            covering = tuple(p.index for p in prefs if p.start <= d <= p.end)
-            if len(covering) > 1:
-                cliques.add(covering)
-        for clique in sorted(cliques):
-            model.add_at_most_one(grant[i] for i in clique)
-
-
-def _add_allowance(model: cp_model.CpModel, grant: list, inst: _Instance) -> None:
-    """Per (group, date): granted minutes within the allowance, and heads on leave within allowance_heads if given."""
-    users: dict[tuple[str, dt.date], list[tuple[int, int]]] = defaultdict(list)
-    for p in inst.prefs:
-        for d, c in p.cost_min.items():
-            users[(p.group, d)].append((p.index, c))
-    for key in sorted(users):
-        cells = users[key]
-        cap = inst.cap_min.get(key, 0)
-        if sum(c for _, c in cells) > cap:
-            model.add(sum(c * grant[i] for i, c in cells) <= cap)
-        heads = inst.cap_heads.get(key)
-        if heads is not None and len(cells) > heads:
-            model.add(sum(grant[i] for i, _ in cells) <= heads)
-
-
-def _add_balance(model: cp_model.CpModel, grant: list, inst: _Instance, by_agent: dict[str, list[_Pref]]) -> None:
-    """Per agent: granted minutes within the remaining balance."""
-    for a in inst.agents:
-        prefs = by_agent[a]
-        if sum(p.minutes for p in prefs) > inst.balance_min[a]:
-            model.add(sum(p.minutes * grant[p.index] for p in prefs) <= inst.balance_min[a])
-
-
-def _level_utility(m: _Model, inst: _Instance, agents: list[str]) -> tuple[cp_model.LinearExpr, int]:
-    """Tiers (2) and (3) for these agents: weight × Σ capped + Σ points, and its largest possible value."""
-    members = set(agents)
-    top = sum(p.points for p in inst.prefs if p.agent in members)
-    weight = top + 1
-    expr = weight * sum(m.capped[a] for a in agents) + sum(m.points[a] for a in agents)
-    return expr, weight * inst.max_rank * len(agents) + top
-
-
-def _fair_objective(m: _Model, inst: _Instance) -> cp_model.LinearExpr:
-    """Tier (1) max-min over agents with a preference that fits alone, above tiers (2) and (3) over all agents."""
-    utility, top = _level_utility(m, inst, inst.agents)
-    able = sorted({p.agent for p in inst.prefs if inst.fits_alone(p)})
-    if not able:
-        return utility
-    floor = m.model.new_int_var(0, inst.max_rank, "min_capped")
-    for a in able:
-        m.model.add(floor <= m.capped[a])
-    return (top + 1) * floor + utility
-
-
-def _seniority_stages(inst: _Instance) -> list[tuple[list[float], list[tuple[list[str], int]]]]:
-    """Seniority levels (most senior first) packed into stages: per stage its levels and each level's agents and
-    strict weight (a unit of a more senior level outweighs every less senior level of the stage together)."""
-    levels: dict[float, list[str]] = defaultdict(list)
-    for a in inst.agents:
-        levels[inst.seniority[a]].append(a)
-    stages: list[list[tuple[float, list[str], int]]] = []
-    span = MAX_STAGE_WEIGHT + 1
-    for s in sorted(levels, reverse=True):
-        agents = levels[s]
-        members = set(agents)
-        top = sum(p.points for p in inst.prefs if p.agent in members)
-        size = (top + 1) * inst.max_rank * len(agents) + top + 1  # distinct values of the level's utility
-        if span * size > MAX_STAGE_WEIGHT:
-            stages.append([])
-            span = 1
-        stages[-1].append((s, agents, size))
-        span *= size
-    out = []
-    for stage in stages:
-        weight, weighted = 1, []
-        for s, agents, size in reversed(stage):  # least senior first: weight 1, each next outweighs all below
-            weighted.append((s, agents, weight))
-            weight *= size
-        weighted.reverse()
-        out.append(([s for s, _, _ in weighted], [(agents, w) for _, agents, w in weighted]))
-    return out
-
-
-# --- solve ---------------------------------------------------------------------------------------------------------
-
-
-def _solve(inst: _Instance, mode: Mode, time_limit_s: float, seed: int, workers: int,
-           deterministic: bool) -> tuple[set[int], list[SolveStage]]:
-    m = _build(inst)
-    if mode == "fair":
-        plan = [("all agents", _fair_objective(m, inst))]
-    else:
-        plan = []
-        for seniorities, levels in _seniority_stages(inst):
-            expr = sum(w * _level_utility(m, inst, agents)[0] for agents, w in levels)
-            label = f"seniority {seniorities[0]:g}" if len(seniorities) == 1 else \
-                f"seniority {seniorities[0]:g} to {seniorities[-1]:g}"
-            plan.append((label, expr))
-    stages, values = [], None
-    for label, expr in plan:
-        m.model.maximize(expr)
-        if values is not None:
-            m.model.clear_hints()
-            for var, v in zip(m.grant, values, strict=True):
-                m.model.add_hint(var, v)
-        solver = cp_model.CpSolver()
-        _parameters(solver, time_limit_s / len(plan), time_limit_s, seed, workers, deterministic)
-        t0 = time.perf_counter()
-        status = solver.solve(m.model)
-        wall_s = time.perf_counter() - t0
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            raise RequestError(f"the bids solve ({label}) ended {solver.status_name(status)} within {wall_s:.1f} s "
-                               "without an allocation; raise time_limit_s")
-        objective, bound = solver.objective_value, solver.best_objective_bound
-        stages.append(SolveStage(label, solver.status_name(status), objective, bound,
-                                 abs(bound - objective) / max(1.0, abs(objective)), wall_s, solver.deterministic_time,
-                                 _cut_by_wall(solver, status, deterministic)))
-        values = [int(solver.value(g)) for g in m.grant]
-        if len(plan) > 1:
-            m.model.add(expr >= round(objective))  # lexicographic: the later stages keep this stage's result
-    return {i for i, v in enumerate(values) if v}, stages
-
-
-def _parameters(solver: cp_model.CpSolver, deterministic_limit: float, wall_s: float, seed: int, workers: int,
-                deterministic: bool) -> None:
-    """Workers, seed and limits, as scheduling.params does: interleaved search stopped on deterministic time (about a
-    second of one core per unit) when deterministic, the wall clock as a safety net."""
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    # Interleaved workers stopped on deterministic time give the same allocation whatever the machine's load.
-    params.interleave_search = deterministic and workers > 1
-    if deterministic:
-        params.max_deterministic_time = max(deterministic_limit, 0.01)
-    params.max_time_in_seconds = max(wall_s, 0.1)
-
-
-def _cut_by_wall(solver: cp_model.CpSolver, status: int, deterministic: bool) -> bool:
-    if status == cp_model.OPTIMAL:
-        return False
-    params = solver.parameters
-    if deterministic and solver.deterministic_time >= params.max_deterministic_time * 0.999:
-        return False
-    return solver.wall_time >= params.max_time_in_seconds * 0.99
-
-
 # --- leftovers and reasons -----------------------------------------------------------------------------------------
 
 
 class _Usage:
     """Minutes and heads granted per (group, date), minutes per agent, and each agent's granted preferences."""
 
-    def __init__(self, inst: _Instance, granted: set[int]) -> None:
+    def __init__(self, inst: BidInstance, granted: set[int]) -> None:
         self.inst = inst
         self.minutes: dict[tuple[str, dt.date], int] = defaultdict(int)
         self.heads: dict[tuple[str, dt.date], int] = defaultdict(int)
         self.holders: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
         self.agent_min: dict[str, int] = defaultdict(int)
-        self.agent_prefs: dict[str, list[_Pref]] = defaultdict(list)
+        self.agent_prefs: dict[str, list[Pref]] = defaultdict(list)
         for i in sorted(granted):
             self.add(inst.prefs[i])
 
-    def add(self, p: _Pref) -> None:
+    def add(self, p: Pref) -> None:
         for d, c in p.cost_min.items():
             self.minutes[(p.group, d)] += c
             self.heads[(p.group, d)] += 1
@@ -482,13 +254,13 @@ class _Usage:
         self.agent_min[p.agent] += p.minutes
         self.agent_prefs[p.agent].append(p)
 
-    def overlapping(self, p: _Pref) -> list[_Pref]:
+    def overlapping(self, p: Pref) -> list[Pref]:
         return sorted((q for q in self.agent_prefs[p.agent] if q.overlaps(p)), key=lambda q: q.rank)
 
-    def over_balance(self, p: _Pref) -> bool:
+    def over_balance(self, p: Pref) -> bool:
         return self.agent_min[p.agent] + p.minutes > self.inst.balance_min[p.agent]
 
-    def full_days(self, p: _Pref) -> list[tuple[dt.date, int, bool]]:
+    def full_days(self, p: Pref) -> list[tuple[dt.date, int, bool]]:
         """Dates where p does not fit the group's allowance: (date, minutes over (0 if only heads), heads full)."""
         out = []
         for d, c in sorted(p.cost_min.items()):
@@ -500,11 +272,11 @@ class _Usage:
                 out.append((d, max(over, 0), heads_full))
         return out
 
-    def fits(self, p: _Pref) -> bool:
+    def fits(self, p: Pref) -> bool:
         return not self.overlapping(p) and not self.over_balance(p) and not self.full_days(p)
 
 
-def _grant_leftovers(inst: _Instance, granted: set[int]) -> set[int]:
+def _grant_leftovers(inst: BidInstance, granted: set[int]) -> set[int]:
     """Offer what the solve left ungranted first come first served (submitted_at, rank, agent) and grant what fits."""
     usage = _Usage(inst, granted)
     out = set(granted)
@@ -517,7 +289,7 @@ def _grant_leftovers(inst: _Instance, granted: set[int]) -> set[int]:
     return out
 
 
-def _reason(p: _Pref, usage: _Usage, inst: _Instance, mode: Mode) -> tuple[str, str]:
+def _reason(p: Pref, usage: _Usage, inst: BidInstance, mode: Mode) -> tuple[str, str]:
     """Why p is not granted, re-checked alone against the final grants: (reason code, detail)."""
     overlapping = usage.overlapping(p)
     if overlapping:
@@ -540,7 +312,7 @@ def _reason(p: _Pref, usage: _Usage, inst: _Instance, mode: Mode) -> tuple[str, 
     mine = inst.seniority[p.agent]
     if mode == "seniority" and any(inst.seniority[a] > mine for a in holders):
         code = "LOST_TO_SENIORITY"
-    elif mode == "fair" or all(inst.seniority[a] == mine for a in holders):
+    elif mode == "fair" or any(inst.seniority[a] == mine for a in holders):
         code = "LOST_TO_FAIRNESS"
     else:
         code = "ALLOWANCE_TAKEN"
@@ -548,7 +320,7 @@ def _reason(p: _Pref, usage: _Usage, inst: _Instance, mode: Mode) -> tuple[str, 
     return code, f"{text}; granted to {shown}"
 
 
-def _full_text(p: _Pref, full: list[tuple[dt.date, int, bool]], usage: _Usage, inst: _Instance) -> str:
+def _full_text(p: Pref, full: list[tuple[dt.date, int, bool]], usage: _Usage, inst: BidInstance) -> str:
     """'GROUP_ALLOWANCE_FULL 2027-08-09, 2027-08-10: chat+voice 4.0 h over' style text, heads separately."""
     parts = []
     by_over: dict[int, list[dt.date]] = defaultdict(list)
@@ -572,7 +344,7 @@ def _h(minutes: int) -> str:
 # --- result tables -------------------------------------------------------------------------------------------------
 
 
-def _result(inst: _Instance, mode: Mode, granted: set[int], by_solver: set[int], stages: list[SolveStage]) -> BidAllocation:
+def _result(inst: BidInstance, mode: Mode, granted: set[int], by_solver: set[int], stages: list[SolveStage]) -> BidAllocation:
     usage = _Usage(inst, granted)
     rows = []
     for p in inst.prefs:
