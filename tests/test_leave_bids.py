@@ -147,6 +147,52 @@ def test_fair_raises_the_minimum_before_the_capped_sum():
     assert granted(result) == {"A#1", "B#3", "C#3"}
 
 
+# Two parts that share no allowance: Z (alone) can only have a rank 3, so the overall minimum is 1. A, B and C
+# compete for Mon–Tue: A served gives A 3 (capped), B 2, C 2 (minimum 2 within the part, capped sum 7, points 8);
+# B and C served gives A 1, B 3, C 3 (minimum 1, capped sum 7, points 11). With the overall minimum at 1, the
+# second is optimal: the part's own max-min (2) must not be kept.
+SPLIT = [("A", 1, day(0), day(1)), ("A", 3, day(21), day(21)),
+         ("B", 1, day(0), day(0)), ("B", 2, day(14), day(14)),
+         ("C", 1, day(1), day(1)), ("C", 2, day(15), day(15)),
+         ("Z", 1, day(28), day(29)), ("Z", 3, day(35), day(35))]
+
+
+def split_allowance():
+    allowance = allowance_table(8.0)
+    allowance.loc[allowance["date"] == day(29), "allowance_h"] = 0.0  # Z's rank 1 cannot fit at all
+    return allowance
+
+
+def test_fair_parts_solved_apart_keep_the_overall_minimum():
+    result = allocate(bids_table(SPLIT), agents_table(["A", "B", "C", "Z"]), split_allowance())
+    assert granted(result) == {"A#3", "B#1", "B#2", "C#1", "C#2", "Z#3"}
+    assert bids_model.components(bids_module._instance(
+        bids_table(SPLIT), agents_table(["A", "B", "C", "Z"]), split_allowance(), dict.fromkeys("ABCZ", 200.0),
+        dict.fromkeys("ABCZ", 8.0), "fair", set())) == [["A", "B", "C"], ["Z"]]
+    assert [s.label for s in result.stages] == ["voice: 3 agents: max-min", "voice: 1 agent: max-min",
+                                                 "voice: 3 agents: capped sum at the overall minimum 1"]
+
+
+@pytest.mark.parametrize("mode", ["fair", "seniority"])
+def test_parts_solved_apart_match_one_model(mode, monkeypatch):
+    bids, agents, allowance, balance = random_instance(24, seed=8)
+    apart = allocate(bids, agents, allowance, balance_h=balance, mode=mode)
+    monkeypatch.setattr(bids_model, "components", lambda inst: [list(inst.agents)])
+    whole = allocate(bids, agents, allowance, balance_h=balance, mode=mode)
+    assert len(whole.stages) < len(apart.stages)
+
+    def tiers(result):
+        per_agent = result.agents.set_index("agent_id")
+        levels = sorted(per_agent["seniority"].unique(), reverse=True) if mode == "seniority" else [None]
+        out = []
+        for level in levels:
+            chosen = per_agent if level is None else per_agent[per_agent["seniority"] == level]
+            out += [int(chosen["points"].clip(upper=4).sum()), int(chosen["points"].sum())]
+        return out
+
+    assert tiers(apart) == tiers(whole)
+
+
 def test_seniority_serves_the_senior_agents_second_choices_first():
     result = allocate(bids_table(CONTESTED), agents_table(["A", "B", "C"], seniority=[1, 5, 5]), allowance_table(8.0),
                       mode="seniority")
