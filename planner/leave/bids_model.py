@@ -179,11 +179,23 @@ class _Component:
             self.model.add(low <= self.capped[a])
         return low
 
-    def reached_floor(self) -> int:
-        """The smallest capped satisfaction of the able agents in the last solution."""
+    def keep(self, levels) -> None:
+        """Later solves keep, per level, the capped sum and points of the last solution (lexicographic stages). One
+        small constraint per tier rather than the stage's weighted objective: huge coefficients weaken the LP bound."""
+        points = self._points_reached()
+        for agents in levels:
+            self.model.add(sum(self.capped[a] for a in agents) >= sum(min(points[a], self.inst.max_rank) for a in agents))
+            self.model.add(sum(self.points[a] for a in agents) >= sum(points[a] for a in agents))
+
+    def _points_reached(self) -> dict[str, int]:
         points: dict[str, int] = defaultdict(int)
         for p in self.prefs:
             points[p.agent] += p.points * self.values.get(p.index, 0)
+        return points
+
+    def reached_floor(self) -> int:
+        """The smallest capped satisfaction of the able agents in the last solution."""
+        points = self._points_reached()
         return min(min(points[a], self.inst.max_rank) for a in self.able)
 
     def solve(self, label: str, objective: cp_model.LinearExpr, budget_s: float, settings: SolverSettings,
@@ -267,7 +279,7 @@ def solve_seniority(inst: BidInstance, settings: SolverSettings) -> tuple[set[in
             stage = part.solve(label, expr, budget, settings, deadline)
             stages.append(stage)
             if len(plan) > 1:
-                part.model.add(expr >= round(stage.objective))  # the later stages keep this stage's result
+                part.keep(agents for agents, _ in levels)
     return _granted(parts), stages
 
 
