@@ -119,28 +119,62 @@ def check_allocation(result, bids, agents, allowance, balance_h, day_hours_h, cl
 
 # --- fairness and seniority ------------------------------------------------------------------------------------------
 
-# A wants Mon–Tue as rank 1. B and C each have a rank 1 and a rank 3 elsewhere, uncontested, and want Monday
-# (B) or Tuesday (C) as rank 2. One head a day. Points with three ranks: 3, 2, 1.
-# Total points alone prefer B and C (their rank 2s: 2 + 2 = 4 > A's 3); max-min gives A their rank 1 (A at 0 otherwise).
-CONTESTED = [("A", 1, day(0), day(1)),
+# A wants Mon–Wed as rank 1. B, C and D each have a rank 1 and a rank 3 elsewhere, uncontested, and want Monday (B),
+# Tuesday (C) or Wednesday (D) as rank 2. One head a day. Points with three ranks: 4, 2, 1.
+# Total points alone prefer B, C and D (their rank 2s: 2 + 2 + 2 = 6 > A's 4); max-min gives A their rank 1.
+CONTESTED = [("A", 1, day(0), day(2)),
              ("B", 1, day(14), day(14)), ("B", 2, day(0), day(0)), ("B", 3, day(21), day(21)),
-             ("C", 1, day(15), day(15)), ("C", 2, day(1), day(1)), ("C", 3, day(22), day(22))]
+             ("C", 1, day(15), day(15)), ("C", 2, day(1), day(1)), ("C", 3, day(22), day(22)),
+             ("D", 1, day(16), day(16)), ("D", 2, day(2), day(2)), ("D", 3, day(23), day(23))]
+FOUR = ["A", "B", "C", "D"]
 
 
 def test_fair_gives_the_unserved_agent_their_first_choice_over_others_second():
-    result = allocate(bids_table(CONTESTED), agents_table(["A", "B", "C"]), allowance_table(8.0))
-    assert granted(result) == {"A#1", "B#1", "B#3", "C#1", "C#3"}
+    result = allocate(bids_table(CONTESTED), agents_table(FOUR), allowance_table(8.0))
+    assert granted(result) == {"A#1", "B#1", "B#3", "C#1", "C#3", "D#1", "D#3"}
     assert reason_of(result, "B#2") == ("LOST_TO_FAIRNESS", "GROUP_ALLOWANCE_FULL 2027-08-02: voice 8.0 h over; "
                                                             "granted to A")
-    assert reason_of(result, "C#2")[0] == "LOST_TO_FAIRNESS"
+    assert reason_of(result, "C#2")[0] == reason_of(result, "D#2")[0] == "LOST_TO_FAIRNESS"
     assert result.status == "OPTIMAL" and result.gap == 0.0
     points = result.agents.set_index("agent_id")["points"].to_dict()
-    assert points == {"A": 3, "B": 4, "C": 4}
+    assert points == {"A": 4, "B": 5, "C": 5, "D": 5}
+
+
+def test_seniority_serves_the_senior_agents_second_choices_first():
+    result = allocate(bids_table(CONTESTED), agents_table(FOUR, seniority=[1, 5, 5, 5]), allowance_table(8.0),
+                      mode="seniority")
+    assert granted(result) == {f"{a}#{r}" for a in "BCD" for r in (1, 2, 3)}
+    code, detail = reason_of(result, "A#1")
+    assert code == "LOST_TO_SENIORITY"
+    assert detail == "GROUP_ALLOWANCE_FULL 2027-08-02, 2027-08-03, 2027-08-04: voice 8.0 h over; granted to B, C, D"
+
+
+def test_seniority_follows_the_column_not_the_agent_order():
+    result = allocate(bids_table(CONTESTED), agents_table(FOUR, seniority=[9, 5, 5, 5]), allowance_table(8.0),
+                      mode="seniority")
+    assert "A#1" in granted(result)
+    assert reason_of(result, "B#2")[0] == "LOST_TO_SENIORITY"
+
+
+def test_seniority_is_strict_across_levels_even_one_stage_per_level(monkeypatch):
+    # Stages of one level each (tiny weight budget) must give the same allocation as strict weights in one stage.
+    agents = agents_table(FOUR, seniority=[1, 5, 3, 3])
+    one = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
+    monkeypatch.setattr(bids_model, "MAX_STAGE_WEIGHT", 1)
+    split = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
+    assert len(one.stages) == 1 and len(split.stages) == 3
+    assert granted(one) == granted(split) == {f"{a}#{r}" for a in "BCD" for r in (1, 2, 3)}
+
+
+def test_seniority_mode_needs_the_column():
+    with pytest.raises(RequestError, match="seniority"):
+        allocate_bids(bids_table(CONTESTED), agents_table(FOUR), allowance_table(8.0),
+                      dict.fromkeys(FOUR, 100.0), dict.fromkeys(FOUR, 8.0), mode="seniority")
 
 
 def test_fair_raises_the_minimum_before_the_capped_sum():
     # A wants Mon–Tue; B wants Monday, C Tuesday (one head a day); B and C have a rank 3 elsewhere (1 point).
-    # A served: A 3, B 1, C 1 → minimum 1, capped sum 5. B and C served: A 0, B 3, C 3 → minimum 0, capped sum 6.
+    # A served: A 4, B 1, C 1 → minimum 1, capped sum 6. B and C served: A 0, B 4, C 4 → minimum 0, capped sum 8.
     rows = [("A", 1, day(0), day(1)), ("B", 1, day(0), day(0)), ("B", 3, day(14), day(14)),
             ("C", 1, day(1), day(1)), ("C", 3, day(15), day(15))]
     result = allocate(bids_table(rows), agents_table(["A", "B", "C"]), allowance_table(8.0))
@@ -148,9 +182,9 @@ def test_fair_raises_the_minimum_before_the_capped_sum():
 
 
 # Two parts that share no allowance: Z (alone) can only have a rank 3, so the overall minimum is 1. A, B and C
-# compete for Mon–Tue: A served gives A 3 (capped), B 2, C 2 (minimum 2 within the part, capped sum 7, points 8);
-# B and C served gives A 1, B 3, C 3 (minimum 1, capped sum 7, points 11). With the overall minimum at 1, the
-# second is optimal: the part's own max-min (2) must not be kept.
+# compete for Mon–Tue: A served gives A 4 (capped), B 2, C 2 (minimum 2 within the part, capped sum 8); B and C
+# served gives A 1, B 4, C 4 (minimum 1, capped sum 9). With the overall minimum at 1, the second is optimal: the
+# part's own max-min (2) must not be kept.
 SPLIT = [("A", 1, day(0), day(1)), ("A", 3, day(21), day(21)),
          ("B", 1, day(0), day(0)), ("B", 2, day(14), day(14)),
          ("C", 1, day(1), day(1)), ("C", 2, day(15), day(15)),
@@ -187,42 +221,10 @@ def test_parts_solved_apart_match_one_model(mode, monkeypatch):
         out = []
         for level in levels:
             chosen = per_agent if level is None else per_agent[per_agent["seniority"] == level]
-            out += [int(chosen["points"].clip(upper=4).sum()), int(chosen["points"].sum())]
+            out += [int(chosen["points"].clip(upper=8).sum()), int(chosen["points"].sum())]
         return out
 
     assert tiers(apart) == tiers(whole)
-
-
-def test_seniority_serves_the_senior_agents_second_choices_first():
-    result = allocate(bids_table(CONTESTED), agents_table(["A", "B", "C"], seniority=[1, 5, 5]), allowance_table(8.0),
-                      mode="seniority")
-    assert granted(result) == {"B#1", "B#2", "B#3", "C#1", "C#2", "C#3"}
-    code, detail = reason_of(result, "A#1")
-    assert code == "LOST_TO_SENIORITY"
-    assert detail == "GROUP_ALLOWANCE_FULL 2027-08-02, 2027-08-03: voice 8.0 h over; granted to B, C"
-
-
-def test_seniority_follows_the_column_not_the_agent_order():
-    result = allocate(bids_table(CONTESTED), agents_table(["A", "B", "C"], seniority=[9, 5, 5]), allowance_table(8.0),
-                      mode="seniority")
-    assert "A#1" in granted(result)
-    assert reason_of(result, "B#2")[0] == "LOST_TO_SENIORITY"
-
-
-def test_seniority_is_strict_across_levels_even_one_stage_per_level(monkeypatch):
-    # Stages of one level each (tiny weight budget) must give the same allocation as strict weights in one stage.
-    agents = agents_table(["A", "B", "C"], seniority=[1, 5, 3])
-    one = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
-    monkeypatch.setattr(bids_model, "MAX_STAGE_WEIGHT", 1)
-    split = allocate(bids_table(CONTESTED), agents, allowance_table(8.0), mode="seniority")
-    assert len(one.stages) == 1 and len(split.stages) == 3
-    assert granted(one) == granted(split) == {"B#1", "B#2", "B#3", "C#1", "C#2", "C#3"}
-
-
-def test_seniority_mode_needs_the_column():
-    with pytest.raises(RequestError, match="seniority"):
-        allocate_bids(bids_table(CONTESTED), agents_table(["A", "B", "C"]), allowance_table(8.0),
-                      dict.fromkeys("ABC", 100.0), dict.fromkeys("ABC", 8.0), mode="seniority")
 
 
 # --- allowance, heads, balance, overlaps -----------------------------------------------------------------------------
@@ -273,6 +275,20 @@ def test_balance_binds():
     assert reason_of(result, "A#2") == ("INSUFFICIENT_BALANCE", "needs 16.0 h, 8.0 h left of 24.0 h after 16.0 h granted")
     assert reason_of(result, "A#3") == ("INSUFFICIENT_BALANCE", "needs 40.0 h, balance 24.0 h")
     assert result.agents.loc[0, "remaining_h"] == 8.0
+
+
+def test_a_first_choice_outweighs_second_and_third_together():
+    # The balance holds either the rank 1 (two days) or the ranks 2 and 3 (a day each): rank 1 wins (4 > 2 + 1).
+    rows = [("A", 1, day(0), day(1)), ("A", 2, day(7), day(7)), ("A", 3, day(14), day(14))]
+    result = allocate(bids_table(rows), agents_table(["A"]), allowance_table(8.0), balance_h=16.0)
+    assert granted(result) == {"A#1"}
+    assert reason_of(result, "A#2")[0] == reason_of(result, "A#3")[0] == "INSUFFICIENT_BALANCE"
+
+
+def test_at_most_ten_ranks():
+    rows = [("A", r, day(7 * r), day(7 * r)) for r in range(1, 12)]
+    with pytest.raises(RequestError, match="at most 10 ranked preferences"):
+        allocate_bids(bids_table(rows), agents_table(["A"]), allowance_table(8.0), {"A": 400.0}, {"A": 8.0})
 
 
 def test_overlapping_preferences_are_never_both_granted():
@@ -367,7 +383,7 @@ def test_fair_mode_raises_the_minimum_against_seniority():
         prefs = result.preferences
         able = set(prefs.loc[prefs["hours_h"] <= prefs["agent_id"].map(balance), "agent_id"])
         points = result.agents.set_index("agent_id")["points"]
-        return int(points[sorted(able)].clip(upper=4).min())
+        return int(points[sorted(able)].clip(upper=8).min())
 
     assert worst_capped(fair) >= worst_capped(senior)
     assert fair.agents["points"].sum() > 0 and senior.agents["points"].sum() > 0

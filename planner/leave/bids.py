@@ -9,9 +9,10 @@ The rules, in plain words:
   (the site is shut) cost nothing. The hours are charged against the agent's balance and against the allowance of the
   agent's skill group (`groups.group_of`) on that date. A date that costs nothing needs no allowance and does not
   count as a head on leave. A (group, date) absent from the allowance table has no allowance (0 h, 0 heads).
-- Points: rank r is worth R + 1 − r points, R the largest rank in the bids (with 5 ranks: 5, 4, 3, 2, 1).
-  An agent's satisfaction is the sum of the points of their granted preferences; capped satisfaction is
-  min(satisfaction, R), one rank-1 grant's worth.
+- Points: rank r is worth 2^(R − r) points, R the largest rank in the bids (with 5 ranks: 16, 8, 4, 2, 1), so a
+  better rank outweighs all worse ranks together: nobody's first choice goes for their own second and third. At most
+  MAX_RANK ranks (the weights must fit CP-SAT's 64-bit integers). An agent's satisfaction is the sum of the points of
+  their granted preferences; capped satisfaction is min(satisfaction, 2^(R − 1)), one rank-1 grant's worth.
 - mode "fair", lexicographic: (1) maximise the smallest capped satisfaction over the agents who have a preference
   that fits on its own (max-min), (2) then the sum of capped satisfaction over agents, (3) then total points.
   Tier (2) is there because max-min alone stops helping as soon as one agent's preferences all fall in a full
@@ -60,6 +61,7 @@ from planner.leave.groups import agent_groups
 Mode = Literal["fair", "seniority"]
 MINUTES_PER_H = 60  # the model counts leave in whole minutes: CP-SAT needs integers
 WEEKDAYS_ONLY = 5
+MAX_RANK = 10  # 2^9 points for a rank 1 keeps the strict tiers of 400+ agents within int64
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,14 @@ def weekday_hours_h(weekly_hours_h: float, days_per_week: int) -> tuple[float, .
 
 def allocate_bids(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame, balance_h: Mapping[str, float],
                   day_hours_h: Mapping[str, float | Sequence[float]], *, mode: Mode = "fair",
-                  closed: Collection[dt.date] = (), time_limit_s: float = 60.0, seed: int = 0, workers: int = 2,
+                  closed: Collection[dt.date] = (), time_limit_s: float = 60.0, seed: int = 0, workers: int = 1,
                   deterministic: bool = True) -> BidAllocation:
     """Grant agents' ranked leave preferences (bids table as read_bids returns it) within the allowance (group, date,
     allowance_h[, allowance_heads]) and balance_h (hours per agent); day_hours_h per agent is the hours one leave day
     costs (see module docstring). time_limit_s caps the wall clock of all solves together; with deterministic each solve
     also stops on its share of time_limit_s deterministic units (shared by number of preferences), so the same inputs,
-    seed and workers give the same allocation unless the wall clock cut a solve (cut_by_wall_clock says so)."""
+    seed and workers give the same allocation unless the wall clock cut a solve (cut_by_wall_clock says so). One worker
+    is the default: on these models it proves optima faster than two interleaved workers (bench/leave_bench_bids.py)."""
     if mode not in ("fair", "seniority"):
         raise RequestError(f"bids mode {mode!r}: expected 'fair' or 'seniority'")
     inst = _instance(bids, agents, allowance, balance_h, day_hours_h, mode, set(closed))
@@ -153,6 +156,9 @@ def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame,
     seniority = _seniority(agents, bidders, mode)
     week_h = {a: _week_hours(a, day_hours_h[a]) for a in bidders}
     max_rank = int(bids["rank"].max()) if len(bids) else 1
+    if max_rank > MAX_RANK:
+        raise RequestError(f"bids rank up to {max_rank}: at most {MAX_RANK} ranked preferences per agent are allocated; "
+                           "drop or merge the lowest ranks")
     has_submitted = "submitted_at" in bids.columns
     has_id = "bid_id" in bids.columns
     prefs = []
@@ -170,11 +176,11 @@ def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame,
         submitted = row.submitted_at if has_submitted else None
         prefs.append(Pref(i, str(row.bid_id) if has_id and pd.notna(row.bid_id) else f"{agent}#{rank}", agent,
                            groups[agent], rank, start, end, None if pd.isna(submitted) else pd.Timestamp(submitted),
-                           cost, max_rank + 1 - rank))
+                           cost, 2 ** (max_rank - rank)))
     cap_min, cap_heads = _capacity(allowance)
     balance_min = {a: max(0, math.floor(float(balance_h[a]) * MINUTES_PER_H + 1e-6)) for a in bidders}
     return BidInstance(prefs, bidders, {a: groups[a] for a in bidders}, seniority, balance_min, cap_min, cap_heads,
-                     max_rank)
+                     2 ** (max_rank - 1))
 
 
 def _require_known(what: str, missing: list[str]) -> None:

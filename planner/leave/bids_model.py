@@ -58,7 +58,7 @@ class BidInstance:
     balance_min: dict[str, int]
     cap_min: dict[tuple[str, dt.date], int]
     cap_heads: dict[tuple[str, dt.date], int | None]
-    max_rank: int
+    rank1_points: int  # the points of a rank 1: the cap of capped satisfaction
 
     def fits_alone(self, p: Pref) -> bool:
         """The preference fits the agent's balance and the group's allowance with nothing else granted."""
@@ -132,7 +132,7 @@ class _Component:
         self.points = {a: sum(p.points * self.grant[p.index] for p in by_agent[a]) for a in agents}
         self.capped = {}
         for a in agents:
-            self.capped[a] = self.model.new_int_var(0, inst.max_rank, f"capped_{a}")
+            self.capped[a] = self.model.new_int_var(0, inst.rank1_points, f"capped_{a}")
             self.model.add(self.capped[a] <= self.points[a])
         self.able = sorted({p.agent for p in self.prefs if inst.fits_alone(p)})
         groups = sorted({inst.group[a] for a in agents})
@@ -170,11 +170,11 @@ class _Component:
         members = set(agents)
         top = sum(p.points for p in self.prefs if p.agent in members)
         expr = (top + 1) * sum(self.capped[a] for a in agents) + sum(self.points[a] for a in agents)
-        return expr, (top + 1) * self.inst.max_rank * len(agents) + top
+        return expr, (top + 1) * self.inst.rank1_points * len(agents) + top
 
     def floor(self) -> cp_model.IntVar:
         """The smallest capped satisfaction over the component's agents who have a preference that fits alone."""
-        low = self.model.new_int_var(0, self.inst.max_rank, "min_capped")
+        low = self.model.new_int_var(0, self.inst.rank1_points, "min_capped")
         for a in self.able:
             self.model.add(low <= self.capped[a])
         return low
@@ -184,7 +184,7 @@ class _Component:
         small constraint per tier rather than the stage's weighted objective: huge coefficients weaken the LP bound."""
         points = self._points_reached()
         for agents in levels:
-            self.model.add(sum(self.capped[a] for a in agents) >= sum(min(points[a], self.inst.max_rank) for a in agents))
+            self.model.add(sum(self.capped[a] for a in agents) >= sum(min(points[a], self.inst.rank1_points) for a in agents))
             self.model.add(sum(self.points[a] for a in agents) >= sum(points[a] for a in agents))
 
     def _points_reached(self) -> dict[str, int]:
@@ -196,7 +196,7 @@ class _Component:
     def reached_floor(self) -> int:
         """The smallest capped satisfaction of the able agents in the last solution."""
         points = self._points_reached()
-        return min(min(points[a], self.inst.max_rank) for a in self.able)
+        return min(min(points[a], self.inst.rank1_points) for a in self.able)
 
     def solve(self, label: str, objective: cp_model.LinearExpr, budget_s: float, settings: SolverSettings,
               deadline: float) -> SolveStage:
@@ -315,7 +315,7 @@ def _seniority_stages(inst: BidInstance, agents: list[str]) -> list[tuple[list[f
     for s in sorted(levels, reverse=True):
         members = levels[s]
         top = sum(points[a] for a in members)
-        size = (top + 1) * inst.max_rank * len(members) + top + 1  # distinct values of the level's utility
+        size = (top + 1) * inst.rank1_points * len(members) + top + 1  # distinct values of the level's utility
         if span * size > MAX_STAGE_WEIGHT:
             stages.append([])
             span = 1
@@ -340,6 +340,9 @@ def _parameters(solver: cp_model.CpSolver, deterministic_s: float, wall_s: float
     params.random_seed = settings.seed
     # Interleaved workers stopped on deterministic time give the same allocation whatever the machine's load.
     params.interleave_search = settings.deterministic and settings.workers > 1
+    # The allowance rows are knapsacks over weighted grants: the full LP relaxation proves optima several times faster
+    # (bench, 150 agents fair: 1.9 s against 25 s at the default level).
+    params.linearization_level = 2
     if settings.deterministic:
         params.max_deterministic_time = max(deterministic_s, 0.01)
     params.max_time_in_seconds = max(wall_s, 0.1)
