@@ -91,6 +91,14 @@ LEAVE = [
     Col("override", "bool", required=False, nullable=True),  # a planner's override: may take the balance below zero
 ]
 LEAVE_STATUSES = ("approved", "requested")
+BIDS = [
+    Col("agent_id", "str"),
+    Col("rank", "int", min=1),
+    Col("start_date", "date"),
+    Col("end_date", "date"),
+    Col("submitted_at", "timestamp", required=False, nullable=True),
+    Col("bid_id", "str", required=False),
+]
 FORECAST = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
@@ -448,6 +456,32 @@ def read_leave(path: str | Path, agents=None, config=None) -> pd.DataFrame:
     """Read and validate a leave file; with agents (DataFrame or ids) every agent_id must be known."""
     df, lines = read_table(path)
     return validate_leave(df, path, config, lines, agents)
+
+
+def validate_bids(df: pd.DataFrame, source: object = "<bids>", config=None, lines=None, agents=None) -> pd.DataFrame:
+    """Typed yearly bids (one row per ranked preference, dates as datetime.date); agents enables the unknown-agent check."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(BIDS, "bids")
+    out = chk.parse(BIDS, _tz(config))
+    starts, ends = out["start_date"], out["end_date"]
+    backwards = np.array([s is not None and e is not None and e < s for s, e in zip(starts, ends, strict=True)], dtype=bool)
+    chk.add(backwards, "end_date", [str(e) for e in ends], [f"a date on or after start_date {s}" for s in starts])
+    chk.check_unique(out, ["agent_id", "rank"], None, None)
+    if "bid_id" in out.columns:
+        chk.check_unique(out, ["bid_id"], None, None)
+    if agents is not None:
+        known = set(_agent_ids(agents))
+        unknown = out["agent_id"].notna().to_numpy() & ~out["agent_id"].isin(known).to_numpy()
+        chk.add(unknown, "agent_id", out["agent_id"], "an agent_id listed in the agents file")
+    chk.raise_if_any("bids")
+    return out
+
+
+def read_bids(path: str | Path, agents=None, config=None) -> pd.DataFrame:
+    """Read and validate a bids file (agent_id, rank, start_date, end_date[, submitted_at, bid_id]); with agents
+    (DataFrame or ids) every agent_id must be known."""
+    df, lines = read_table(path)
+    return validate_bids(df, path, config, lines, agents)
 
 
 def _agent_ids(agents) -> Iterable[str]:

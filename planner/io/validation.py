@@ -331,7 +331,7 @@ class Checker:
             f"first seen on line {f}" if a else f"one row per ({key_text}); the same key is already on line {f}"
             for f, a in zip(firsts, amb, strict=True)
         ]
-        values = [" / ".join(_plain(v) if not isinstance(v, pd.Timestamp) else v.isoformat() for v in row)
+        values = [" / ".join(str(_plain(v)) if not isinstance(v, pd.Timestamp) else v.isoformat() for v in row)
                   for row in table[keys].iloc[positions].itertuples(index=False)]
         mask = np.zeros(len(table), dtype=bool)
         mask[positions] = True
