@@ -121,10 +121,10 @@ def test_basis_says_when_a_year_ahead_rests_on_no_yearly_shape():
     assert "yearly shape of 104 weeks" in long
 
 
-def test_horizon_refuses_more_than_52_weeks_and_a_start_inside_the_history():
+def test_horizon_refuses_more_than_53_weeks_and_a_start_inside_the_history():
     history = pd.DataFrame({"interval_start": pd.to_datetime(["2027-01-04 09:00"]), "channel": ["voice"], "offered": [3]})
-    with pytest.raises(RequestError, match="1 to 52 weeks"):
-        plan_horizon(config(), history, 53)
+    with pytest.raises(RequestError, match="1 to 53 weeks"):
+        plan_horizon(config(), history, 54)
     with pytest.raises(RequestError, match="inside the history"):
         plan_horizon(config(), history, 4, start=dt.date(2027, 1, 4))
 

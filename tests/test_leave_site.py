@@ -11,7 +11,10 @@ import pytest
 from planner.cli.app import main
 from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
-from planner.io.tables import read_agents, read_history, read_leave
+from planner.errors import RequestError
+from planner.io.files import write_table
+from planner.io.tables import read_agents, read_bids, read_history, read_leave
+from planner.leave.bid_round import bid_round
 from planner.leave.decide import Request, State, commit, decide, evaluate, initial_state, requests_from
 from planner.leave.plan import leave_plan
 from planner.sample import generate_site, write_site
@@ -210,7 +213,7 @@ def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
     assert "roster_slots.csv" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["plan", "decide"])
+@pytest.mark.parametrize("name", ["plan", "decide", "bids"])
 def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(name):
     from typer.testing import CliRunner
 
@@ -221,3 +224,156 @@ def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(na
     assert "Example:" in result.output and f"planner leave {name}" in result.output
     assert "--debug" in result.output and "--quiet" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+# --- the yearly bid round ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bid_rounds(site):
+    """The sample's bids allocated fair and by seniority, and the capacity plan before either round."""
+    folder, _, cfg, history, agents, leave = site
+    bids = read_bids(folder / "data" / "bids.csv", agents, cfg)
+    fair = bid_round(cfg, history, agents, leave, bids, mode="fair", time_limit_s=60)
+    senior = bid_round(cfg, history, agents, leave, bids, mode="seniority", time_limit_s=60)
+    before = leave_plan(cfg, history, agents, leave, fair.plan.horizon.weeks, fair.plan.horizon.start).tables()[1]
+    return bids, fair, senior, before
+
+
+def _independent_charge_h(cfg, agent: pd.Series, start: dt.date, end: dt.date) -> float:
+    """Hours a leave period costs the agent's balance, from the written rule: a contract day per open day while
+    employed, at most a contract week per calendar week."""
+    contract = cfg.contract(agent["contract"])
+    week_h = (contract.weekly_hours_min + contract.weekly_hours_max) / 2
+    if agent["available_from"] is not None and not pd.isna(agent["available_from"]):
+        span_h = (int(agent["available_to"][:2]) * 60 + int(agent["available_to"][3:])
+                  - int(agent["available_from"][:2]) * 60 - int(agent["available_from"][3:])) / 60
+        week_h = min(week_h, contract.days_per_week_max * span_h)
+    weeks: dict = {}
+    for i in range((end - start).days + 1):
+        d = start + dt.timedelta(days=i)
+        employed = (pd.isna(agent["employed_from"]) or d >= agent["employed_from"]) and (
+            pd.isna(agent["employed_to"]) or d <= agent["employed_to"])
+        if cfg.hours_on(d) is not None and employed:
+            weeks[d - dt.timedelta(days=d.weekday())] = weeks.get(d - dt.timedelta(days=d.weekday()), 0) + 1
+    return sum(min(n * week_h / contract.days_per_week_max, week_h) for n in weeks.values())
+
+
+@pytest.mark.parametrize("mode", ["fair", "senior"])
+def test_bid_round_grants_replay_within_allowance_balance_and_dates(site, bid_rounds, mode):
+    _, _, cfg, _, agents, leave = site
+    bids, fair, senior, before = bid_rounds
+    result = fair if mode == "fair" else senior
+    prefs = result.allocation.preferences
+    granted = prefs[prefs["granted"]]
+    assert len(prefs) == len(bids) and 0.3 < len(granted) / len(bids) < 1.0  # a real round: crunches refuse some
+    assert (prefs.loc[~prefs["granted"], "reason"] != "").all()
+    # allowance: the granted bids' load per group and day, recomputed from the written rules, fits what was left
+    used = _independent_leave_h(cfg, agents, granted.assign(kind="annual"), before)
+    table = before.set_index(["group", "date"])
+    for key, hours in used.items():
+        if hours > 0:
+            # 1 minute per grant and day of rounding, the table's 0.01 h
+            assert hours <= max(0.0, table.loc[key, "allowance_h"]) + 0.05, key
+    # balance: the year's entitlement minus the leave already booked in it
+    info = agents.set_index("agent_id")
+    for aid, rows in granted.groupby("agent_id"):
+        charge = sum(_independent_charge_h(cfg, info.loc[aid], s, e) for s, e in zip(rows["start_date"],
+                                                                                     rows["end_date"], strict=True))
+        balance = result.allocation.agents.set_index("agent_id").loc[aid, "balance_h"]
+        assert charge <= balance + 0.05, aid
+    # dates: no agent gets two bids sharing a day, nor a bid on approved leave
+    approved = leave[leave["status"] == "approved"]
+    for aid, rows in granted.groupby("agent_id"):
+        spans = sorted(zip(rows["start_date"], rows["end_date"], strict=True))
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False)), aid
+        mine = approved[approved["agent_id"] == aid]
+        assert not any(s <= e2 and s2 <= e for s, e in spans for s2, e2 in zip(mine["start_date"], mine["end_date"],
+                                                                              strict=True)), aid
+
+
+def test_bid_round_modes_differ_as_their_rules_say(bid_rounds):
+    _, fair, senior, _ = bid_rounds
+    fair_agents, senior_agents = fair.allocation.agents, senior.allocation.agents
+    # fair lifts the worst-off agent (max-min over those with a bid that fits alone) at least as high
+    assert fair_agents["points"].min() >= senior_agents["points"].min()
+    # seniority: the most senior agents are not worse off than under fair
+    top = senior_agents.nlargest(10, "seniority")["agent_id"]
+    assert (senior_agents.set_index("agent_id").loc[top, "points"].sum()
+            >= fair_agents.set_index("agent_id").loc[top, "points"].sum())
+
+
+def test_bid_round_leave_table_approves_the_granted_bids(site, bid_rounds, tmp_path):
+    _, _, cfg, _, agents, leave = site
+    _, fair, _, _ = bid_rounds
+    granted = fair.allocation.preferences.query("granted")
+    after = fair.leave
+    new = after[after["request_id"].isin(granted["bid_id"])]
+    assert len(new) == len(granted) and (new["status"] == "approved").all() and (new["kind"] == "annual").all()
+    assert len(after) == len(leave) + len(granted)
+    write_table(after, tmp_path / "leave.csv")
+    assert len(read_leave(tmp_path / "leave.csv", agents, cfg)) == len(after)  # schedule/run/decide read it back
+
+
+def test_bid_round_refuses_up_front_clashes_and_other_leave_years(site):
+    _, _, cfg, history, agents, leave = site
+    approved = leave[(leave["status"] == "approved") & (leave["kind"] == "annual")].iloc[0]
+    leaver = agents[agents["employed_to"].notna()].iloc[0]
+    gone = leaver["employed_to"] + dt.timedelta(days=3)
+    bids = pd.DataFrame({"agent_id": [approved["agent_id"], leaver["agent_id"], agents["agent_id"].iloc[5]],
+                         "rank": [1, 1, 1],
+                         "start_date": [approved["start_date"], gone, dt.date(2027, 3, 1)],
+                         "end_date": [approved["end_date"], gone + dt.timedelta(days=2), dt.date(2027, 3, 3)]})
+    if approved["start_date"] < dt.date(2026, 11, 23):
+        bids = bids.iloc[1:].reset_index(drop=True)  # inside the history: see the error below
+    result = bid_round(cfg, history, agents, leave, bids, time_limit_s=10)
+    reasons = dict(zip(result.allocation.preferences["agent_id"], result.allocation.preferences["reason"], strict=True))
+    assert reasons[leaver["agent_id"]] == "OUTSIDE_EMPLOYMENT"
+    assert reasons[agents["agent_id"].iloc[5]] == ""  # an ordinary March bid is granted
+    two_years = bids.assign(start_date=[dt.date(2027, 3, 1)] * (len(bids) - 1) + [dt.date(2027, 12, 30)],
+                            end_date=[dt.date(2027, 3, 2)] * (len(bids) - 1) + [dt.date(2028, 1, 2)])
+    with pytest.raises(RequestError, match="one leave year"):
+        bid_round(cfg, history, agents, leave, two_years)
+    with pytest.raises(RequestError, match="inside the history"):
+        bid_round(cfg, history, agents, leave, bids.assign(start_date=dt.date(2026, 11, 2), end_date=dt.date(2026, 11, 3)))
+
+
+def test_bid_round_overlapping_approved_leave_is_refused_with_its_dates(site):
+    _, _, cfg, history, agents, leave = site
+    aid = agents.loc[agents["skills"].map(lambda s: list(s) == ["voice"]), "agent_id"].iloc[3]  # the largest group
+    own = pd.DataFrame({"agent_id": [aid], "start_date": [dt.date(2027, 5, 3)], "end_date": [dt.date(2027, 5, 7)],
+                        "kind": ["annual"], "status": ["approved"]})
+    bids = pd.DataFrame({"agent_id": [aid, aid], "rank": [1, 2], "start_date": [dt.date(2027, 5, 6), dt.date(2027, 3, 9)],
+                         "end_date": [dt.date(2027, 5, 10), dt.date(2027, 3, 10)]})
+    result = bid_round(cfg, history, agents, pd.concat([leave, own], ignore_index=True), bids, time_limit_s=10)
+    prefs = result.allocation.preferences.set_index("rank")
+    assert prefs.loc[1, "reason"] == "OVERLAPS_APPROVED_LEAVE" and "2027-05-03..2027-05-07" in prefs.loc[1, "detail"]
+    assert bool(prefs.loc[2, "granted"])
+
+
+def test_cli_bids_writes_its_tables_the_same_each_run(site, tmp_path, capsys):
+    _, config_path, *_ = site
+    for run in ("a", "b"):
+        with pytest.raises(SystemExit) as done:
+            main(["leave", "bids", "--config", str(config_path), "--out", str(tmp_path / run), "--quiet"])
+        assert done.value.code == 0
+    assert capsys.readouterr().out == ""
+    for name in ("bid_results.csv", "bid_agents.csv", "leave.csv", "leave_allowance.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "bids", "--config", str(config_path), "--out", str(tmp_path / "c"), "--mode", "lottery"])
+    assert done.value.code == 2 and "fair or seniority" in capsys.readouterr().err
+
+
+def test_cli_bids_names_the_line_of_a_bad_rank(site, tmp_path, capsys):
+    folder, config_path, *_ = site
+    bad = tmp_path / "bids.csv"
+    text = (folder / "data" / "bids.csv").read_text().splitlines()
+    text[4] = ",".join(text[4].split(",")[:2] + ["0"] + text[4].split(",")[3:])
+    bad.write_text("\n".join(text) + "\n")
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "bids", "--config", str(config_path), "--bids", str(bad), "--out", str(tmp_path / "o")])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "line 5" in err and "rank" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from planner.cli.app import app
 from planner.config import load_config
 from planner.io.aggregate import contacts_to_intervals
-from planner.io.tables import read_agents, read_contacts, read_history, read_leave
+from planner.io.tables import read_agents, read_bids, read_contacts, read_history, read_leave
 from planner.sample import DEFAULT_PARAMS, demo_config_path, generate_site, write_site
 from planner.sample.contacts import contacts_frame, intervals_from_contacts
 from planner.sample.simulate import simulate_deferred, simulate_immediate
@@ -62,7 +62,7 @@ def test_cli_twice_gives_byte_identical_files(tmp_path):
         result = runner.invoke(app, ["sample", "--out", str(tmp_path / name), "--seed", "7", "--weeks", "1"])
         assert result.exit_code == 0, result.output
         outputs.append({p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())})
-    assert set(outputs[0]) == {"history.csv", "contacts.csv", "agents.csv", "leave.csv"}
+    assert set(outputs[0]) == {"history.csv", "contacts.csv", "agents.csv", "leave.csv", "bids.csv"}
     assert outputs[0] == outputs[1]
 
 
@@ -91,17 +91,19 @@ def written(autumn, tmp_path_factory):
 
 
 def test_written_files_pass_the_io_readers(written, autumn, config):
-    history, contacts, agents, leave = written
+    history, contacts, agents, leave, bids = written
     assert len(read_history(history, config)) == len(autumn.history)
     assert len(read_contacts(contacts, config)) == len(autumn.contacts)
     typed_agents = read_agents(agents, config)
     assert typed_agents["skills"].map(len).max() == 4
     assert len(read_leave(leave, typed_agents)) == len(autumn.leave)
+    typed_bids = read_bids(bids, typed_agents, config)
+    assert len(typed_bids) == len(autumn.bids) and typed_bids["rank"].min() == 1
 
 
-def test_write_site_writes_the_four_tables(autumn, written):
+def test_write_site_writes_the_five_tables(autumn, written):
     site, paths = autumn, written
-    assert [p.name for p in paths] == ["history.csv", "contacts.csv", "agents.csv", "leave.csv"]
+    assert [p.name for p in paths] == ["history.csv", "contacts.csv", "agents.csv", "leave.csv", "bids.csv"]
     history = pd.read_csv(paths[0])
     assert list(history.columns) == ["interval_start", "channel", "offered", "handled", "abandoned", "aht_s",
                                      "answered_within_target", "asa_s", "staffed_agents"]
@@ -412,3 +414,16 @@ def test_sample_report_shows_occupancy_of_the_past_weeks(site, config):
     for ch in config.channels:
         # handled workload / staffed time: busy but below each channel's cap, as a sized site is
         assert 0.4 < summary.loc[ch.name, "occupancy"] <= ch.max_occupancy + 0.05, ch.name
+
+
+def test_bids_rank_each_agents_wishes_without_overlap_inside_the_next_leave_year(site):
+    bids = site.bids
+    year = site.end.year + 1
+    assert bids["start_date"].min() >= dt.date(year, 1, 1) and bids["end_date"].max() <= dt.date(year, 12, 31)
+    for _, rows in bids.groupby("agent_id"):
+        assert sorted(rows["rank"]) == list(range(1, len(rows) + 1))  # ranks 1..k, no gaps
+        spans = sorted(zip(rows["start_date"], rows["end_date"], strict=True))
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+    summer = bids[bids["start_date"].map(lambda d: d.month in (7, 8))]
+    assert summer["agent_id"].nunique() > 0.8 * bids["agent_id"].nunique()  # the summer crunch the round must share
+    assert (bids["submitted_at"] <= pd.Timestamp(site.end) + pd.Timedelta(days=1)).all()

@@ -507,6 +507,7 @@ class Inputs(Strict):
     contacts: Path | None = None
     agents: Path | None = None
     leave: Path | None = None
+    bids: Path | None = None  # yearly leave bids (planner leave bids)
     previous_roster: Path | None = None
 
 
@@ -689,7 +690,7 @@ class Config(Strict):
         return [c.name for c in self.channels]
 
     def input_path(self, name: str) -> Path | None:
-        """Absolute path of input `name` (history, contacts, agents, leave, previous_roster), or None."""
+        """Absolute path of input `name` (history, contacts, agents, leave, bids, previous_roster), or None."""
         rel = getattr(self.inputs, name)
         if rel is None:
             return None

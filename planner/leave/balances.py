@@ -85,6 +85,10 @@ class Ledger:
             if override:
                 self.override[agent_id][day] = self.override[agent_id].get(day, 0.0) + hours
 
+    def used_h(self, agent_id: str, year: tuple[dt.date, dt.date]) -> float:
+        """Hours of balance leave booked for the agent in the leave year (taken or still to come)."""
+        return self._sum(agent_id, *year)
+
     def _sum(self, agent_id: str, first: dt.date, last: dt.date, extra: dict[dt.date, float] | None = None) -> float:
         own = sum(h for d, h in self.used.get(agent_id, {}).items() if first <= d <= last)
         return own + sum(h for d, h in (extra or {}).items() if first <= d <= last)

@@ -6,9 +6,11 @@ The rules, in plain words:
   that share a date.
 - Cost: each date of a preference costs the agent's leave-day hours for that weekday (`day_hours_h`: one number means
   that many hours Monday to Friday and Saturday/Sunday free; seven numbers give Monday..Sunday). Dates in `closed`
-  (the site is shut) cost nothing. The hours are charged against the agent's balance and against the allowance of the
-  agent's skill group (`groups.group_of`) on that date. A date that costs nothing needs no allowance and does not
-  count as a head on leave. A (group, date) absent from the allowance table has no allowance (0 h, 0 heads).
+  (the site is shut) cost nothing. Or a `charge_h` function gives each preference's hours per day (the CLI uses the
+  leave-request rule of hours.leave_charge, so a bid costs what the same request would). The hours are charged
+  against the agent's balance and against the allowance of the agent's skill group (`groups.group_of`) on that date.
+  A date that costs nothing needs no allowance and does not count as a head on leave.
+  A (group, date) absent from the allowance table has no allowance (0 h, 0 heads).
 - Points: rank r is worth 2^(R − r) points, R the largest rank in the bids (with 5 ranks: 16, 8, 4, 2, 1), so a
   better rank outweighs all worse ranks together: nobody's first choice goes for their own second and third. At most
   MAX_RANK ranks (the weights must fit CP-SAT's 64-bit integers). An agent's satisfaction is the sum of the points of
@@ -40,7 +42,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,6 +61,7 @@ from planner.leave.bids_model import (
 from planner.leave.groups import agent_groups
 
 Mode = Literal["fair", "seniority"]
+ChargeH = Callable[[str, dt.date, dt.date], Mapping[dt.date, float]]  # (agent, start, end) → hours per day
 MINUTES_PER_H = 60  # the model counts leave in whole minutes: CP-SAT needs integers
 WEEKDAYS_ONLY = 5
 MAX_RANK = 10  # 2^9 points for a rank 1 keeps the strict tiers of 400+ agents within int64
@@ -123,16 +126,18 @@ def weekday_hours_h(weekly_hours_h: float, days_per_week: int) -> tuple[float, .
 def allocate_bids(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame, balance_h: Mapping[str, float],
                   day_hours_h: Mapping[str, float | Sequence[float]], *, mode: Mode = "fair",
                   closed: Collection[dt.date] = (), time_limit_s: float = 60.0, seed: int = 0, workers: int = 1,
-                  deterministic: bool = True) -> BidAllocation:
+                  deterministic: bool = True, charge_h: ChargeH | None = None) -> BidAllocation:
     """Grant agents' ranked leave preferences (bids table as read_bids returns it) within the allowance (group, date,
     allowance_h[, allowance_heads]) and balance_h (hours per agent); day_hours_h per agent is the hours one leave day
-    costs (see module docstring). time_limit_s caps the wall clock of all solves together; with deterministic each solve
-    also stops on its share of time_limit_s deterministic units (shared by number of preferences), so the same inputs,
-    seed and workers give the same allocation unless the wall clock cut a solve (cut_by_wall_clock says so). One worker
-    is the default: on these models it proves optima faster than two interleaved workers (bench/leave_bench_bids.py)."""
+    costs (see module docstring), unless charge_h gives each preference's hours per day itself (then day_hours_h and
+    closed are not used: e.g. the leave-request rule of hours.leave_charge, so bids and requests cost the same).
+    time_limit_s caps the wall clock of all solves together; with deterministic each solve also stops on its share of
+    time_limit_s deterministic units (shared by number of preferences), so the same inputs, seed and workers give the
+    same allocation unless the wall clock cut a solve (cut_by_wall_clock says so). One worker is the default: on these
+    models it proves optima faster than two interleaved workers (bench/leave_bench_bids.py)."""
     if mode not in ("fair", "seniority"):
         raise RequestError(f"bids mode {mode!r}: expected 'fair' or 'seniority'")
-    inst = _instance(bids, agents, allowance, balance_h, day_hours_h, mode, set(closed))
+    inst = _instance(bids, agents, allowance, balance_h, day_hours_h, mode, set(closed), charge_h)
     granted: set[int] = set()
     stages: list[SolveStage] = []
     if inst.prefs:
@@ -147,14 +152,16 @@ def allocate_bids(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFr
 
 
 def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame, balance_h: Mapping[str, float],
-              day_hours_h: Mapping[str, float | Sequence[float]], mode: Mode, closed: set[dt.date]) -> BidInstance:
+              day_hours_h: Mapping[str, float | Sequence[float]], mode: Mode, closed: set[dt.date],
+              charge_h: ChargeH | None = None) -> BidInstance:
     groups = agent_groups(agents)
     bidders = sorted({str(a) for a in bids["agent_id"]})
     _require_known("bids name agents missing from the agents table", [a for a in bidders if a not in groups])
     _require_known("no balance_h for bidding agent(s)", [a for a in bidders if a not in balance_h])
-    _require_known("no day_hours_h for bidding agent(s)", [a for a in bidders if a not in day_hours_h])
+    if charge_h is None:
+        _require_known("no day_hours_h for bidding agent(s)", [a for a in bidders if a not in day_hours_h])
     seniority = _seniority(agents, bidders, mode)
-    week_h = {a: _week_hours(a, day_hours_h[a]) for a in bidders}
+    week_h = {} if charge_h is not None else {a: _week_hours(a, day_hours_h[a]) for a in bidders}
     max_rank = int(bids["rank"].max()) if len(bids) else 1
     if max_rank > MAX_RANK:
         raise RequestError(f"bids rank up to {max_rank}: at most {MAX_RANK} ranked preferences per agent are allocated; "
@@ -167,12 +174,16 @@ def _instance(bids: pd.DataFrame, agents: pd.DataFrame, allowance: pd.DataFrame,
         start, end = _as_date(row.start_date), _as_date(row.end_date)
         if end < start:
             raise RequestError(f"bid of {agent} rank {rank}: end_date {end} is before start_date {start}")
-        cost = {}
-        for offset in range((end - start).days + 1):
-            day = start + dt.timedelta(days=offset)
-            minutes = 0 if day in closed else round(week_h[agent][day.weekday()] * MINUTES_PER_H)
-            if minutes > 0:
-                cost[day] = minutes
+        if charge_h is not None:
+            cost = {day: m for day, h in sorted(charge_h(agent, start, end).items())
+                    if (m := round(float(h) * MINUTES_PER_H)) > 0}
+        else:
+            cost = {}
+            for offset in range((end - start).days + 1):
+                day = start + dt.timedelta(days=offset)
+                minutes = 0 if day in closed else round(week_h[agent][day.weekday()] * MINUTES_PER_H)
+                if minutes > 0:
+                    cost[day] = minutes
         submitted = row.submitted_at if has_submitted else None
         prefs.append(Pref(i, str(row.bid_id) if has_id and pd.notna(row.bid_id) else f"{agent}#{rank}", agent,
                            groups[agent], rank, start, end, None if pd.isna(submitted) else pd.Timestamp(submitted),

@@ -1,4 +1,4 @@
-"""The requirement a capacity plan rests on: the forecast for up to 52 weeks through the staffing models, per channel and day.
+"""The requirement a capacity plan rests on: the forecast for up to 53 weeks through the staffing models, per channel and day.
 
 The forecast (yearly shape, holidays, campaigns in forecast.events) and the staffing models (Erlang C/A per slot,
 deferred backlog) are the planner's own stages, called here, never re-implemented. Each slot's productive agents
@@ -18,7 +18,8 @@ from planner.errors import RequestError
 from planner.forecasting import forecast_tables_stage
 from planner.staffing import requirements
 
-MAX_PLAN_WEEKS = 52
+MAX_PLAN_WEEKS = 53  # a leave year from the Monday of its first day
+DEFAULT_PLAN_WEEKS = 52
 YEARLY_SHAPE_WEEKS = 60  # forecasts.models.seasonal.Seasonal(min_yearly_weeks=60): shorter histories get no yearly shape
 
 
@@ -62,7 +63,7 @@ def basis_text(history_first: dt.date, history_last: dt.date, start: dt.date, we
 
 def plan_horizon(config: Config, history: pd.DataFrame, weeks: int, start: dt.date | None = None,
                  model: str | None = None) -> Horizon:
-    """Forecast and staff `weeks` weeks (1–52) from start (default: the first Monday after the history) by day and channel."""
+    """Forecast and staff `weeks` weeks (1–53) from start (default: the first Monday after the history) by day and channel."""
     if not 1 <= weeks <= MAX_PLAN_WEEKS:
         raise RequestError(f"a capacity plan covers 1 to {MAX_PLAN_WEEKS} weeks; got {weeks}")
     if history.empty:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner.config import Config
 from planner.leave.capacity import Capacity, build_capacity, day_table, week_table
-from planner.leave.horizon import MAX_PLAN_WEEKS, Horizon, plan_horizon
+from planner.leave.horizon import DEFAULT_PLAN_WEEKS, MAX_PLAN_WEEKS, Horizon, plan_horizon
 from planner.leave.hours import AgentHours, agent_hours, monday
 
 
@@ -27,8 +27,8 @@ class LeavePlan:
 
 
 def leave_plan(config: Config, history: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None,
-               weeks: int = MAX_PLAN_WEEKS, start: dt.date | None = None, model: str | None = None) -> LeavePlan:
-    """Capacity plan of `weeks` weeks (1–52) from start (default: the first Monday after the history)."""
+               weeks: int = DEFAULT_PLAN_WEEKS, start: dt.date | None = None, model: str | None = None) -> LeavePlan:
+    """Capacity plan of `weeks` weeks (1–53) from start (default: the first Monday after the history)."""
     horizon = plan_horizon(config, history, weeks, start, model)
     hours = agent_hours(config, agents)
     capacity = build_capacity(config, horizon.channel_day_h, hours, leave, horizon.start, horizon.weeks)
@@ -36,7 +36,7 @@ def leave_plan(config: Config, history: pd.DataFrame, agents: pd.DataFrame, leav
 
 
 def weeks_to_cover(history_last: dt.date, requests: pd.DataFrame) -> int:
-    """Plan weeks from the first Monday after the history to the last requested day (1 to 52)."""
+    """Plan weeks from the first Monday after the history to the last requested day (1 to 53)."""
     first = history_last + dt.timedelta(days=1)
     start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
     pending = requests[requests["status"] == "requested"]

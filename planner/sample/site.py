@@ -13,6 +13,7 @@ from planner.config import Config
 from planner.io.aggregate import contacts_to_intervals
 from planner.io.files import write_table
 from planner.sample.agents import make_agents, make_leave
+from planner.sample.bids import make_bids
 from planner.sample.contacts import HISTORY_COLUMNS, contacts_frame, intervals_from_contacts
 from planner.sample.params import DEFAULT_PARAMS, SiteParams
 from planner.sample.requests import leave_year_requests, with_employment
@@ -21,17 +22,19 @@ from planner.sample.volumes import channel_slots, slot_axis
 
 CONTACT_WEEKS = 4  # one-row-per-contact records cover the last this many weeks of the history
 ANSWER_DAYS = 21  # the axis runs on past the history so late contacts still get an answer time
-FILES = ("history", "contacts", "agents", "leave")
+FILES = ("history", "contacts", "agents", "leave", "bids")
 
 
 @dataclass(frozen=True)
 class SampleSite:
-    """A generated site: the four input tables of DESIGN.md, and the days the history covers."""
+    """A generated site: the four input tables of DESIGN.md, the next leave year's bids, and the days the history
+    covers."""
 
     history: pd.DataFrame
     contacts: pd.DataFrame
     agents: pd.DataFrame
     leave: pd.DataFrame
+    bids: pd.DataFrame
     first_day: dt.date
     end: dt.date
 
@@ -40,11 +43,12 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
                   params: SiteParams = DEFAULT_PARAMS) -> SampleSite:
     """A deterministic sample site for config: `weeks` weeks of slot history ending on `end` (inclusive), the last
     four weeks also as one row per contact, params.agents.count agents (with employment dates and seniority), leave
-    around the week after `end` and a year of leave requests (sample.requests)."""
+    around the week after `end`, a year of leave requests (sample.requests) and that year's bids (sample.bids)."""
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
-    # the sixth child (the leave year) came later; spawning it leaves the first five streams as they were
-    volumes_rng, queue_rng, contacts_rng, agents_rng, leave_rng, year_rng = np.random.default_rng(seed).spawn(6)
+    # the sixth and seventh children (the leave year, the bids) came later; spawning more leaves the first streams as
+    # they were
+    volumes_rng, queue_rng, contacts_rng, agents_rng, leave_rng, year_rng, bids_rng = np.random.default_rng(seed).spawn(7)
     first_day = end - dt.timedelta(days=7 * weeks - 1)
     axis = slot_axis(config, first_day, 7 * weeks + ANSWER_DAYS)
     history_slots = 7 * weeks * axis.slots_per_day
@@ -70,7 +74,7 @@ def generate_site(config: Config, seed: int = 7, weeks: int = 104, end: dt.date 
     history = _with_contact_weeks(pd.concat(frames, ignore_index=True), contacts, config, axis.times[first_contact_slot])
     agents = with_employment(year_rng, agents, leave, end)
     leave = leave_year_requests(year_rng, agents, leave, end)
-    return SampleSite(history, contacts, agents, leave, first_day, end)
+    return SampleSite(history, contacts, agents, leave, make_bids(bids_rng, agents, end), first_day, end)
 
 
 def _with_contact_weeks(history: pd.DataFrame, contacts: pd.DataFrame, config: Config, since: np.datetime64) -> pd.DataFrame:
@@ -101,6 +105,6 @@ def _iso_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_site(site: SampleSite, out_dir: str | Path) -> list[Path]:
-    """Write history.csv, contacts.csv, agents.csv and leave.csv into out_dir (each atomically); returns their paths."""
+    """Write history.csv, contacts.csv, agents.csv, leave.csv and bids.csv into out_dir (each atomically); returns their paths."""
     out = Path(out_dir)
     return [write_table(_iso_text(getattr(site, name)), out / f"{name}.csv") for name in FILES]

@@ -69,9 +69,9 @@ def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Pa
     after the decisions, the decisions); the roster then takes the decided leave table (out_dir/leave.csv), and
     site.yaml points at it so `planner run` rosters the same leave."""
     from planner.cli.commands.leave import decide_and_write, plan_leave, write_plan
-    from planner.leave.horizon import MAX_PLAN_WEEKS
+    from planner.leave.horizon import DEFAULT_PLAN_WEEKS
 
-    result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, MAX_PLAN_WEEKS, None, None)
+    result = plan_leave(cfg, inputs.history, inputs.agents, inputs.leave, DEFAULT_PLAN_WEEKS, None, None)
     paths = write_plan(cfg, result, out_dir)
     outcome, _, decided = decide_and_write(cfg, result, inputs.leave, out_dir)
     inputs.leave = outcome.leave

@@ -1,7 +1,7 @@
-"""`planner leave`: the capacity plan and allowance per skill group (plan), and decisions on leave requests (decide).
+"""`planner leave`: the capacity plan and allowance per skill group (plan) and decisions on leave requests (decide).
 
-Each sub-command is one function registered on the `leave` sub-app; a new one (bids) is one more function and one
-more line in register.
+Each sub-command is one function registered on the `leave` sub-app; the yearly bid round (bids) registers itself
+from leave_bids.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from planner.errors import ConfigError, DataError, RequestError
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave, read_requirements, read_roster_slots
 from planner.leave.decide import Outcome, decide
-from planner.leave.horizon import MAX_PLAN_WEEKS
+from planner.leave.horizon import DEFAULT_PLAN_WEEKS, MAX_PLAN_WEEKS
 from planner.leave.plan import LeavePlan, leave_plan, weeks_to_cover
 from planner.leave.roster_check import RosterCheck
 
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
     """Add the leave sub-app (plan, decide) to app."""
     leave_app.command(
         name="plan",
-        help="Forecast and staff up to 52 weeks and write, per skill group, the capacity plan per week "
+        help="Forecast and staff up to 53 weeks and write, per skill group, the capacity plan per week "
         "(capacity_plan.csv) and the leave allowance per day (leave_allowance.csv), in hours and heads.\n\n"
         "Example: planner leave plan --config configs/demo.yaml --weeks 52 --out runs/leave")(plan)
     leave_app.command(
@@ -50,8 +50,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(leave_app, name="leave")
 
 
-def _inputs(cfg: Config, leave_path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """History, agents and the leave table (the given path, else the config's inputs.leave)."""
+def leave_inputs(cfg: Config, leave_path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """History, agents and the leave table (the given path, else the config's inputs.leave), read and validated."""
     paths = {name: cfg.input_path(name) for name in ("history", "agents", "leave")}
     for name in ("history", "agents"):
         if paths[name] is None:
@@ -76,7 +76,8 @@ def plan_leave(cfg: Config, history: pd.DataFrame, agents: pd.DataFrame, leave: 
 
 def plan(
     config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML) whose inputs name history, agents, leave."),
-    weeks: int = typer.Option(MAX_PLAN_WEEKS, "--weeks", "-n", min=1, max=MAX_PLAN_WEEKS, help="Weeks to plan (1–52)."),
+    weeks: int = typer.Option(DEFAULT_PLAN_WEEKS, "--weeks", "-n", min=1, max=MAX_PLAN_WEEKS,
+                              help=f"Weeks to plan (1–{MAX_PLAN_WEEKS})."),
     out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for capacity_plan.csv and leave_allowance.csv."),
     start: str | None = typer.Option(None, "--start", help="Monday the plan starts (default: the first Monday after the "
                                      "history)."),
@@ -86,7 +87,7 @@ def plan(
 ) -> None:
     """Write the capacity plan and the leave allowance per skill group."""
     cfg = config_from(config)
-    history, agents, leave = _inputs(cfg, None)
+    history, agents, leave = leave_inputs(cfg, None)
     result = plan_leave(cfg, history, agents, leave, weeks, _date(start, "--start"), model)
     paths = write_plan(cfg, result, out_dir)
     if xlsx is not None:
@@ -126,14 +127,15 @@ def decide_command(
     as_of: str | None = typer.Option(None, "--as-of", help="Date the balances are taken on, and the request date of rows "
                                      "without requested_at (default: the latest requested_at, else today)."),
     weeks: int | None = typer.Option(None, "--weeks", "-n", min=1, max=MAX_PLAN_WEEKS,
-                                     help="Weeks of capacity plan (default: up to the last requested day, at most 52)."),
+                                     help="Weeks of capacity plan (default: up to the last requested day, at most "
+                                     f"{MAX_PLAN_WEEKS})."),
     model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Also write an Excel workbook (decisions by reason, decisions, "
                                      "balances)."),
 ) -> None:
     """Decide the leave requests and write the decisions, balances and the leave table after them."""
     cfg = config_from(config)
-    history, agents, leave = _inputs(cfg, requests)
+    history, agents, leave = leave_inputs(cfg, requests)
     if leave is None:
         raise ConfigError("no leave table: give --requests R or set inputs.leave in the config")
     last = pd.to_datetime(history["interval_start"]).max().date()

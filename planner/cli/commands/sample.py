@@ -18,13 +18,14 @@ def register(app: typer.Typer) -> None:
     """Add the sample command to app."""
     app.command(
         help="Write a realistic, deterministic sample site: two years of 15-minute history, the last four weeks "
-        "as one row per contact, ~150 agents and their leave (history.csv, contacts.csv, agents.csv, leave.csv).\n\n"
+        "as one row per contact, ~150 agents, their leave and next year's leave bids (history.csv, contacts.csv, "
+        "agents.csv, leave.csv, bids.csv).\n\n"
         "Example: planner sample --out runs/demo/data --seed 7"
     )(sample)
 
 
 def sample(
-    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the four CSV files into (created if needed)."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder to write the five CSV files into (created if needed)."),
     seed: int = typer.Option(7, "--seed", help="Random seed; the same seed gives byte-identical files."),
     weeks: int = typer.Option(104, "--weeks", min=1, help="Weeks of history, ending on Sunday 2026-11-22."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Site config (YAML); default: the packaged demo config."),
@@ -48,7 +49,7 @@ def _span(first, last) -> str:
 
 
 def summaries(site: SampleSite) -> list[tuple[int, str, str]]:
-    """(rows, period covered, contents) of each written file: history, contacts, agents, leave."""
+    """(rows, period covered, contents) of each written file: history, contacts, agents, leave, bids."""
     h, c, a, lv = site.history, site.contacts, site.agents, site.leave
     offered = h.groupby("channel", sort=False)["offered"].sum()
     planning = site.end + pd.Timedelta(days=1)
@@ -65,4 +66,6 @@ def summaries(site: SampleSite) -> list[tuple[int, str, str]]:
         (len(lv), _span(lv["start_date"].min(), lv["end_date"].max()),
          f"{(lv['status'] == 'approved').sum()} approved, {(lv['status'] == 'requested').sum()} requested; "
          f"{len(in_week)} in the week of {planning:%Y-%m-%d}"),
+        (len(site.bids), _span(site.bids["start_date"].min(), site.bids["end_date"].max()),
+         f"{site.bids['agent_id'].nunique()} agents' ranked leave bids, up to rank {site.bids['rank'].max()}"),
     ]
