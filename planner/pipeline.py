@@ -25,12 +25,14 @@ class WeekPlan:
     """Everything the chain produces for one roster week."""
 
     week_start: dt.date
-    forecast: pd.DataFrame  # the roster week only
-    requirements: pd.DataFrame  # the roster week only
+    forecast: pd.DataFrame  # the roster weeks only
+    requirements: pd.DataFrame  # the roster weeks only
     roster: RosterResult
     coverage: pd.DataFrame  # with service_level_projected
-    bound: BoundResult | None
-    forecast_daily: pd.DataFrame | None = None  # the roster week's daily forecast with its own interval
+    bound: BoundResult | None  # over the whole horizon
+    forecast_daily: pd.DataFrame | None = None  # the roster weeks' daily forecast with its own interval
+    weeks: int = 1  # consecutive weeks rostered in one solve (1 to 4)
+    week_floors: dict[dt.date, float] | None = None  # each week's own LP floor (agent-slots), for a multi-week plan
 
 
 def next_monday(after: dt.date) -> dt.date:
@@ -52,13 +54,13 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
     return forecast_df, req_df
 
 
-def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
+def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None, weeks: int = 1
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Slot forecast, daily forecast and requirements for the 7 days from week_start (a Monday), and the
+    """Slot forecast, daily forecast and requirements for the `weeks` weeks from week_start (a Monday), and the
     requirements over the whole staffing horizon (warm-up and cool-down weeks included).
 
     Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
-    of actual history before the forecast and a cool-down week after the roster week, then cropped:
+    of actual history before the forecast and a cool-down week after the roster weeks, then cropped:
     Monday then inherits the weekend's email and Sunday is not forced to clear everything.
     """
     if week_start.weekday() != 0:
@@ -68,7 +70,7 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
         last = first_forecast_day - dt.timedelta(days=1)
         raise RequestError(f"week {week_start} is inside the history (which runs to {last}); "
                            f"plan a week starting on or after {next_monday(last)}")
-    week_end = week_start + dt.timedelta(days=7)
+    week_end = week_start + dt.timedelta(days=7 * weeks)
     if (week_start - first_forecast_day).days > 7 * MAX_WEEKS_AHEAD:
         raise RequestError(f"week {week_start} is more than {MAX_WEEKS_AHEAD} weeks after the history ends; "
                            "update the history first")
@@ -104,16 +106,33 @@ def plan_week(
     time_limit_s: float | None = None,
     on_progress: Callable[[float, float, float], None] | None = None,
     with_bound: bool = True,
+    weeks: int = 1,
 ) -> WeekPlan:
-    """Run forecast → staffing → CP-SAT roster for one week and project the service level of the roster."""
-    forecast_df, daily_df, req_df, req_horizon = week_forecast(config, history, week_start, model=model)
+    """Run forecast → staffing → CP-SAT roster for `weeks` consecutive weeks (one solve, 1 to 4 weeks) and project
+    the service level of the roster. A previous roster carries rest and consecutive days into the first week."""
+    forecast_df, daily_df, req_df, req_horizon = week_forecast(config, history, week_start, model=model, weeks=weeks)
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
-                          on_progress=on_progress, time_limit_s=time_limit_s)
-    bound = None
+                          on_progress=on_progress, time_limit_s=time_limit_s, weeks=weeks)
+    bound, floors = None, None
     if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
-        bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start)
+        bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start, weeks=weeks)
+        if weeks > 1:
+            floors = week_floors(config, req_df, agents, leave, week_start, weeks)
     coverage = coverage_with_service_level(result, config, req_df, context=req_horizon)
-    return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound, daily_df)
+    return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound, daily_df, weeks, floors)
+
+
+def week_floors(config: Config, requirements_df: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None,
+                week_start: dt.date, weeks: int) -> dict[dt.date, float]:
+    """Each week's LP floor on its own shortfall (agent-slots). The LP ties no week to another (its rules are per
+    day and per week), so a week's floor alone holds inside the multi-week roster too, as long as no shift of one
+    week covers a slot of the next (a night shift on Sunday)."""
+    floors = {}
+    for w in range(weeks):
+        monday = week_start + dt.timedelta(days=7 * w)
+        rows = requirements_df[_between(monday, monday + dt.timedelta(days=7))(requirements_df)]
+        floors[monday] = shortfall_lower_bound(config, rows, agents, leave, monday, weeks=1).total
+    return floors
 
 
 def _warmup_rows(config: Config, history: pd.DataFrame, first_forecast_day: dt.date) -> pd.DataFrame:

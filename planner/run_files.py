@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from planner.io.tables import read_agents, read_history, read_leave, read_roster
 from planner.pipeline import WeekPlan
 from planner.scheduling.outputs import write_outputs
 
+RUNS_ROOT = Path("runs")
+# A previous run may have rostered up to this many weeks (the engine's horizon): look that far back for it.
+PREVIOUS_WEEKS_BACK = 4
 
 @dataclass
 class SiteInputs:
@@ -24,14 +29,19 @@ class SiteInputs:
     leave: pd.DataFrame | None
     previous_roster: pd.DataFrame | None
     contacts: pd.DataFrame | None
+    previous_path: Path | None = None  # the file previous_roster was read from
 
 
-def read_site_inputs(config: Config, with_contacts: bool = True) -> SiteInputs:
-    """Read and validate every input named in config.inputs (history and agents are required)."""
+def read_site_inputs(config: Config, with_contacts: bool = True,
+                     overrides: Mapping[str, Path | None] | None = None) -> SiteInputs:
+    """Read and validate every input named in config.inputs (history and agents are required); `overrides` replaces
+    the config's path of an input for this run (history, agents, leave, previous_roster, contacts; None = no file)."""
     paths = {name: config.input_path(name) for name in ("history", "agents", "leave", "previous_roster", "contacts")}
+    paths.update(overrides or {})
     for name in ("history", "agents"):
         if paths[name] is None:
-            raise ConfigError(f"the config has no inputs.{name}: add its path (relative to the config file)")
+            raise ConfigError(f"the config has no inputs.{name}: add its path (relative to the config file) "
+                              f"or give --{name}")
     agents = read_agents(paths["agents"], config)
     leave = read_leave(paths["leave"], agents) if paths["leave"] is not None else None
     previous = read_roster_table(paths["previous_roster"], config) if paths["previous_roster"] is not None else None
@@ -42,7 +52,22 @@ def read_site_inputs(config: Config, with_contacts: bool = True) -> SiteInputs:
 
         reader = load_contacts if config.contacts_import is not None else read_contacts
         contacts = reader(paths["contacts"], config)
-    return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts)
+    return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts, paths["previous_roster"])
+
+
+def run_folder(root: Path, week_start: dt.date) -> Path:
+    """The default run folder of a week: <root>/week-YYYY-MM-DD."""
+    return root / f"week-{week_start.isoformat()}"
+
+
+def find_previous_roster(root: Path, week_start: dt.date) -> Path | None:
+    """The roster.csv of the nearest earlier run in the default layout (<root>/week-YYYY-MM-DD, 1 to 4 weeks before
+    week_start, nearest first: a multi-week run started up to four weeks back), or None."""
+    for back in range(1, PREVIOUS_WEEKS_BACK + 1):
+        path = run_folder(root, week_start - dt.timedelta(days=7 * back)) / "roster.csv"
+        if path.is_file():
+            return path
+    return None
 
 
 def write_week_plan(plan: WeekPlan, config: Config, inputs: SiteInputs, out_dir: str | Path) -> dict[str, Path]:
