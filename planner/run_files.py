@@ -55,6 +55,15 @@ def read_site_inputs(config: Config, with_contacts: bool = True,
     return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts, paths["previous_roster"])
 
 
+def run_summary(plan: WeekPlan, inputs: SiteInputs) -> dict:
+    """What schedule_summary.json adds for planner run: the weeks rostered, the previous roster used, each week's floor."""
+    return {"weeks": plan.weeks,
+            "previous_roster": None if inputs.previous_roster is None or inputs.previous_path is None
+            else str(inputs.previous_path),
+            "week_lp_floors_agent_slots": None if plan.week_floors is None
+            else {str(k): v for k, v in plan.week_floors.items()}}
+
+
 def run_folder(root: Path, week_start: dt.date) -> Path:
     """The default run folder of a week: <root>/week-YYYY-MM-DD."""
     return root / f"week-{week_start.isoformat()}"
@@ -80,5 +89,6 @@ def write_week_plan(plan: WeekPlan, config: Config, inputs: SiteInputs, out_dir:
         "requirements": write_table(plan.requirements, out / "requirements.csv"),
     }
     paths.update(write_outputs(plan.roster, config, inputs.agents, plan.requirements, out, bound=plan.bound,
-                               week_start=plan.week_start, previous_roster=inputs.previous_roster, coverage=plan.coverage))
+                               week_start=plan.week_start, previous_roster=inputs.previous_roster, coverage=plan.coverage,
+                               summary_extra=run_summary(plan, inputs)))
     return paths

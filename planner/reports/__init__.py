@@ -29,6 +29,7 @@ def generate_report(
     forecast_daily: pd.DataFrame | None = None,
     capacity_plan: pd.DataFrame | None = None,
     leave_decisions: pd.DataFrame | None = None,
+    week_floors: dict | None = None,
 ) -> Report:
     """Compute the KPIs the tables allow and write the self-contained HTML report (and the Excel workbook if asked)."""
     from planner.reports.excel import write_excel
@@ -36,7 +37,8 @@ def generate_report(
 
     report = build_report(config, contacts=contacts, history=history, forecast=forecast, coverage=coverage, roster=roster,
                           roster_slots=roster_slots, sources=sources, agents=agents, forecast_daily=forecast_daily,
-                          capacity_plan=capacity_plan, leave_decisions=leave_decisions)
+                          capacity_plan=capacity_plan, leave_decisions=leave_decisions,
+                          week_floors=week_floors)
     write_html(report, out_html)
     if out_xlsx is not None:
         write_excel(report, out_xlsx, slot_sheet=xlsx_slots)

@@ -20,6 +20,7 @@ SECTIONS = {
     "forecast_accuracy": "Forecast accuracy",
     "forecast": "Forecast",
     "coverage": "Required vs scheduled agents",
+    "coverage_weekly": "Coverage per roster week",
     "projected_sl": "Projected service level per day",
     "cost": "Cost per contact",
 }
@@ -53,9 +54,13 @@ def build_report(
     forecast_daily: pd.DataFrame | None = None,
     capacity_plan: pd.DataFrame | None = None,
     leave_decisions: pd.DataFrame | None = None,
+    week_floors: dict | None = None,
 ) -> Report:
     """Compute every KPI table the given inputs allow (contacts and/or interval history, forecast, coverage, roster,
     and the leave section from a capacity plan and leave decisions: reports.leave).
+
+    A coverage over several roster weeks also gives the per-week table (shortfall, each week's LP floor from
+    `week_floors` {Monday: agent-slots} when known, projected SL per channel).
 
     Staffed time for occupancy comes from the history's staffed_agents (the past weeks), then from roster_slots
     (activity = channel) or else coverage `scheduled` (a planned week).
@@ -103,6 +108,9 @@ def build_report(
     if coverage is not None:
         t["coverage_slots"] = coverage.assign(interval_start=pd.to_datetime(coverage["interval_start"]))
         t["coverage_daily"] = planning.coverage_daily(coverage, forecast)
+        weekly = planning.coverage_weekly(coverage, forecast, week_floors)
+        if weekly["week"].nunique() > 1:
+            t["coverage_weekly"] = weekly
         if t["coverage_daily"]["service_level_projected"].isna().all():
             has_sl = pd.to_numeric(coverage.get("service_level_projected", pd.Series(dtype=float)), errors="coerce")
             report.skipped["projected_sl"] = (

@@ -16,7 +16,7 @@ from planner.reports.build import Report
 # sheet order: what a reader wants first; any other table follows
 SHEET_ORDER = ["summary", "kpi_channel", "kpi_month", "kpi_week", "kpi_day", "kpi_hour", "kpi_slot", "kpi_hour_of_day",
                "heatmap", "volume_week", "channel_mix", "contact_type_mix", "fcr", "agents", "occupancy_daily",
-               "forecast_accuracy", "forecast_vs_actual_daily", "forecast_daily", "coverage_daily", "cost",
+               "forecast_accuracy", "forecast_vs_actual_daily", "forecast_daily", "coverage_weekly", "coverage_daily", "cost",
                "leave_week", "leave_allowance", "leave_reasons", "definitions", "skipped"]
 SKIP = {"coverage_slots"}  # an input echoed back, not a KPI table
 

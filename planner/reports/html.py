@@ -169,6 +169,11 @@ def _tables_html(report: Report) -> str:
     if acc is not None:
         parts.append("<h2>Forecast accuracy</h2>")
         parts.append(table_html(acc, {"wape": "pct", "bias": "pct", "actual": "int", "forecast": "int", "slots": "int"}))
+    weekly = report.table("coverage_weekly")
+    if weekly is not None:
+        parts.append("<h2>Coverage per roster week (agent-slots)</h2>")
+        parts.append(table_html(weekly, {"week": "date", "required_slots": "int", "shortfall_slots": "int",
+                                         "lp_floor_slots": "int", "service_level_projected": "pct"}))
     cov = report.table("coverage_daily")
     if cov is not None:
         parts.append("<h2>Required vs scheduled agent-hours per day</h2>")

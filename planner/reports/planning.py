@@ -41,6 +41,42 @@ def coverage_daily(coverage: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.
     Arrivals come from the coverage's own `offered` column, else from the forecast; a day with a projected slot whose
     arrivals neither gives has no projected SL (weighting by required agents would drop closed-hour arrivals).
     """
+    c = _weighted(coverage, forecast)
+    c["date"] = c["interval_start"].dt.normalize()
+    slot_h = _slot_hours(c["interval_start"])
+    c["required_h"] = c["required"].astype(float) * slot_h
+    c["scheduled_h"] = c["scheduled"].astype(float) * slot_h
+    c["short_h"] = (c["required"].astype(float) - c["scheduled"].astype(float)).clip(lower=0) * slot_h
+    columns = ["required_h", "scheduled_h", "short_h", "sl_w", "w_known", "w_missing"]
+    day = c.groupby(["date", "channel"], as_index=False)[columns].sum()
+    return _projected_sl(day, "service_level_projected" in c.columns)
+
+
+def coverage_weekly(coverage: pd.DataFrame, forecast: pd.DataFrame | None,
+                    week_floors: dict | None = None) -> pd.DataFrame:
+    """Per roster week (Monday) and channel, and for all channels: required and short agent-slots, the week's LP floor
+    on its shortfall (the 'all' rows, when known) and the projected SL weighted by arrivals (as coverage_daily).
+    Weeks with nothing required (the spill-over day after the horizon) are left out."""
+    c = _weighted(coverage, forecast)
+    c["week"] = (c["interval_start"] - pd.to_timedelta(c["interval_start"].dt.weekday, unit="D")).dt.normalize()
+    c["required_slots"] = c["required"].astype(float)
+    c["shortfall_slots"] = (c["required"].astype(float) - c["scheduled"].astype(float)).clip(lower=0)
+    columns = ["required_slots", "shortfall_slots", "sl_w", "w_known", "w_missing"]
+    per_channel = c.groupby(["week", "channel"], as_index=False)[columns].sum()
+    total = c.groupby("week", as_index=False)[columns].sum().assign(channel="all")
+    weeks = _projected_sl(pd.concat([per_channel, total], ignore_index=True), "service_level_projected" in c.columns)
+    floors = {pd.Timestamp(k): float(v) for k, v in (week_floors or {}).items()}
+    weeks["lp_floor_slots"] = [floors.get(w, np.nan) if ch == "all" else np.nan
+                               for w, ch in zip(weeks["week"], weeks["channel"], strict=True)]
+    required = weeks[weeks["channel"] == "all"].set_index("week")["required_slots"]
+    weeks = weeks[weeks["week"].map(required) > 0].sort_values(["week", "channel"], key=lambda s: s.eq("all")
+                                                               if s.name == "channel" else s, kind="stable")
+    return weeks[["week", "channel", "required_slots", "shortfall_slots", "lp_floor_slots",
+                  "service_level_projected"]].reset_index(drop=True)
+
+
+def _weighted(coverage: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.DataFrame:
+    """Coverage rows with their arrivals as `weight` and the SL-weighting helper columns sl_w, w_known, w_missing."""
     c = coverage.copy()
     c["interval_start"] = pd.to_datetime(c["interval_start"])
     c["channel"] = c["channel"].astype(str)
@@ -54,24 +90,21 @@ def coverage_daily(coverage: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.
         c = c.merge(w.rename(columns={"offered": "weight"}), on=["interval_start", "channel"], how="left")
     else:
         c["weight"] = np.nan
-    c["date"] = c["interval_start"].dt.normalize()
-    slot_h = _slot_hours(c["interval_start"])
-    c["required_h"] = c["required"].astype(float) * slot_h
-    c["scheduled_h"] = c["scheduled"].astype(float) * slot_h
-    c["short_h"] = (c["required"].astype(float) - c["scheduled"].astype(float)).clip(lower=0) * slot_h
-    has_sl = "service_level_projected" in c.columns
-    if has_sl:
+    if "service_level_projected" in c.columns:
         sl = pd.to_numeric(c["service_level_projected"], errors="coerce")
         c["sl_w"] = (sl * c["weight"]).where(sl.notna(), 0.0)
         c["w_known"] = c["weight"].where(sl.notna(), 0.0)
         c["w_missing"] = (sl.notna() & c["weight"].isna()).astype(int)
     else:
         c["sl_w"] = c["w_known"] = c["w_missing"] = 0.0
-    columns = ["required_h", "scheduled_h", "short_h", "sl_w", "w_known", "w_missing"]
-    day = c.groupby(["date", "channel"], as_index=False)[columns].sum()
-    known = day["w_known"].where((day["w_known"] > 0) & (day["w_missing"] == 0))
-    day["service_level_projected"] = day["sl_w"] / known if has_sl else np.nan
-    return day.drop(columns=["sl_w", "w_known", "w_missing"])
+    return c
+
+
+def _projected_sl(groups: pd.DataFrame, has_sl: bool) -> pd.DataFrame:
+    """Summed groups with their arrival-weighted projected SL (NaN where some projected slot lacks arrivals)."""
+    known = groups["w_known"].where((groups["w_known"] > 0) & (groups["w_missing"] == 0))
+    groups["service_level_projected"] = groups["sl_w"] / known if has_sl else np.nan
+    return groups.drop(columns=["sl_w", "w_known", "w_missing"])
 
 
 def _slot_hours(times: pd.Series) -> float:

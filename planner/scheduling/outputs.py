@@ -136,8 +136,9 @@ def schedule_summary(result: RosterResult, bound: BoundResult | None = None, wee
 def write_outputs(result: RosterResult, config: Config, agents_df: pd.DataFrame, requirements_df: pd.DataFrame,
                   out_dir: str | Path, *, bound: BoundResult | None = None, week_start: dt.date | None = None,
                   previous_roster: pd.DataFrame | None = None, required_column: str = "agents_required",
-                  coverage: pd.DataFrame | None = None) -> dict[str, Path]:
-    """Write roster.csv, breaks.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json, roster.xlsx."""
+                  coverage: pd.DataFrame | None = None, summary_extra: dict | None = None) -> dict[str, Path]:
+    """Write roster.csv, breaks.csv, roster_slots.csv, coverage.csv, agent_summary.csv, schedule_summary.json (with
+    summary_extra's keys added), roster.xlsx."""
     from planner.scheduling.xlsx import write_roster_xlsx
 
     out = Path(out_dir)
@@ -148,7 +149,8 @@ def write_outputs(result: RosterResult, config: Config, agents_df: pd.DataFrame,
         **write_roster(result.tables(), out),
         "coverage": write_table(coverage, out / "coverage.csv"),
         "agent_summary": write_table(summary_df, out / "agent_summary.csv"),
-        "schedule_summary": write_json(schedule_summary(result, bound, week_start), out / "schedule_summary.json"),
+        "schedule_summary": write_json({**schedule_summary(result, bound, week_start), **(summary_extra or {})},
+                                       out / "schedule_summary.json"),
     }
     paths["roster_xlsx"] = write_roster_xlsx(result, config, agents_df, coverage, out / "roster.xlsx", week_start=week_start)
     return paths

@@ -145,7 +145,7 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path, 
         generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
                         coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
                         agents=inputs.agents, forecast_daily=plan.forecast_daily, capacity_plan=capacity_plan,
-                        leave_decisions=leave_decisions)
+                        leave_decisions=leave_decisions, week_floors=plan.week_floors)
     return {"report": html, "kpis": xlsx}
 
 
