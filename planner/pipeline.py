@@ -11,7 +11,7 @@ import pandas as pd
 from planner.config import Config
 from planner.errors import RequestError
 from planner.forecasting import forecast_stage, forecast_tables_stage
-from planner.scheduling.bound import BoundResult, shortfall_lower_bound
+from planner.scheduling.bound import BoundResult, shifts_within_day, shortfall_lower_bound, weeks_bound
 from planner.scheduling.outputs import coverage_with_service_level
 from planner.scheduling.result import RosterResult
 from planner.scheduling.solve import solve_roster
@@ -114,25 +114,32 @@ def plan_week(
     result = solve_roster(config, req_df, agents, leave, week_start, previous_roster=previous_roster,
                           on_progress=on_progress, time_limit_s=time_limit_s, weeks=weeks)
     bound, floors = None, None
-    if with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
+    if with_bound and weeks > 1:
+        each = week_bounds(config, req_df, agents, leave, week_start, weeks)
+        floors = {monday: b.total for monday, b in each.items()}
+        if result.shortfall_bound is not None:
+            bound = result.shortfall_bound
+        elif shifts_within_day(config):
+            bound = weeks_bound(list(each.values()))
+        else:
+            bound = shortfall_lower_bound(config, req_df, agents, leave, week_start, weeks=weeks)
+    elif with_bound:  # the roster solve already solved the LP bound on its instance (same requirement, agents, leave)
         bound = result.shortfall_bound or shortfall_lower_bound(config, req_df, agents, leave, week_start, weeks=weeks)
-        if weeks > 1:
-            floors = week_floors(config, req_df, agents, leave, week_start, weeks)
     coverage = coverage_with_service_level(result, config, req_df, context=req_horizon)
     return WeekPlan(week_start, forecast_df, req_df, result, coverage, bound, daily_df, weeks, floors)
 
 
-def week_floors(config: Config, requirements_df: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None,
-                week_start: dt.date, weeks: int) -> dict[dt.date, float]:
-    """Each week's LP floor on its own shortfall (agent-slots). The LP ties no week to another (its rules are per
+def week_bounds(config: Config, requirements_df: pd.DataFrame, agents: pd.DataFrame, leave: pd.DataFrame | None,
+                week_start: dt.date, weeks: int) -> dict[dt.date, BoundResult]:
+    """Each week's LP bound on its own shortfall (agent-slots). The LP ties no week to another (its rules are per
     day and per week), so a week's floor alone holds inside the multi-week roster too, as long as no shift of one
-    week covers a slot of the next (a night shift on Sunday)."""
-    floors = {}
+    week covers a slot of the next (a night shift on Sunday: see bound.shifts_within_day)."""
+    bounds = {}
     for w in range(weeks):
         monday = week_start + dt.timedelta(days=7 * w)
         rows = requirements_df[_between(monday, monday + dt.timedelta(days=7))(requirements_df)]
-        floors[monday] = shortfall_lower_bound(config, rows, agents, leave, monday, weeks=1).total
-    return floors
+        bounds[monday] = shortfall_lower_bound(config, rows, agents, leave, monday, weeks=1)
+    return bounds
 
 
 def _warmup_rows(config: Config, history: pd.DataFrame, first_forecast_day: dt.date) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from planner.cli.app import main
 from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
 from planner.io.files import write_table
-from planner.io.tables import read_agents, read_leave, read_roster_table, write_contract
+from planner.io.tables import read_agents, read_history, read_leave, read_roster_table, write_contract
 from planner.sample import generate_site, write_site
 from planner.scheduling.check import check_roster
 from planner.scheduling.instance import previous_shifts
@@ -210,3 +210,23 @@ def test_two_weeks_in_one_solve(site, tmp_path, capsys):
 
 def test_weeks_beyond_the_engine_horizon_are_refused(site, capsys):
     assert _exit_code(["run", "--config", str(site), "--weeks", "5"]) == 2
+
+
+@pytest.mark.slow
+def test_the_weeks_own_bounds_add_up_to_the_horizon_bound(site):
+    """With no shift past midnight the LP's weeks are independent: the sum of each week's bound (each rounded up to
+    whole agent-slots) is the horizon's bound, which a multi-week run takes instead of solving one larger LP."""
+    from planner.pipeline import week_bounds, week_forecast
+    from planner.scheduling.bound import shifts_within_day, shortfall_lower_bound, weeks_bound
+
+    cfg = load_config(site)
+    assert shifts_within_day(cfg)
+    agents = read_agents(cfg.input_path("agents"), cfg)
+    leave = read_leave(cfg.input_path("leave"), agents)
+    history = read_history(cfg.input_path("history"), cfg)
+    monday = dt.date(2026, 11, 23)
+    requirements = week_forecast(cfg, history, monday, weeks=2)[2]
+    horizon = shortfall_lower_bound(cfg, requirements, agents, leave, monday, weeks=2)
+    summed = weeks_bound(list(week_bounds(cfg, requirements, agents, leave, monday, 2).values()))
+    assert horizon.total <= summed.total <= horizon.total + 2
+    assert summed.required_total == pytest.approx(horizon.required_total)

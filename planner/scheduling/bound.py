@@ -100,6 +100,31 @@ def shortfall_lower_bound(config: Config, requirements_df: pd.DataFrame, agents_
     return bound_from_instance(inst, per_channel=per_channel)
 
 
+def weeks_bound(bounds: list[BoundResult]) -> BoundResult:
+    """The bound of consecutive weeks from each week's own bound (their sum), when no shift crosses midnight
+    (shifts_within_day): the LP's rules are per day and per week, so the weeks' LPs are then independent and the
+    sum is the horizon's optimum, without solving one LP several times larger."""
+    def added(field_name: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for b in bounds:
+            for k, v in getattr(b, field_name).items():
+                out[k] = out.get(k, 0.0) + v
+        return out
+
+    notes = [*bounds[0].notes, f"the sum of {len(bounds)} weeks' own bounds (no shift crosses midnight, so no week's "
+             "shifts cover another week's slots)"]
+    return BoundResult(sum(b.total for b in bounds), added("per_channel"), added("required_agent_slots"),
+                       sum(b.lp_objective for b in bounds), sum(b.solve_s for b in bounds), max(b.groups for b in bounds),
+                       sum(b.templates for b in bounds), bounds[0].solver, notes)
+
+
+def shifts_within_day(config: Config) -> bool:
+    """Whether every shift the rules allow ends by midnight of its start day (latest_end after earliest_start)."""
+    from planner.scheduling.instance import hhmm
+
+    return hhmm(config.shift_rules.earliest_start) < hhmm(config.shift_rules.latest_end) <= 1440
+
+
 class BoundNotSolved(RuntimeError):
     """The LP did not reach its optimum (its time limit, or a numerical failure): no bound and no plan."""
 
