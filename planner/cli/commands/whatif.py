@@ -1,0 +1,125 @@
+"""`planner whatif`: scenario files against the baseline week, fixed roster and/or re-rostered, side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from planner.cli.commands.forecast import printed_warnings
+from planner.cli.commands.schedule import parse_week
+from planner.cli.common import add_row, config_from, out, progress, wrote
+from planner.errors import DataError, RequestError
+from planner.io.files import write_table
+from planner.io.tables import read_roster_slots, read_roster_table
+from planner.pipeline import history_end, next_monday
+from planner.run_files import read_site_inputs
+from planner.scenarios.evaluate import DAY_COLUMNS, SUMMARY_COLUMNS, baseline_week, day_table, evaluate, summary_row
+from planner.scenarios.html import write_comparison
+from planner.scenarios.overlay import load_scenario
+
+MODES = {"fixed": ("fixed",), "reroster": ("reroster",), "both": ("fixed", "reroster")}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the whatif command to app."""
+    app.command(
+        help="Evaluate scenario files (campaign, volume, aht, target, shrinkage, headcount, channel_shift, "
+        "opening_hours; applied in order) against the baseline week: the fixed roster meeting the scenario's demand, "
+        "and/or a new roster of the scenario's agents. Writes scenarios.csv (per scenario, mode, channel and day), "
+        "scenario_summary.csv, whatif.html and whatif.xlsx.\n\n"
+        "Example: planner whatif --config configs/demo.yaml --scenario configs/scenarios/campaign.yaml "
+        "--out runs/whatif"
+    )(whatif)
+
+
+def whatif(
+    config: Path = typer.Option(..., "--config", "-c", help="Site config (YAML) whose inputs name history and agents."),
+    scenario: list[Path] = typer.Option(..., "--scenario", "-s", help="Scenario file (YAML); repeat for several."),
+    out_dir: Path = typer.Option(..., "--out", "-o", help="Folder for scenarios.csv, scenario_summary.csv, "
+                                 "whatif.html and whatif.xlsx."),
+    roster: Path | None = typer.Option(None, "--roster", "-r", help="The roster the fixed mode keeps: a run folder's "
+                                       "roster.csv (roster_slots.csv beside it); default: the baseline rostered first."),
+    week: str | None = typer.Option(None, "--week", "-w", help="Monday of the week (default: the roster's week, else "
+                                    "the first Monday after the history)."),
+    mode: str = typer.Option("both", "--mode", help="fixed, reroster or both."),
+    time_limit: float | None = typer.Option(None, "--time-limit", "-t", min=1, help="Solver wall time per roster in "
+                                            "seconds (default: the config's solver.time_limit_s)."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
+) -> None:
+    """Evaluate the scenarios and write the comparison."""
+    if mode not in MODES:
+        raise RequestError(f"--mode {mode!r}: expected fixed, reroster or both")
+    cfg = config_from(config)
+    scenarios = [load_scenario(p, cfg.channel_names, [c.name for c in cfg.contracts]) for p in scenario]
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names) or "baseline" in names:
+        raise RequestError(f"scenario names must be unique and not 'baseline': {', '.join(names)}")
+    with progress("Reading the site inputs"):
+        inputs = read_site_inputs(cfg, with_contacts=False)
+    slots, shifts, roster_week = _roster(cfg, roster) if roster is not None else (None, None, None)
+    week_start = parse_week(week) if week else roster_week or next_monday(history_end(inputs.history))
+    if roster_week is not None and week_start != roster_week:
+        raise RequestError(f"--week {week_start} but the roster {roster} starts on {roster_week}")
+    steps = (1 if roster is None and "fixed" in MODES[mode] else 0) + (len(scenarios) + 1) * len(MODES[mode])
+    started: list[str] = []
+
+    def step(text: str) -> None:  # the bar counts finished steps: a step's start finishes the one before
+        advance(1 if started else 0, description=f"Evaluating: {text}")
+        started.append(text)
+
+    with (progress(f"Evaluating {len(scenarios)} scenario(s) and the baseline, week of {week_start}",
+                   total=steps) as advance, printed_warnings()):
+        base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, week_start, model)
+        outcomes = evaluate(base, scenarios, MODES[mode], slots, shifts, time_limit, on_step=step)
+        advance(1, description=f"Evaluated {len(scenarios)} scenario(s) and the baseline")
+    days = pd.concat([day_table(o) for o in outcomes], ignore_index=True)[DAY_COLUMNS]
+    summary = pd.DataFrame([summary_row(o, day_table(o)) for o in outcomes], columns=SUMMARY_COLUMNS)
+    subtitle = f"week of {week_start}; fixed roster: {roster or 'the baseline rostered first'}"
+    paths = [write_table(days.round(4), out_dir / "scenarios.csv"),
+             write_table(summary.round(4), out_dir / "scenario_summary.csv"),
+             write_comparison(cfg, days, summary, subtitle, out_dir / "whatif.html"),
+             _workbook(cfg, out_dir / "whatif.xlsx", days, summary)]
+    out(_summary_table(summary, f"{cfg.site.name}: what-if, week of {week_start}"))
+    for path in paths:
+        wrote(path)
+
+
+def _roster(cfg, roster: Path) -> tuple[pd.DataFrame, pd.DataFrame, dt.date]:
+    """Slots and shifts of a published roster (roster_slots.csv beside roster.csv) and the Monday it starts on."""
+    slots_path = roster.parent / f"roster_slots{roster.suffix}"
+    for path in (roster, slots_path):
+        if not path.exists():
+            raise DataError(f"{path}: file not found; --roster needs roster.csv with roster_slots.csv beside it "
+                            "(the folder `planner schedule` or `planner run` writes)")
+    with progress("Reading the roster"):
+        shifts = read_roster_table(roster, cfg)
+        slots = read_roster_slots(slots_path, cfg)
+    if shifts.empty:
+        raise DataError(f"{roster}: the roster has no shifts")
+    first = min(pd.to_datetime(shifts["date"]).dt.date)
+    return slots, shifts[["agent_id", "date", "paid_hours"]], first - dt.timedelta(days=first.weekday())
+
+
+def _workbook(cfg, path: Path, days: pd.DataFrame, summary: pd.DataFrame) -> Path:
+    from planner.reports.build import Report
+    from planner.reports.excel import write_excel
+
+    return write_excel(Report(cfg, tables={"scenario_summary": summary, "scenarios": days}), path)
+
+
+def _summary_table(summary: pd.DataFrame, title: str) -> Table:
+    view = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    view.add_column("scenario", overflow="fold", max_width=22)
+    for col in ("mode", "SL", "late", "short h", "paid h", "cost"):
+        view.add_column(col, justify="right" if col != "mode" else "left", no_wrap=True)
+    for r in summary.itertuples(index=False):
+        add_row(view, r.scenario, r.mode, "–" if pd.isna(r.service_level) else f"{r.service_level:.1%}",
+                f"{r.late_contacts:,.0f}", f"{r.short_h:,.0f}", f"{r.paid_h:,.0f}",
+                "–" if pd.isna(r.cost) else f"{r.cost:,.0f}")
+    return view
