@@ -11,7 +11,7 @@ import pandas as pd
 from planner.publish.shifts import shift_rows, span_text
 from planner.scheduling.roster import Roster
 
-DIFF_COLUMNS = ["agent_id", "date", "change", "old", "new", "minutes"]
+DIFF_COLUMNS = ["agent_id", "date", "change", "old", "new", "minutes"]  # old/new: what differs, as text
 # The order changes of one shift are listed in.
 CHANGES = ["added", "removed", "start_moved", "end_moved", "breaks_changed", "channels_changed", "paid_hours_changed"]
 PAID_HOURS_TOLERANCE_H = 0.005  # paid hours are written with two decimals
@@ -35,7 +35,7 @@ class DiffSummary:
 
 
 def _breaks_text(breaks: list[tuple[pd.Timestamp, pd.Timestamp, str]]) -> str:
-    return ";".join(f"{kind} {span_text(a, b)}" for a, b, kind in breaks) or "none"
+    return ", ".join(f"{kind} {span_text(a, b)}" for a, b, kind in breaks) or "none"
 
 
 def _shift_text(row: pd.Series) -> str:
@@ -56,8 +56,10 @@ def _shift_changes(old: pd.Series, new: pd.Series) -> list[tuple[str, str, str, 
     if old["shift_end"] != new["shift_end"]:
         found.append(("end_moved", f"{old['shift_end']:%H:%M}", f"{new['shift_end']:%H:%M}",
                       _minutes(new["shift_end"], old["shift_end"])))
-    if [(a, b) for a, b, _ in old["breaks"]] != [(a, b) for a, b, _ in new["breaks"]]:
-        found.append(("breaks_changed", _breaks_text(old["breaks"]), _breaks_text(new["breaks"]), None))
+    spans_old, spans_new = {(a, b) for a, b, _ in old["breaks"]}, {(a, b) for a, b, _ in new["breaks"]}
+    if spans_old != spans_new:  # the texts name only the breaks that differ
+        found.append(("breaks_changed", _breaks_text([x for x in old["breaks"] if x[:2] not in spans_new]),
+                      _breaks_text([x for x in new["breaks"] if x[:2] not in spans_old]), None))
     if sorted(old["channels"]) != sorted(new["channels"]):
         found.append(("channels_changed", ";".join(old["channels"]) or "none", ";".join(new["channels"]) or "none", None))
     if abs(old["paid_hours"] - new["paid_hours"]) > PAID_HOURS_TOLERANCE_H:

@@ -49,8 +49,8 @@ def agent_calendar(roster: Roster | pd.DataFrame, agent_id: str, timezone: str, 
     """The .ics bytes of one agent's shifts (naive site wall-clock times in `timezone`, an IANA name); `roster` is the
     typed Roster or its `shift_rows` (computed once when publishing many agents)."""
     zone = ZoneInfo(timezone)
-    rows = roster if isinstance(roster, pd.DataFrame) else shift_rows(roster)
-    rows = rows[rows["agent_id"] == str(agent_id)]
+    every = roster if isinstance(roster, pd.DataFrame) else shift_rows(roster)
+    rows = every[every["agent_id"] == str(agent_id)]
     who = agent_name or str(agent_id)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -59,10 +59,12 @@ def agent_calendar(roster: Roster | pd.DataFrame, agent_id: str, timezone: str, 
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{site_name}: shifts of {who}" if site_name else f"Shifts of {who}")
     cal.add("x-wr-timezone", timezone)
-    if rows.empty:  # no shift: the zone alone keeps the calendar valid (RFC 5545 wants one component)
-        cal.add_component(vtimezone(timezone, 1970, 1970))
+    # the zone over the roster's years (every agent's file has the same one); with no shift it alone keeps the
+    # calendar valid (RFC 5545 wants one component), and replaces a subscribed calendar's events by none
+    years = (1970, 1970) if every.empty else (int(every["shift_start"].min().year), int(every["shift_end"].max().year))
+    cal.add_component(vtimezone(timezone, *years))
+    if rows.empty:
         return cal.to_ical()
-    cal.add_component(vtimezone(timezone, int(rows["shift_start"].min().year), int(rows["shift_end"].max().year)))
     stamp = dt.datetime.combine(min(rows["date"]), dt.time(0), tzinfo=dt.UTC)
     domain = uid_domain(site_name)
     for _, row in rows.iterrows():
