@@ -175,3 +175,10 @@ def test_team_pages_render_offline_in_chromium_with_every_agent(site, published,
     assert sorted((a, t) for a, t, _ in probe["shifts"]) == expected
     assert all(colour not in ("", "rgba(0, 0, 0, 0)") for _, _, colour in probe["shifts"])  # channel colours
     assert probe["lunch"] >= len(red) and probe["printRule"] and probe["resources"] == 0
+
+
+def test_an_agent_id_never_names_a_file_outside_the_folder():
+    from planner.publish.ics import calendar_file_name
+
+    assert [calendar_file_name(a) for a in ("A001", "../etc", "a/b", ".x")] == ["A001.ics", "_.._etc.ics", "a_b.ics",
+                                                                                  "_.x.ics"]

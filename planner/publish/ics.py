@@ -29,6 +29,13 @@ def vtimezone(timezone: str, first_year: int, last_year: int) -> Timezone:
     return Timezone.from_tzid(timezone, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1))
 
 
+def calendar_file_name(agent_id: str) -> str:
+    """'<agent_id>.ics', with path separators and control characters as '_' (and a leading '.' as '_.'), so an id never
+    names a file outside the folder."""
+    stem = re.sub(r"[/\\\x00-\x1f\x7f]", "_", str(agent_id))
+    return ("_" + stem if stem.startswith(".") or not stem else stem) + ".ics"
+
+
 def uid_domain(site_name: str) -> str:
     """The right-hand part of event UIDs: the site name in lower case, runs of other characters as '-'."""
     return re.sub(r"[^a-z0-9]+", "-", site_name.lower()).strip("-") or "site"

@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
 
 
 def diff(
-    old: Path = typer.Argument(..., help="The roster before (roster.csv)."),
-    new: Path = typer.Argument(..., help="The roster after (roster.csv)."),
+    old: Path = typer.Argument(..., metavar="A", help="The roster before (roster.csv)."),
+    new: Path = typer.Argument(..., metavar="B", help="The roster after (roster.csv)."),
     out_path: Path | None = typer.Option(None, "--out", "-o", help="Write the changes as a table (.csv or .parquet)."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Site config: its lunch rule tells lunch from short "
                                        "breaks and its time zone checks the times (optional)."),

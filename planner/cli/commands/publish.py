@@ -15,6 +15,7 @@ from planner.errors import RequestError
 from planner.io.files import atomic_path, write_text
 from planner.io.tables import read_agents
 from planner.publish import agent_calendar, agent_teams, shift_rows, team_file_stems, team_html
+from planner.publish.ics import calendar_file_name
 from planner.publish.team_html import leave_days, roster_days
 from planner.scheduling.roster import read_roster
 from planner.scheduling.xlsx import channel_colours
@@ -59,9 +60,14 @@ def publish(
     rows = shift_rows(typed)
     days = roster_days(rows)
     timezone = cfg.site.timezone
+    files = {aid: calendar_file_name(aid) for aid in teams}
+    clash = [aid for aid in teams if list(files.values()).count(files[aid]) > 1]
+    if clash:
+        raise RequestError(f"agent ids {', '.join(map(repr, clash))} give the same calendar file name "
+                           f"({files[clash[0]]}): '/' and '\\' in an id become '_'; rename one of them")
     with progress("Writing calendars", total=len(teams)) as advance:
         for aid in teams:
-            with atomic_path(out_dir / "ics" / f"{aid}.ics") as tmp:
+            with atomic_path(out_dir / "ics" / files[aid]) as tmp:
                 tmp.write_bytes(agent_calendar(rows, aid, timezone, site_name=cfg.site.name, agent_name=names.get(aid)))
             advance()
     wrote(out_dir / "ics", f"({len(teams):,} calendars in {timezone})")
