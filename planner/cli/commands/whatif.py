@@ -78,16 +78,41 @@ def whatif(
         base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, week_start, model)
         outcomes = evaluate(base, scenarios, MODES[mode], slots, shifts, time_limit, on_step=step)
         advance(1, description=f"Evaluated {len(scenarios)} scenario(s) and the baseline")
-    days = pd.concat([day_table(o) for o in outcomes], ignore_index=True)[DAY_COLUMNS]
-    summary = pd.DataFrame([summary_row(o, day_table(o)) for o in outcomes], columns=SUMMARY_COLUMNS)
-    subtitle = f"week of {week_start}; fixed roster: {roster or 'the baseline rostered first'}"
-    paths = [write_table(days.round(4), out_dir / "scenarios.csv"),
-             write_table(summary.round(4), out_dir / "scenario_summary.csv"),
-             write_comparison(cfg, days, summary, subtitle, out_dir / "whatif.html"),
-             _workbook(cfg, out_dir / "whatif.xlsx", days, summary)]
+    days, summary = _tables(outcomes)
+    paths = _write(cfg, out_dir, days, summary, f"week of {week_start}; fixed roster: {roster or 'the baseline rostered first'}")
     out(_summary_table(summary, f"{cfg.site.name}: what-if, week of {week_start}"))
     for path in paths:
         wrote(path)
+
+
+def demo_whatif(cfg, inputs, plan, out_dir: Path) -> tuple[dict[str, Path], pd.DataFrame]:
+    """The demo's what-if: the packaged campaign scenario against the week's roster kept fixed (whatif/ in out_dir);
+    returns the paths written and the summary for the report."""
+    from planner.sample import demo_config_path
+
+    scenario = load_scenario(demo_config_path().with_name("campaign.yaml"), cfg.channel_names,
+                             [c.name for c in cfg.contracts])
+    with progress(f"What-if: {scenario.name} against the roster kept fixed"), printed_warnings():
+        base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, plan.week_start)
+        shifts = plan.roster.roster[["agent_id", "date", "paid_hours"]]
+        outcomes = evaluate(base, [scenario], ("fixed",), plan.roster.roster_slots, shifts)
+    days, summary = _tables(outcomes)
+    folder = out_dir / "whatif"
+    paths = _write(cfg, folder, days, summary, f"week of {plan.week_start}; fixed roster: this week's roster")
+    return dict(zip(("scenarios", "scenario_summary", "whatif_html", "whatif_xlsx"), paths, strict=True)), summary
+
+
+def _tables(outcomes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    days = pd.concat([day_table(o) for o in outcomes], ignore_index=True)[DAY_COLUMNS]
+    summary = pd.DataFrame([summary_row(o, day_table(o)) for o in outcomes], columns=SUMMARY_COLUMNS)
+    return days, summary
+
+
+def _write(cfg, out_dir: Path, days: pd.DataFrame, summary: pd.DataFrame, subtitle: str) -> list[Path]:
+    return [write_table(days.round(4), out_dir / "scenarios.csv"),
+            write_table(summary.round(4), out_dir / "scenario_summary.csv"),
+            write_comparison(cfg, days, summary, subtitle, out_dir / "whatif.html"),
+            _workbook(cfg, out_dir / "whatif.xlsx", days, summary)]
 
 
 def _roster(cfg, roster: Path) -> tuple[pd.DataFrame, pd.DataFrame, dt.date]:
