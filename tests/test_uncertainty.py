@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,10 @@ def test_seeded_and_validated(demo):
     b = monte_carlo(load, agents, demo, 50, seed=6, distribution="gamma")
     pd.testing.assert_frame_equal(a.daily, b.daily)
     pd.testing.assert_frame_equal(a.slots, b.slots)
+    with ThreadPoolExecutor(2) as pool:  # deferred replays split over workers: the same tables
+        split = monte_carlo(load, agents, demo, 50, seed=6, distribution="gamma", executor=pool, chunks=3)
+    pd.testing.assert_frame_equal(a.daily, split.daily)
+    assert not a.daily.equals(monte_carlo(load, agents, demo, 50, seed=7, distribution="gamma").daily)
     f = day_factors(np.random.default_rng(7), (200_000,), 0.2, "gamma")
     assert f.mean() == pytest.approx(1, abs=3e-3) and f.std() == pytest.approx(0.2, abs=3e-3)
     assert rate_cv_from_k(0.01) == pytest.approx(0.1)

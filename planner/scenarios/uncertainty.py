@@ -19,6 +19,7 @@ deferred plan for the day volumes at the p_target quantile of the factors (a bac
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -98,20 +99,34 @@ def _immediate(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_a
     return sl, needed
 
 
-def _deferred(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, n_days, p_target, mask, clear_s):
-    """([reps, days] service level, [slots] agents planned at the p_target volume) for a deferred channel."""
+def _deferred_shares(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, mask, clear_s) -> np.ndarray:
+    """[reps, slots] share of each slot's arrivals answered within target, one fluid replay per replication."""
     t = channel_models.answer_within_s(ch)
-    reps = f_rate.shape[0]
-    sl = np.empty((reps, n_days))
-    for r in range(reps):  # the backlog couples the slots: one fluid replay per replication
+    out = np.empty(f_rate.shape[:1] + offered.shape)
+    for r in range(f_rate.shape[0]):  # the backlog couples the slots: no vectorising over replications
         rate = offered * f_rate[r, day]
         res = deferred.serve(agents, rate, aht * f_aht[r, day], interval_s, t, ch.max_occupancy, mask, clear_s)
         with np.errstate(divide="ignore", invalid="ignore"):
-            within = np.where(rate > 0, res.within_target / rate, np.nan)
-        sl[r] = _weighted_by_day(within[None, :], rate[None, :], day, n_days)[0]
+            out[r] = np.where(rate > 0, res.within_target / rate, np.nan)
+    return out
+
+
+def _deferred_star(args: tuple) -> np.ndarray:
+    return _deferred_shares(*args)
+
+
+def _deferred(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, n_days, p_target, mask, clear_s,
+              executor: Executor | None = None, chunks: int = 1):
+    """([reps, days] service level, [slots] agents planned at the p_target volume) for a deferred channel."""
+    parts = np.array_split(np.arange(f_rate.shape[0]), max(chunks, 1))
+    args = [(ch, offered, aht, agents, interval_s, f_rate[p], f_aht[p], day, mask, clear_s) for p in parts if p.size]
+    mapper = map if executor is None else executor.map
+    within = np.concatenate(list(mapper(_deferred_star, args)))
+    sl = _weighted_by_day(within, offered[None, :] * f_rate[:, day], day, n_days)
     q_rate = np.quantile(f_rate, p_target, axis=0)[day]
     q_aht = np.quantile(f_aht, p_target, axis=0)[day]
-    needed = deferred.plan(offered * q_rate, aht * q_aht, interval_s, mask, t, ch.max_occupancy, ch.min_agents, clear_s)
+    needed = deferred.plan(offered * q_rate, aht * q_aht, interval_s, mask, channel_models.answer_within_s(ch),
+                           ch.max_occupancy, ch.min_agents, clear_s)
     return sl, needed
 
 
@@ -121,10 +136,12 @@ def _cv_for(value: float | Mapping[str, float], name: str) -> float:
 
 def monte_carlo(load: pd.DataFrame, agents: pd.DataFrame, config: Config, replications: int = 1000, seed: int = 0, *,
                 rate_cv: float | Mapping[str, float] = 0.1, aht_cv: float | Mapping[str, float] = 0.0,
-                distribution: Distribution = "lognormal", p_target: float = 0.9) -> UncertaintyResult:
+                distribution: Distribution = "lognormal", p_target: float = 0.9, executor: Executor | None = None,
+                chunks: int = 1) -> UncertaintyResult:
     """Service of `agents` (interval_start, channel, agents: productive) under `load` (interval_start, channel,
     offered, aht_s; deferred channels with their closed hours) when each day's rate (and handle time) is off the
-    forecast by a random factor; rate_cv and aht_cv per channel name or for all. See the module docstring."""
+    forecast by a random factor; rate_cv and aht_cv per channel name or for all. Deferred replays run in `chunks`
+    tasks on `executor` (same result however split: the factors are drawn first). See the module docstring."""
     if not 0 < p_target < 1:
         raise ValueError(f"p_target must be between 0 and 1, got {p_target}")
     interval_s = float(config.site.interval_s)
@@ -148,7 +165,7 @@ def monte_carlo(load: pd.DataFrame, agents: pd.DataFrame, config: Config, replic
         if ch.kind == "deferred":
             mask = open_slots(config, name, rows["interval_start"])
             args = (interval_s, f_rate, f_aht, day, len(days), p_target, mask, backlog_clear_s(config))
-            sl, needed = _deferred(ch, offered, aht, n, *args)
+            sl, needed = _deferred(ch, offered, aht, n, *args, executor=executor, chunks=chunks)
             base = _deferred(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5, mask, args[-1])[0][0]
         else:
             sl, needed = _immediate(ch, offered, aht, n, interval_s, f_rate, f_aht, day, len(days), p_target)
