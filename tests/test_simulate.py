@@ -181,3 +181,12 @@ def test_a_gap_in_the_slots_is_refused():
     load = pd.DataFrame({"interval_start": ts, "channel": "voice", "offered": 3.0, "aht_s": 300.0})
     with pytest.raises(DataError, match="one per 900 s slot"):
         channel_runs(load[["interval_start", "channel"]].assign(agents=1), load, [voice], 900.0)
+
+
+def test_deferred_occupancy_makes_a_contact_hold_its_agent_longer():
+    email, load, agents_df, is_open = _email_day_shift(1, 2.0, 2, 86_400.0)
+    sample = {"email": np.array([1.0])}  # every handle time is exactly the slot's aht_s (300 s)
+    full = channel_runs(agents_df, load, [email], 900.0, handle_samples_s=sample)[0]
+    capped = channel_runs(agents_df, load, [email], 900.0, handle_samples_s=sample, deferred_occupancy=True)[0]
+    assert set(np.round(_arrivals(np.random.default_rng(0), full, 900.0)[2], 9)) == {300.0}
+    assert set(np.round(_arrivals(np.random.default_rng(0), capped, 900.0)[2], 9)) == {round(300 / 0.85, 9)}

@@ -5,7 +5,9 @@ exponential with the slot's aht_s (or resampled from an empirical sample, rescal
 patience with mean patience_s on immediate channels that have one (Erlang A), agents × concurrency servers (a chat
 agent serves `concurrency` chats at once, each taking aht_s, as planner.staffing.channel_models reads it). Deferred
 channels never abandon; their line carries over closed hours and days, ordered as the planner's deferred replay
-orders it (deferred.serve: by due slot, then first come first served), or plain FCFS with `deferred_order="fcfs"`.
+orders it (deferred.serve: by due slot, then first come first served), or plain FCFS with `deferred_order="fcfs"`;
+deferred agents work whenever mail waits (max_occupancy is a planning cap, as for Erlang channels), or only
+max_occupancy of their time, as deferred.serve counts capacity, with `deferred_occupancy=True`.
 
 Measures per slot of arrival, the planner's definitions: service level = answered within the target time / offered
 (abandoned and never-answered contacts are not within target); mean_wait_s = mean time in line of the contacts that
@@ -50,6 +52,7 @@ class ChannelRun:
     patience_s: float | None  # None: nobody abandons
     priority_slot: np.ndarray | None  # per arrival slot, the line's order key (deferred due slot); None = FCFS
     handle_sample_s: np.ndarray | None  # empirical handle times, rescaled to aht_s per slot
+    work_share: float = 1.0  # share of an agent's time on contacts: a contact holds its agent handle / work_share
 
 
 def replication_seeds(seed: int, first: int, count: int) -> list[np.random.SeedSequence]:
@@ -69,6 +72,7 @@ def _arrivals(rng: np.random.Generator, run: ChannelRun, interval_s: float) -> t
     else:
         sample = run.handle_sample_s
         handle = rng.choice(sample, slot.size) * (run.aht_s[slot] / sample.mean())
+    handle = handle / run.work_share
     patience = (rng.exponential(run.patience_s, slot.size) if run.patience_s is not None
                 else np.full(slot.size, np.inf))
     return slot, arrive, handle, patience
@@ -136,13 +140,15 @@ def _replications_star(args: tuple) -> pd.DataFrame:
 
 def channel_runs(agents: pd.DataFrame, load: pd.DataFrame, channels: Sequence[Channel], interval_s: float,
                  open_mask: Mapping[str, np.ndarray] | None = None, clear_s: float = 0.0,
-                 handle_samples_s: Mapping[str, np.ndarray] | None = None, deferred_order: str = "due"
-                 ) -> list[ChannelRun]:
+                 handle_samples_s: Mapping[str, np.ndarray] | None = None, deferred_order: str = "due",
+                 deferred_occupancy: bool = False) -> list[ChannelRun]:
     """ChannelRun per channel of `load` (interval_start, channel, offered, aht_s) with `agents` (interval_start,
     channel, agents: productive agents; a slot without a row has none).
 
     open_mask[name] (bool per load row of the channel, in time order) is when a deferred channel is open, for its due
-    slots; default: the slots with agents. clear_s is the planner's backlog_clear_s.
+    slots; default: the slots with agents. clear_s is the planner's backlog_clear_s. deferred_occupancy=True: a deferred
+    agent gives only max_occupancy of its time to the backlog, as deferred.serve counts capacity (each contact holds
+    its agent aht_s / max_occupancy); default: agents work the backlog whenever it is not empty.
     """
     if deferred_order not in ("due", "fcfs"):
         raise ValueError("deferred_order must be 'due' (as the planner replays) or 'fcfs'")
@@ -178,13 +184,14 @@ def channel_runs(agents: pd.DataFrame, load: pd.DataFrame, channels: Sequence[Ch
             else np.asarray(handle_samples_s[ch.name], dtype=float)
         runs.append(ChannelRun(ch.name, rows["interval_start"].to_numpy(), rows["offered"].to_numpy(float), aht,
                                n * ch.concurrency, float(t), ch.patience_s if ch.kind == "immediate" else None,
-                               priority, sample))
+                               priority, sample,
+                               ch.max_occupancy if ch.kind == "deferred" and deferred_occupancy else 1.0))
     return runs
 
 
 def simulate(agents: pd.DataFrame, load: pd.DataFrame, config: Config, replications: int = 100, seed: int = 0, *,
              first: int = 0, handle_samples_s: Mapping[str, np.ndarray] | None = None, deferred_order: str = "due",
-             executor: Executor | None = None, chunks: int = 1) -> pd.DataFrame:
+             deferred_occupancy: bool = False, executor: Executor | None = None, chunks: int = 1) -> pd.DataFrame:
     """Slot table per replication (SLOT_COLUMNS) of `load` (interval_start, channel, offered, aht_s) served by `agents`
     (interval_start, channel, agents: productive agents), with the config's channels, slot length, opening hours
     (deferred due order) and backlog clearing time. Deferred channels need load rows for closed hours too."""
@@ -195,7 +202,7 @@ def simulate(agents: pd.DataFrame, load: pd.DataFrame, config: Config, replicati
         if ch.kind == "deferred" and len(rows):
             masks[ch.name] = open_slots(config, ch.name, pd.to_datetime(rows["interval_start"]).sort_values())
     runs = channel_runs(agents, load, config.channels, interval_s, masks, backlog_clear_s(config), handle_samples_s,
-                        deferred_order)
+                        deferred_order, deferred_occupancy)
     return simulate_runs(runs, interval_s, replications, seed, first, executor, chunks)
 
 
