@@ -104,6 +104,20 @@ def main() -> None:
     print("\nper day (DES − analytic, points):")
     pivot = both.assign(points=100 * both["diff"]).pivot(index="date", columns="channel", values="points")
     print(pivot[[c for c in config.channel_names if c in pivot]].round(2).to_string())
+    issue_example(config)
+
+
+def issue_example(config) -> None:
+    """The issue's example: 100 calls per 30 min (50 per 15-min slot), AHT 300 s, 21 agents (80/20), rate CV 10%."""
+    ts = pd.date_range("2026-11-23 09:00", periods=4, freq="15min")
+    load = pd.DataFrame({"interval_start": ts, "channel": "voice", "offered": 50.0, "aht_s": 300.0})
+    agents = load[["interval_start", "channel"]].assign(agents=21)
+    for dist in ("lognormal", "gamma"):
+        r = monte_carlo(load, agents, config, 20_000, seed=3, rate_cv=0.1, distribution=dist)
+        d, slot = r.daily.iloc[0], r.slots.iloc[0]
+        print(f"\nissue example ({dist}, 20,000 replications): projected {d['service_level_projected']:.4f}, "
+              f"expected {d['expected_service_level']:.4f}, P(SL ≥ 80%) {d['p_meets_target']:.3f}, "
+              f"agents for P ≥ 0.9: {slot['agents_needed']} (+{slot['extra_agents']})")
 
 
 if __name__ == "__main__":
