@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.config import load_config
 from planner.config.schema import Channel
 from planner.errors import DataError
+from planner.scenarios import from_coverage, simulate, summary
 from planner.scenarios._queue import run_queue
-from planner.scenarios.simulate import _arrivals, channel_runs, daily, replication_seeds, simulate_runs
+from planner.scenarios.simulate import SLOT_COLUMNS, _arrivals, channel_runs, daily, replication_seeds, simulate_runs
 from planner.staffing import deferred, erlang_a, erlang_c
 
 INF = math.inf
@@ -190,3 +192,23 @@ def test_deferred_occupancy_makes_a_contact_hold_its_agent_longer():
     capped = channel_runs(agents_df, load, [email], 900.0, handle_samples_s=sample, deferred_occupancy=True)[0]
     assert set(np.round(_arrivals(np.random.default_rng(0), full, 900.0)[2], 9)) == {300.0}
     assert set(np.round(_arrivals(np.random.default_rng(0), capped, 900.0)[2], 9)) == {round(300 / 0.85, 9)}
+
+
+def test_simulate_from_a_config_and_a_coverage_table(demo_config_path):
+    config = load_config(demo_config_path)
+    ts = pd.date_range("2026-11-23", periods=96, freq="15min")
+    is_open = (ts.hour >= 8) & (ts.hour < 20)
+    load = pd.concat([pd.DataFrame({"interval_start": ts, "channel": "voice", "offered": np.where(is_open, 30.0, 0.0),
+                                    "aht_s": 300.0}),
+                      pd.DataFrame({"interval_start": ts, "channel": "email", "offered": 3.0, "aht_s": 420.0})])
+    coverage = pd.concat([pd.DataFrame({"interval_start": ts, "channel": "voice", "scheduled": np.where(is_open, 17, 0)}),
+                          pd.DataFrame({"interval_start": ts, "channel": "email", "scheduled": np.where(is_open, 4, 0)})])
+    agents = from_coverage(coverage, config)
+    assert set(agents.loc[agents["channel"] == "voice", "agents"]) == {0, 11}  # floor(17 × 0.7)
+    assert set(agents.loc[agents["channel"] == "email", "agents"]) == {0, 3}  # floor(4 × 0.75)
+    slots = simulate(agents, load, config, replications=4, seed=8)
+    assert list(slots.columns) == SLOT_COLUMNS and len(slots) == 4 * 2 * 96
+    assert slots.loc[slots["channel"] == "voice", "offered"].sum() > 0
+    table = summary(daily(slots))
+    assert set(table["channel"]) == {"voice", "email"} and (table["replications"] == 4).all()
+    assert ((table["service_level"] >= 0) & (table["service_level"] <= 1)).all()
