@@ -12,9 +12,18 @@ import pytest
 from planner.config import load_config
 from planner.config.schema import Channel
 from planner.errors import DataError
-from planner.scenarios import from_coverage, simulate, summary
 from planner.scenarios._queue import run_queue
-from planner.scenarios.simulate import SLOT_COLUMNS, _arrivals, channel_runs, daily, replication_seeds, simulate_runs
+from planner.scenarios.agents import from_coverage
+from planner.scenarios.simulate import (
+    SLOT_COLUMNS,
+    _arrivals,
+    channel_runs,
+    daily,
+    replication_seeds,
+    simulate,
+    simulate_runs,
+    summary,
+)
 from planner.staffing import deferred, erlang_a, erlang_c
 
 INF = math.inf
