@@ -63,7 +63,7 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
     """
     check_week(history, week_start)
     week_end = week_start + dt.timedelta(days=7)
-    forecast_all, daily_all, staffing_input = horizon_forecast(config, history, week_start, model)
+    forecast_all, daily_all, staffing_input, _ = horizon_forecast(config, history, week_start, model)
     req_all = requirements(staffing_input, config)
     in_week = _between(week_start, week_end)
     daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
@@ -87,17 +87,17 @@ def check_week(history: pd.DataFrame, week_start: dt.date) -> None:
 
 
 def horizon_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None
-                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(slot forecast, daily forecast, staffing input) from the day after the history to a cool-down week after the
-    roster week; the staffing input (interval_start, channel, offered, aht_s) has the deferred channels' warm-up week of
-    actual history before the forecast (week_forecast checks week_start first)."""
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """(slot forecast, daily forecast, staffing input, daily dispersion k per channel) from the day after the history
+    to a cool-down week after the roster week; the staffing input (interval_start, channel, offered, aht_s) has the
+    deferred channels' warm-up week of actual history before the forecast (week_forecast checks week_start first)."""
     first_forecast_day = history_end(history) + dt.timedelta(days=1)
     horizon_days = (week_start + dt.timedelta(days=14) - first_forecast_day).days
     tables = forecast_tables_stage(config, history, first_forecast_day, weeks=-(-horizon_days // 7), model=model)
     warmup = _warmup_rows(config, history, first_forecast_day)
     staffing_input = pd.concat([warmup, tables.slots[["interval_start", "channel", "offered", "aht_s"]]],
                                ignore_index=True)
-    return tables.slots, tables.daily, staffing_input
+    return tables.slots, tables.daily, staffing_input, dict(tables.day_dispersion)
 
 
 def holdout_forecast(config: Config, history: pd.DataFrame, weeks: int = 4, model: str | None = None) -> pd.DataFrame:

@@ -236,10 +236,11 @@ def test_cli_whatif_writes_the_comparison(site, tmp_path, repo, capsys):
     folder, config_path, *_ = site
     with pytest.raises(SystemExit) as done:
         main(["whatif", "--config", str(config_path), "--scenario", str(repo / "configs/scenarios/campaign.yaml"),
-              "--out", str(tmp_path), "--time-limit", "5", "--mode", "both"])
+              "--out", str(tmp_path), "--time-limit", "5", "--mode", "both", "--replications", "50", "--simulate", "3"])
     assert done.value.code == 0, capsys.readouterr().err
     days = pd.read_csv(tmp_path / "scenarios.csv")
     assert set(days["scenario"]) == {"baseline", "Black Friday campaign"} and set(days["mode"]) == {"fixed", "reroster"}
+    assert days[["expected_service_level", "p_meets_target", "simulated_service_level"]].notna().any().all()
     summary = pd.read_csv(tmp_path / "scenario_summary.csv").set_index(["scenario", "mode"])
     assert summary.loc[("Black Friday campaign", "fixed"), "service_level"] < summary.loc[("baseline", "fixed"),
                                                                                          "service_level"]
@@ -260,3 +261,23 @@ def test_cli_whatif_bad_scenario_or_mode_exits_2_with_one_message(site, tmp_path
               "--mode", "sometimes"])
     assert done.value.code == 2 and "fixed, reroster or both" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_uncertainty_with_no_dispersion_is_the_projection_and_lowers_it_with_some(site):
+    import dataclasses
+
+    from planner.scenarios.evaluate import with_uncertainty
+
+    *_, week = site
+    slots, shifts = _roster_from_requirement(week)
+    outcome = fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts)
+    days = day_table(outcome)
+    exact = with_uncertainty(days, outcome, dataclasses.replace(week, day_dispersion={}), 50, 1)
+    imm = exact[exact["channel"].isin(["voice", "chat"])]
+    np.testing.assert_allclose(imm["expected_service_level"], imm["service_level"], rtol=1e-9)
+    assert set(imm["p_meets_target"]) <= {0.0, 1.0}  # one possible day per draw: it meets the target or not
+    noisy = with_uncertainty(days, outcome, dataclasses.replace(week, day_dispersion={"voice": 0.02, "chat": 0.02}),
+                             400, 1)
+    v_exact = exact[exact["channel"] == "voice"]
+    v_noisy = noisy[noisy["channel"] == "voice"]
+    assert (v_noisy["expected_service_level"].to_numpy() < v_exact["expected_service_level"].to_numpy()).all()

@@ -213,8 +213,10 @@ def test_simulate_from_a_config_and_a_coverage_table(demo_config_path):
     coverage = pd.concat([pd.DataFrame({"interval_start": ts, "channel": "voice", "scheduled": np.where(is_open, 17, 0)}),
                           pd.DataFrame({"interval_start": ts, "channel": "email", "scheduled": np.where(is_open, 4, 0)})])
     agents = from_coverage(coverage, config)
-    assert set(agents.loc[agents["channel"] == "voice", "agents"]) == {0, 11}  # floor(17 × 0.7)
-    assert set(agents.loc[agents["channel"] == "email", "agents"]) == {0, 3}  # floor(4 × 0.75)
+    # the roster's shrinkage is the channel's net of planned leave (demo: 10 points), as the projection counts it
+    assert config.leave.leave_in_shrinkage == pytest.approx(0.10)
+    assert set(agents.loc[agents["channel"] == "voice", "agents"]) == {0, 13}  # floor(17 × (1 − (0.3 − 0.1)))
+    assert set(agents.loc[agents["channel"] == "email", "agents"]) == {0, 3}  # floor(4 × (1 − (0.25 − 0.1)))
     slots = simulate(agents, load, config, replications=4, seed=8)
     assert list(slots.columns) == SLOT_COLUMNS and len(slots) == 4 * 2 * 96
     assert slots.loc[slots["channel"] == "voice", "offered"].sum() > 0

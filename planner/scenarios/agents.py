@@ -12,8 +12,9 @@ from planner.staffing.shrinkage import productive_agents
 def from_coverage(coverage: pd.DataFrame, config: Config, agents_are: str = "scheduled") -> pd.DataFrame:
     """interval_start, channel, agents (productive) from a coverage table's `scheduled` column.
 
-    agents_are='scheduled' takes each channel's shrinkage off (floor(scheduled × (1 − shrinkage))), as the roster's
-    projected service level does (staffing.projected_coverage); 'productive' keeps the counts as they are.
+    agents_are='scheduled' takes the shrinkage the roster covers off (floor(scheduled × (1 − shrinkage)), shrinkage net
+    of planned leave: Config.roster_shrinkage), as the roster's projected service level does
+    (staffing.projected_coverage); 'productive' keeps the counts as they are.
     """
     if agents_are not in ("productive", "scheduled"):
         raise ValueError("agents_are must be 'productive' or 'scheduled'")
@@ -29,5 +30,5 @@ def from_coverage(coverage: pd.DataFrame, config: Config, agents_are: str = "sch
     if agents_are == "scheduled":
         for ch in config.channels:
             at = (out["channel"] == ch.name).to_numpy()
-            agents[at] = productive_agents(agents[at], ch.shrinkage)
+            agents[at] = productive_agents(agents[at], config.roster_shrinkage(ch.name))
     return out.drop(columns="scheduled").assign(agents=agents)

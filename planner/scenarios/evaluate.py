@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,8 @@ from planner.staffing import projected_coverage, requirements
 KEYS = ["interval_start", "channel"]
 DAY_COLUMNS = ["scenario", "mode", "channel", "date", "offered", "required_h", "scheduled_h", "short_h",
                "service_level", "target", "late_contacts"]
+UNCERTAIN_COLUMNS = ["expected_service_level", "p_meets_target"]  # with replications > 0
+SIMULATED_COLUMNS = ["simulated_service_level", "simulated_service_level_se"]  # with a discrete-event check
 SUMMARY_COLUMNS = ["scenario", "mode", "offered", "required_h", "scheduled_h", "short_h", "service_level",
                    "late_contacts", "paid_h", "cost", "shortfall_agent_slots", "overstaffing_agent_slots", "note"]
 BASELINE = "baseline"
@@ -46,6 +48,7 @@ class Week:
     week_start: dt.date
     history_end: dt.date
     staffing_input: pd.DataFrame
+    day_dispersion: dict[str, float] = field(default_factory=dict)  # the forecast's negative binomial k of day totals
 
 
 @dataclass
@@ -67,8 +70,8 @@ def baseline_week(config: Config, history: pd.DataFrame, agents: pd.DataFrame, l
                   week_start: dt.date, model: str | None = None) -> Week:
     """The week's staffing input (forecast over the horizon with the deferred warm-up) from the history."""
     check_week(history, week_start)
-    _, _, staffing_input = horizon_forecast(config, history, week_start, model)
-    return Week(config, agents, leave, week_start, history_end(history), staffing_input)
+    _, _, staffing_input, k_day = horizon_forecast(config, history, week_start, model)
+    return Week(config, agents, leave, week_start, history_end(history), staffing_input, k_day)
 
 
 def scenario_inputs(week: Week, scenario: Scenario | None) -> ScenarioInputs:
@@ -199,3 +202,33 @@ def evaluate(week: Week, scenarios: list[Scenario], modes: tuple[str, ...], rost
             else:
                 outcomes.append(reroster(week, name, inputs, time_limit_s))
     return outcomes
+
+
+def _load(outcome: Outcome) -> pd.DataFrame:
+    """The week's demand as the simulators take it (every slot, closed hours included)."""
+    return outcome.requirements[["interval_start", "channel", "offered", "aht_s"]]
+
+
+def with_uncertainty(days: pd.DataFrame, outcome: Outcome, week: Week, replications: int, seed: int) -> pd.DataFrame:
+    """days with expected_service_level and P(service level ≥ target) per channel and day when each day's volume is
+    off the forecast by the forecast's own measured day-level dispersion (uncertainty.monte_carlo, rate CV = √k)."""
+    from planner.scenarios.agents import from_coverage
+    from planner.scenarios.uncertainty import monte_carlo, rate_cv_from_k
+
+    cv = {name: rate_cv_from_k(week.day_dispersion.get(name, 0.0)) for name in outcome.config.channel_names}
+    result = monte_carlo(_load(outcome), from_coverage(outcome.coverage, outcome.config), outcome.config,
+                         replications, seed, rate_cv=cv)
+    return days.merge(result.daily[["date", "channel", *UNCERTAIN_COLUMNS]], on=["date", "channel"], how="left")
+
+
+def with_simulation(days: pd.DataFrame, outcome: Outcome, replications: int, seed: int) -> pd.DataFrame:
+    """days with the discrete-event simulation's mean daily service level and its standard error (simulate.simulate
+    of the outcome's roster against Poisson arrivals at the forecast)."""
+    from planner.scenarios import simulate
+    from planner.scenarios.agents import from_coverage
+
+    slots = simulate.simulate(from_coverage(outcome.coverage, outcome.config), _load(outcome), outcome.config,
+                              replications, seed)
+    summary = simulate.summary(simulate.daily(slots)).rename(
+        columns={"service_level": SIMULATED_COLUMNS[0], "service_level_se": SIMULATED_COLUMNS[1]})
+    return days.merge(summary[["date", "channel", *SIMULATED_COLUMNS]], on=["date", "channel"], how="left")

@@ -40,12 +40,19 @@ def service_level_chart(config: Config, days: pd.DataFrame) -> go.Figure:
                                      showlegend=row == 1, line={"color": PALETTE[k % len(PALETTE)],
                                                                 "dash": "dash" if mode == "reroster" else "solid"}),
                           row=row, col=1)
+            if "expected_service_level" in line:  # the mean over forecast-error draws, below the point projection
+                fig.add_trace(go.Scatter(x=pd.to_datetime(line["date"]), y=line["expected_service_level"], mode="markers",
+                                         name=_label(scenario, mode) + " expected", legendgroup=_label(scenario, mode),
+                                         showlegend=False, marker={"color": PALETTE[k % len(PALETTE)], "symbol": "x",
+                                                                   "size": 9}),
+                              row=row, col=1)
         target = part["target"].dropna()
         if len(target):
             fig.add_hline(y=float(target.iloc[0]), line={"dash": "dot", "color": "#888"}, row=row, col=1)
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=row, col=1)
     fig.update_layout(template="plotly_white", height=230 * len(channels) + 80, font={"family": FONT, "size": 12},
-                      title="Projected service level per day (dotted: target; dashed: re-rostered)",
+                      title="Projected service level per day (dotted: target; dashed: re-rostered; "
+                            "×: expected under forecast error)",
                       margin={"l": 50, "r": 20, "t": 70, "b": 40}, legend={"orientation": "h", "y": -0.06})
     return fig
 
@@ -75,7 +82,8 @@ def render_comparison(config: Config, days: pd.DataFrame, summary: pd.DataFrame,
              zip(summary["scenario"], summary["mode"], summary["note"], strict=True) if n]
     body = "\n".join([
         "<h2>Scenarios against the baseline (week totals)</h2>",
-        table_html(shown, {"service_level": "pct", "offered": "int", "required_h": "int", "scheduled_h": "int",
+        table_html(shown, {"service_level": "pct", "expected_service_level": "pct", "offered": "int", "required_h": "int",
+                           "scheduled_h": "int",
                            "short_h": "int", "late_contacts": "int", "paid_h": "int", "cost": "int"}),
         f"<ul>{''.join(notes)}</ul>" if notes else "",
         "<h2>Charts</h2>",

@@ -19,7 +19,15 @@ from planner.io.files import write_table
 from planner.io.tables import read_roster_slots, read_roster_table
 from planner.pipeline import history_end, next_monday
 from planner.run_files import read_site_inputs
-from planner.scenarios.evaluate import DAY_COLUMNS, SUMMARY_COLUMNS, baseline_week, day_table, evaluate, summary_row
+from planner.scenarios.evaluate import (
+    SUMMARY_COLUMNS,
+    baseline_week,
+    day_table,
+    evaluate,
+    summary_row,
+    with_simulation,
+    with_uncertainty,
+)
 from planner.scenarios.html import write_comparison
 from planner.scenarios.overlay import load_scenario
 
@@ -51,6 +59,12 @@ def whatif(
     time_limit: float | None = typer.Option(None, "--time-limit", "-t", min=1, help="Solver wall time per roster in "
                                             "seconds (default: the config's solver.time_limit_s)."),
     model: str | None = typer.Option(None, "--model", "-m", help="Forecast model (default: the config's forecast.model)."),
+    replications: int = typer.Option(200, "--replications", "-n", min=0, max=100_000, help="Monte Carlo draws of each "
+                                     "day's volume from the forecast's measured dispersion: expected service level and "
+                                     "P(SL ≥ target) per day (0: off)."),
+    simulate: int = typer.Option(0, "--simulate", min=0, max=10_000, help="Discrete-event replications of each roster "
+                                 "against Poisson arrivals: simulated service level per day (0: off)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Monte Carlo and the simulation."),
 ) -> None:
     """Evaluate the scenarios and write the comparison."""
     if mode not in MODES:
@@ -78,7 +92,9 @@ def whatif(
         base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, week_start, model)
         outcomes = evaluate(base, scenarios, MODES[mode], slots, shifts, time_limit, on_step=step)
         advance(1, description=f"Evaluated {len(scenarios)} scenario(s) and the baseline")
-    days, summary = _tables(outcomes)
+    with progress("Service level under forecast uncertainty" + (" and simulated" if simulate else ""),
+                  total=len(outcomes)) as advance:
+        days, summary = _tables(outcomes, base, replications, simulate, seed, advance)
     paths = _write(cfg, out_dir, days, summary, f"week of {week_start}; fixed roster: {roster or 'the baseline rostered first'}")
     out(_summary_table(summary, f"{cfg.site.name}: what-if, week of {week_start}"))
     for path in paths:
@@ -96,15 +112,33 @@ def demo_whatif(cfg, inputs, plan, out_dir: Path) -> tuple[dict[str, Path], pd.D
         base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, plan.week_start)
         shifts = plan.roster.roster[["agent_id", "date", "paid_hours"]]
         outcomes = evaluate(base, [scenario], ("fixed",), plan.roster.roster_slots, shifts)
-    days, summary = _tables(outcomes)
+    days, summary = _tables(outcomes, base, 200, 0, 0)
     folder = out_dir / "whatif"
     paths = _write(cfg, folder, days, summary, f"week of {plan.week_start}; fixed roster: this week's roster")
     return dict(zip(("scenarios", "scenario_summary", "whatif_html", "whatif_xlsx"), paths, strict=True)), summary
 
 
-def _tables(outcomes) -> tuple[pd.DataFrame, pd.DataFrame]:
-    days = pd.concat([day_table(o) for o in outcomes], ignore_index=True)[DAY_COLUMNS]
-    summary = pd.DataFrame([summary_row(o, day_table(o)) for o in outcomes], columns=SUMMARY_COLUMNS)
+def _tables(outcomes, week, replications: int, simulate: int, seed: int, advance=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per day (with the Monte Carlo and simulation columns asked for) and per scenario × mode."""
+    parts, rows = [], []
+    for outcome in outcomes:
+        days = day_table(outcome)
+        rows.append(summary_row(outcome, days))
+        if replications > 0:
+            days = with_uncertainty(days, outcome, week, replications, seed)
+        if simulate > 0:
+            days = with_simulation(days, outcome, simulate, seed)
+        parts.append(days)
+        if advance is not None:
+            advance()
+    days = pd.concat(parts, ignore_index=True)
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    if replications > 0:
+        w = days["offered"].where(days["expected_service_level"].notna(), 0.0)
+        expected = (days["expected_service_level"].fillna(0) * w).groupby([days["scenario"], days["mode"]]).sum() / \
+            w.groupby([days["scenario"], days["mode"]]).sum()
+        summary.insert(summary.columns.get_loc("service_level") + 1, "expected_service_level",
+                       [expected.get((s, m)) for s, m in zip(summary["scenario"], summary["mode"], strict=True)])
     return days, summary
 
 
@@ -141,10 +175,12 @@ def _workbook(cfg, path: Path, days: pd.DataFrame, summary: pd.DataFrame) -> Pat
 def _summary_table(summary: pd.DataFrame, title: str) -> Table:
     view = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     view.add_column("scenario", overflow="fold", max_width=22)
-    for col in ("mode", "SL", "late", "short h", "paid h", "cost"):
+    expected = "expected_service_level" in summary.columns
+    for col in ("mode", "SL", *(("exp. SL",) if expected else ()), "late", "short h", "paid h", "cost"):
         view.add_column(col, justify="right" if col != "mode" else "left", no_wrap=True)
-    for r in summary.itertuples(index=False):
-        add_row(view, r.scenario, r.mode, "–" if pd.isna(r.service_level) else f"{r.service_level:.1%}",
-                f"{r.late_contacts:,.0f}", f"{r.short_h:,.0f}", f"{r.paid_h:,.0f}",
-                "–" if pd.isna(r.cost) else f"{r.cost:,.0f}")
+    pct = lambda v: "–" if v is None or pd.isna(v) else f"{v:.1%}"  # noqa: E731
+    for r in summary.to_dict("records"):
+        add_row(view, r["scenario"], r["mode"], pct(r["service_level"]),
+                *((pct(r["expected_service_level"]),) if expected else ()), f"{r['late_contacts']:,.0f}",
+                f"{r['short_h']:,.0f}", f"{r['paid_h']:,.0f}", "–" if pd.isna(r["cost"]) else f"{r['cost']:,.0f}")
     return view
