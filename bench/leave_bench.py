@@ -6,6 +6,12 @@ plan's year (1,500 and 4,000), asked in the eight weeks before it starts. `plan 
 weeks + the capacity per group, `decide s` the whole decision pipeline; medians of the repeats. Targets (issue 13):
 decide for 150 agents × 1,500 requests ≤ 20 s, 400 agents ≤ 3× that. There is no peer implementation; `ratio` is each
 row's decide time relative to the 150-agent row of the same run.
+
+The second table is the yearly bid round as `planner leave bids` runs it (planner.leave.bid_round: the plan over the
+bids' leave year, balances, CP-SAT allocation), on the sample's bids (planner.sample.bids: 3–5 ranked ranges per agent
+with summer and Christmas crunches) for the same 150 and 400 agents, fair and seniority: `round s` is the whole round,
+`solve s` CP-SAT's share, with the allocation's status and optimality gap. Targets: 150 agents ≤ 60 s, 400 ≤ 3× that.
+bench/leave_bench_bids.py times the allocation alone on a synthetic site with 5 bids per agent.
 """
 
 from __future__ import annotations
@@ -20,9 +26,11 @@ import pandas as pd
 
 from planner.config import load_config
 from planner.io.tables import validate_agents, validate_leave
+from planner.leave.bid_round import bid_round
 from planner.leave.decide import decide
 from planner.leave.plan import leave_plan
 from planner.sample import demo_config_path, generate_site
+from planner.sample.bids import make_bids
 
 REQUESTS_PER_AGENT = 10
 
@@ -70,6 +78,23 @@ def main() -> None:
     print(f"{'agents':>6} {'requests':>8} {'plan s':>7} {'decide s':>8} {'approved':>8} {'refused':>8} {'ratio':>6}")
     for count, n, p, d, ok, no in rows:
         print(f"{count:>6} {n:>8,} {p:>7.2f} {d:>8.2f} {ok:>8,} {no:>8,} {d / base:>6.2f}")
+    print()
+    bid_rows = []
+    for count in (150, 400):
+        agents = validate_agents(_agents(site.agents, count), config=config)
+        bids = make_bids(np.random.default_rng(count), agents, site.end)
+        for mode in ("fair", "seniority"):
+            walls = []
+            for _ in range(args.repeats):
+                t0 = time.perf_counter()
+                result = bid_round(config, site.history, agents, None, bids, mode=mode, time_limit_s=60)
+                walls.append(time.perf_counter() - t0)
+            alloc = result.allocation
+            bid_rows.append((count, len(bids), mode, statistics.median(walls), alloc.solve_s, alloc.status, alloc.gap,
+                             float(alloc.preferences["granted"].mean())))
+    print(f"{'agents':>6} {'bids':>6} {'mode':>9} {'round s':>8} {'solve s':>8} {'status':>9} {'gap':>6} {'granted':>8}")
+    for count, n, mode, wall, solve, status, gap, share in bid_rows:
+        print(f"{count:>6} {n:>6,} {mode:>9} {wall:>8.2f} {solve:>8.2f} {status:>9} {gap:>6.1%} {share:>8.1%}")
 
 
 if __name__ == "__main__":

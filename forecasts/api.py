@@ -31,6 +31,7 @@ class ForecastTables:
     daily: pd.DataFrame
     models: dict[str, str]
     warnings: list[ForecastWarning] = field(default_factory=list)
+    day_dispersion: dict[str, float] = field(default_factory=dict)  # negative binomial k of daily totals per channel
 
 
 def forecast(
@@ -71,11 +72,13 @@ def forecast_tables(
     slots = prep.panel.slots_per_day
     out = {name: np.zeros((len(prep.channels), n_days, slots)) for name in COLUMNS[2:]}
     daily = {name: np.zeros((len(prep.channels), n_days)) for name in DAILY_COLUMNS[2:]}
+    k_day = {}
     for i, ch in enumerate(prep.channels):
         series = prep.series[ch]
         horizon = prep.horizon(ch, start_day, n_days)
         mean = make_model(chosen[ch]).fit(series).predict(horizon)
         k = calibration.dispersion(chosen[ch], series, prep, ch)
+        k_day[ch] = float(k.day)
         mean *= prep.event_factor(ch, start_day, n_days)[:, None]
         lo, hi = intervals.count_interval(mean, k.slot, spec.interval_level)
         out["offered"][i], out["offered_lo"][i], out["offered_hi"][i] = mean, lo, hi
@@ -85,7 +88,7 @@ def forecast_tables(
         daily["offered"][i], daily["offered_lo"][i], daily["offered_hi"][i] = day_mean, day_lo, day_hi
     frame = to_frame(start_day, prep.panel.slot_minutes, prep.channels, out)[COLUMNS]
     frame.attrs["models"] = dict(chosen)
-    return ForecastTables(frame, _daily_frame(start_day, prep.channels, daily), dict(chosen), issued)
+    return ForecastTables(frame, _daily_frame(start_day, prep.channels, daily), dict(chosen), issued, k_day)
 
 
 def backtest(

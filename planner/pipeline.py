@@ -63,6 +63,19 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
     of actual history before the forecast and a cool-down week after the roster weeks, then cropped:
     Monday then inherits the weekend's email and Sunday is not forced to clear everything.
     """
+    check_week(history, week_start)
+    week_end = week_start + dt.timedelta(days=7 * weeks)
+    forecast_all, daily_all, staffing_input, _ = horizon_forecast(config, history, week_start, model, weeks)
+    req_all = requirements(staffing_input, config)
+    in_week = _between(week_start, week_end)
+    daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
+    return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
+            daily_all[daily_in_week].reset_index(drop=True),
+            req_all[in_week(req_all)].reset_index(drop=True), req_all)
+
+
+def check_week(history: pd.DataFrame, week_start: dt.date) -> None:
+    """RequestError unless week_start is a Monday after the history, at most MAX_WEEKS_AHEAD weeks ahead."""
     if week_start.weekday() != 0:
         raise RequestError(f"the roster week must start on a Monday; {week_start} is a {week_start:%A}")
     first_forecast_day = history_end(history) + dt.timedelta(days=1)
@@ -70,21 +83,23 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
         last = first_forecast_day - dt.timedelta(days=1)
         raise RequestError(f"week {week_start} is inside the history (which runs to {last}); "
                            f"plan a week starting on or after {next_monday(last)}")
-    week_end = week_start + dt.timedelta(days=7 * weeks)
     if (week_start - first_forecast_day).days > 7 * MAX_WEEKS_AHEAD:
         raise RequestError(f"week {week_start} is more than {MAX_WEEKS_AHEAD} weeks after the history ends; "
                            "update the history first")
-    horizon_days = (week_end + dt.timedelta(days=7) - first_forecast_day).days
+
+
+def horizon_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None,
+                     weeks: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """(slot forecast, daily forecast, staffing input, daily dispersion k per channel) from the day after the history
+    to a cool-down week after the `weeks` roster weeks; the staffing input (interval_start, channel, offered, aht_s) has the
+    deferred channels' warm-up week of actual history before the forecast (week_forecast checks week_start first)."""
+    first_forecast_day = history_end(history) + dt.timedelta(days=1)
+    horizon_days = (week_start + dt.timedelta(days=7 * (weeks + 1)) - first_forecast_day).days
     tables = forecast_tables_stage(config, history, first_forecast_day, weeks=-(-horizon_days // 7), model=model)
-    forecast_all, daily_all = tables.slots, tables.daily
     warmup = _warmup_rows(config, history, first_forecast_day)
-    staffing_input = pd.concat([warmup, forecast_all[["interval_start", "channel", "offered", "aht_s"]]], ignore_index=True)
-    req_all = requirements(staffing_input, config)
-    in_week = _between(week_start, week_end)
-    daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
-    return (forecast_all[in_week(forecast_all)].reset_index(drop=True),
-            daily_all[daily_in_week].reset_index(drop=True),
-            req_all[in_week(req_all)].reset_index(drop=True), req_all)
+    staffing_input = pd.concat([warmup, tables.slots[["interval_start", "channel", "offered", "aht_s"]]],
+                               ignore_index=True)
+    return tables.slots, tables.daily, staffing_input, dict(tables.day_dispersion)
 
 
 def holdout_forecast(config: Config, history: pd.DataFrame, weeks: int = 4, model: str | None = None) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -179,3 +181,21 @@ def test_repeat_outside_an_autumn_sunday_night_is_still_a_duplicate(tmp_path, ex
     pd.concat([frame, twin]).to_csv(history, index=False, date_format="%Y-%m-%dT%H:%M:%S")
     with pytest.raises(DataError, match="one row per \\(interval_start, channel\\)"):
         read_history(history)
+
+
+def test_aggregate_totals_fit_80_columns_without_cutting_a_number():
+    from rich.console import Console
+
+    from planner.cli.commands.aggregate import _totals_table
+
+    history = pd.DataFrame({"channel": ["new_customers", "retail"], "offered": [6_959_123, 20_027_456],
+                            "handled": [4_990_000, 18_349_321], "abandoned": [1_969_123, 1_678_135],
+                            "answered_within_target": [2_887_000, 11_235_000], "asa_s": [55.0, 35.0],
+                            "aht_s": [107.0, 185.0]})
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(_totals_table(history, ["new_customers", "retail"], "A bank, a month"))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text
+    for number in ("6,959,123", "20,027,456", "18,349,321", "1,969,123", "28.3%"):
+        assert number in text, number

@@ -20,7 +20,8 @@ from planner.scheduling.result import RosterResult
 from tests.conftest import REPO
 
 runner = CliRunner()
-COMMANDS = ["sample", "validate", "aggregate", "forecast", "backtest", "staff", "schedule", "run", "report", "demo"]
+COMMANDS = ["sample", "validate", "aggregate", "forecast", "backtest", "staff", "schedule", "run", "whatif", "publish", "diff",
+            "report", "demo"]
 
 
 def _exit(args: list[str], capsys) -> tuple[int, str, str]:

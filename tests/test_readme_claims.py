@@ -14,7 +14,8 @@ from planner.sample.site import FILES
 
 # every module whose writers the demo calls, and the sample site it writes into data/
 DEMO_WRITERS = ["planner/cli/commands/demo.py", "planner/cli/commands/leave.py", "planner/cli/commands/run.py",
-                "planner/run_files.py", "planner/scheduling/outputs.py", "planner/scheduling/roster.py"]
+                "planner/run_files.py", "planner/scheduling/outputs.py", "planner/scheduling/roster.py",
+                "planner/cli/commands/whatif.py"]
 FILE_NAME = r"[\w.]+\.(?:csv|json|xlsx|html|yaml)"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -502,3 +504,26 @@ def test_cost_reads_the_roster_with_the_one_roster_reader_offsets_included():
     rows = build_report(cfg, forecast=forecast, roster=roster, roster_slots=slots, agents=agents).tables["cost"]
     rows = rows.set_index("channel")
     assert rows.loc["voice", "cost"] == pytest.approx(96) and rows.loc["chat", "cost"] == pytest.approx(96)
+
+
+def test_answer_times_of_unanswered_contacts_raise_no_overflow_warning(monkeypatch):
+    # pandas turns float seconds into timedeltas by rounding a fraction array it allocates with np.empty and never
+    # fills for NaN entries; whatever that memory held (here 1e300, as in the demo's report) overflowed the rounding
+    empty = np.empty
+
+    def stale_memory(shape, dtype=float, *args, **kwargs):
+        out = empty(shape, dtype, *args, **kwargs)
+        if out.dtype.kind == "f":
+            out.fill(1e300)
+        return out
+
+    cfg = make_config()
+    contacts = frame(VOICE)  # c4 and c5 abandoned: no answer time
+    expected = contact_outcomes(contacts, cfg)
+    monkeypatch.setattr(np, "empty", stale_memory)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        outcomes = contact_outcomes(contacts, cfg)
+    monkeypatch.undo()
+    assert outcomes["answered_at"].isna().tolist() == (~outcomes["handled"]).tolist()
+    pd.testing.assert_frame_equal(outcomes, expected)

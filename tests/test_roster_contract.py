@@ -188,3 +188,21 @@ def test_one_public_roster_reader():
     # io/tables keeps only the validation layer under its own name; the Roster reader is scheduling.roster.read_roster
     assert not hasattr(tables, "read_roster") and callable(tables.read_roster_table)
     assert roster.read_roster.__annotations__["return"] == "Roster"
+
+
+@pytest.mark.parametrize("site", ["day", "night"])
+def test_coverage_csv_holds_the_week_slots_only(site, tmp_path):
+    # the slot axis runs a day past the week so that a night shift can end; that day's own opening is not the week's
+    cfg = tiny_config(**NIGHT) if site == "night" else tiny_config(hmin=16)
+    req = tiny_requirements(cfg, {"voice": {h: 1 for h in (22, 23, 0, 1, 2, 3, 4, 5)}} if site == "night" else None,
+                            default=None if site == "night" else {"voice": 1})
+    week_end = pd.Timestamp(WEEK + dt.timedelta(days=7))
+    req = req[req["interval_start"] < week_end]  # the week's rows, as planner run crops them
+    result = solve_roster(cfg, req, _agents(), no_leave(), WEEK, time_limit_s=5)
+    paths = write_outputs(result, cfg, _agents(), req, tmp_path, week_start=WEEK)
+    starts = pd.to_datetime(pd.read_csv(paths["coverage"])["interval_start"])
+    assert starts.min() >= pd.Timestamp(WEEK)
+    if site == "day":
+        assert starts.max() < week_end
+    else:  # Sunday's opening runs to 06:00 on the Monday after; that Monday's own opening (18:00) is not listed
+        assert starts.max() == week_end + pd.Timedelta(hours=5)

@@ -72,3 +72,9 @@ def test_demo_runs_every_stage(tmp_path, capsys):
         p.name for p in out.iterdir()}
     assert cfg.input_path("leave").resolve() == (out / "leave.csv").resolve()
     assert load_config(demo_config_path()).channels == cfg.channels
+    # the shipped campaign against the week's roster kept fixed, linked from the report
+    assert {"scenarios.csv", "scenario_summary.csv", "whatif.html", "whatif.xlsx"} <= {
+        p.name for p in (out / "whatif").iterdir()}
+    summary = pd.read_csv(out / "whatif" / "scenario_summary.csv").set_index("scenario")
+    assert summary.loc["Black Friday campaign", "service_level"] < summary.loc["baseline", "service_level"]
+    assert 'href="whatif/whatif.html"' in (out / "report.html").read_text(encoding="utf-8")

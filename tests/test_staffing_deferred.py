@@ -171,9 +171,10 @@ def test_projection_counts_closed_hour_arrivals_and_matches_a_replay(cfg, two_we
     ctx = two_weeks[two_weeks["channel"] == "social"].reset_index(drop=True)
     in_week = (ctx["interval_start"] >= "2026-11-23").to_numpy()
     sched = ctx[["interval_start"]].merge(cov[cov["channel"] == "social"], on="interval_start", how="left")["scheduled"]
-    agents = np.where(in_week, np.floor(sched.fillna(0).to_numpy() * 0.75 + 1e-9), ctx["agents_productive"])
-    mask = open_slots(cfg, "social", ctx["interval_start"])
     ch = cfg.channel("social")
+    keep = 1 - (ch.shrinkage - cfg.leave.leave_in_shrinkage)  # planned leave is blocked by name, not shrunk again
+    agents = np.where(in_week, np.floor(sched.fillna(0).to_numpy() * keep + 1e-9), ctx["agents_productive"])
+    mask = open_slots(cfg, "social", ctx["interval_start"])
     res = deferred.serve(agents, ctx["offered"], ctx["aht_s"], INTERVAL_S, 3600.0, ch.max_occupancy, mask, 4 * 3600.0)
     sunday = (ctx["interval_start"].dt.dayofweek == 6).to_numpy() & in_week
     expected_sunday = res.within_target[sunday].sum() / ctx["offered"].to_numpy()[sunday].sum()

@@ -76,11 +76,21 @@ def test_immediate_channels_closed_slots_zero_open_slots_meet_target(req, cfg):
     assert np.all((sl < 0.8) | (occ > 0.88))
 
 
-def test_shrinkage_applied_exactly(req, cfg):
+def test_shrinkage_applied_exactly_net_of_planned_leave(req, forecast, cfg):
+    # the demo counts 10 points of each channel's shrinkage as planned leave, which the roster blocks by name
+    assert cfg.leave.leave_in_shrinkage == pytest.approx(0.10)
     for name in cfg.channel_names:
         rows = req[req["channel"] == name]
+        expected = scheduled_agents(rows["agents_productive"], cfg.channel(name).shrinkage - 0.10)
+        np.testing.assert_array_equal(rows["agents_required"], expected)
+    # without a planned-leave share the whole shrinkage is covered by the roster
+    whole = cfg.model_copy(update={"leave": cfg.leave.model_copy(update={"leave_in_shrinkage": 0.0})})
+    full = requirements(forecast, whole)
+    for name in cfg.channel_names:
+        rows = full[full["channel"] == name]
         expected = scheduled_agents(rows["agents_productive"], cfg.channel(name).shrinkage)
         np.testing.assert_array_equal(rows["agents_required"], expected)
+    assert full["agents_required"].sum() > req["agents_required"].sum()
 
 
 def test_chat_concurrency_seats(req, cfg):

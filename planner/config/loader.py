@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,7 @@ MAX_ERRORS = 20
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 32  # nesting levels of mappings and lists
 MAX_VALUES = 100_000  # values after expanding YAML aliases
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_config(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Config:
@@ -49,11 +50,28 @@ def parse_config(
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        messages = [_describe(err, positions) for err in exc.errors()]
-        shown = messages[:MAX_ERRORS]
-        more = len(messages) - len(shown)
-        body = "\n".join(f"  - {m}" for m in shown) + (f"\n  … and {more} more" if more > 0 else "")
-        raise ConfigError(f"{source}: invalid configuration\n{body}") from None
+        raise _invalid(exc, positions, source, Config, "configuration") from None
+
+
+def parse_document(text: str, source: str, model: type[M], what: str, context: dict[str, Any] | None = None) -> M:
+    """Validate YAML text (a mapping) into model with the config's reporting: key path, line, column, did-you-mean;
+    context reaches the model's validators (e.g. the site's channel names)."""
+    node, data = _read_yaml(text, source)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}, line 1, column 1: expected a mapping at the top level of a {what}")
+    positions = _positions(node, source)
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise _invalid(exc, positions, source, model, what) from None
+
+
+def _invalid(exc: ValidationError, positions: dict, source: str, root: type[BaseModel], what: str) -> ConfigError:
+    messages = [_describe(err, positions, root) for err in exc.errors()]
+    shown = messages[:MAX_ERRORS]
+    more = len(messages) - len(shown)
+    body = "\n".join(f"  - {m}" for m in shown) + (f"\n  … and {more} more" if more > 0 else "")
+    return ConfigError(f"{source}: invalid {what}\n{body}")
 
 
 def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
@@ -244,9 +262,9 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(cleaned)
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple, root: type[BaseModel] = Config) -> type[BaseModel] | None:
     """The pydantic model class that holds the key at loc (for 'did you mean')."""
-    model: Any = Config
+    model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -269,7 +287,7 @@ def _first_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _describe(err: dict, positions: dict) -> str:
+def _describe(err: dict, positions: dict, root: type[BaseModel] = Config) -> str:
     loc = _clean_loc(tuple(err["loc"]))
     located = (err.get("ctx") or {}).get("error")
     if isinstance(located, LocatedError):  # a cross-field rule names the key to blame
@@ -279,7 +297,7 @@ def _describe(err: dict, positions: dict) -> str:
     line_col = positions.get(known, (1, 1))
     at = f" (line {line_col[0]}, column {line_col[1]})"
     if err["type"] == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         valid = sorted(model.model_fields) if model else []
         valid = [v for v in valid if v != "base_dir"]
         guess = difflib.get_close_matches(str(loc[-1]) if loc else "", valid, n=1, cutoff=0.5)

@@ -677,6 +677,11 @@ class Config(Strict):
                 return c
         raise KeyError(name)
 
+    def roster_shrinkage(self, name: str) -> float:
+        """Shrinkage the roster covers for channel name (a fraction): the channel's shrinkage minus its planned-leave
+        share (leave.leave_in_shrinkage), because approved leave is blocked by name in the leave table instead."""
+        return max(0.0, round(float(self.channel(name).shrinkage) - float(self.leave.leave_in_shrinkage), 12))
+
     def contract(self, name: str) -> Contract:
         """The contract called name (KeyError if none)."""
         for c in self.contracts:

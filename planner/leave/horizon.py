@@ -35,7 +35,7 @@ class Horizon:
 
 def other_shrinkage(config: Config, channel: str) -> float:
     """The channel's shrinkage without its planned-leave share (a fraction)."""
-    return max(0.0, config.channel(channel).shrinkage - config.leave.leave_in_shrinkage)
+    return config.roster_shrinkage(channel)
 
 
 def required_by_day(config: Config, requirements_df: pd.DataFrame) -> pd.DataFrame:

@@ -35,6 +35,7 @@ class Report:
     skipped: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     date_range: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    links: dict[str, str] = field(default_factory=dict)  # section → relative href of a companion page (whatif)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The table called name, or None when its section was skipped."""

@@ -185,6 +185,17 @@ def _tables_html(report: Report) -> str:
     if reasons is not None:
         parts.append("<h2>Leave decisions by reason</h2>")
         parts.append(table_html(reasons, {"requests": "int", "hours_h": "dec"}))
+    whatif = report.table("whatif_summary")
+    if whatif is not None:
+        href = report.links.get("whatif")
+        parts.append("<h2>What-if: scenarios against this week's roster</h2>")
+        if href:
+            parts.append(f'<p><a href="{html.escape(href, quote=True)}">Open the what-if comparison</a> (service level '
+                         "per day and channel for each scenario).</p>")
+        parts.append(table_html(whatif[["scenario", "mode", "offered", "service_level", "late_contacts", "short_h",
+                                        "paid_h"]],
+                                {"offered": "int", "service_level": "pct", "late_contacts": "int", "short_h": "int",
+                                 "paid_h": "int"}))
     cost = report.table("cost")
     if cost is not None:
         parts.append(f"<h2>Cost per contact ({html.escape(report.config.reports.currency)})</h2>")

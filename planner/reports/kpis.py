@@ -65,6 +65,15 @@ def _seconds(delta: pd.Series) -> pd.Series:
     return delta.dt.total_seconds()
 
 
+def _timedelta_s(seconds: np.ndarray) -> np.ndarray:
+    """Seconds as timedelta64[ns], NaT where not finite. Only the finite ones go through pd.to_timedelta: for a NaN
+    it rounds a fraction it never set (uninitialised memory), which can overflow and warn."""
+    out = np.full(seconds.shape, np.timedelta64("NaT"), dtype="m8[ns]")
+    known = np.isfinite(seconds)
+    out[known] = pd.to_timedelta(seconds[known], unit="s").to_numpy()
+    return out
+
+
 def contact_outcomes(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per-contact outcomes: interval_start, handled, abandoned, wait_s, answered_at, talk_s, wrap_s, sl_met, sl_counted."""
     settings = config.reports
@@ -118,7 +127,7 @@ def contact_outcomes(contacts: pd.DataFrame, config: Config) -> pd.DataFrame:
     out["abandoned"] = abandoned & ~short
     out["short_abandoned"] = short
     out["wait_s"] = wait
-    out["answered_at"] = arrived + pd.to_timedelta(np.where(handled, wait, np.nan), unit="s")
+    out["answered_at"] = arrived + _timedelta_s(np.where(handled, wait, np.nan))
     out["talk_s"] = talk
     out["wrap_s"] = wrap
 

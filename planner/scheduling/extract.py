@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from planner.calendar import DAY_MIN, day_window
 from planner.scheduling.costs import late_at
 from planner.scheduling.instance import Instance, Template
 from planner.scheduling.model import RosterModel
@@ -89,7 +90,8 @@ def hand_out_channels(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver
 
 def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Typed shifts (each with its breaks as (start, end, kind) tuples, see roster.typed_shifts), activity per slot and
-    coverage, sorted; timestamps on the slot axis, so a night shift ends the next day."""
+    coverage (the horizon's open slots and any slot with agents required or scheduled), sorted; timestamps on the
+    slot axis, so a night shift ends the next day."""
     roster_rows, slot_rows = [], []
     scheduled = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
     team = {a.agent_id: a.team for a in inst.agents}
@@ -119,13 +121,28 @@ def tables(inst: Instance, days: dict[tuple[int, int], AgentDay]) -> tuple[pd.Da
     slots = pd.DataFrame(slot_rows, columns=["agent_id", "interval_start", "activity"])
     slots = slots.sort_values(["agent_id", "interval_start"], kind="stable").reset_index(drop=True)
     cov_rows = []
+    listed = horizon_open(inst) | (inst.required > 0) | (scheduled > 0)
     for c, name in enumerate(inst.channels):
-        for s in np.flatnonzero(inst.channel_open[c] | (inst.required[c] > 0) | (scheduled[c] > 0)):
+        for s in np.flatnonzero(listed[c]):
             req, sch = int(inst.required[c, s]), int(scheduled[c, s])
             cov_rows.append((inst.slot_time(int(s)), name, req, sch, sch - req))
     coverage = pd.DataFrame(cov_rows, columns=["interval_start", "channel", "required", "scheduled", "gap"])
     coverage = coverage.sort_values(["interval_start", "channel"], kind="stable").reset_index(drop=True)
     return roster, slots, coverage
+
+
+def horizon_open(inst: Instance) -> np.ndarray:
+    """(n_channels, n_slots) bool: the channel is open within the horizon's own days. The slot axis runs one day
+    past them so that a night shift can end; on that day only the last day's opening past midnight counts."""
+    end = inst.n_days * inst.slots_per_day
+    last_day = inst.day_date(inst.n_days - 1)
+    minute = DAY_MIN + (np.arange(inst.n_slots - end) * inst.slot_min)  # after the last day's midnight
+    site = day_window(inst.config, last_day)
+    open_ = inst.channel_open.copy()
+    for c, name in enumerate(inst.channels):
+        closes = [w[1] if w else 0 for w in (day_window(inst.config, last_day, name), site)]
+        open_[c, end:] &= minute < min(closes)
+    return open_
 
 
 def gap_metrics(inst: Instance, rm: RosterModel, coverage: pd.DataFrame) -> tuple[dict, dict, float]:

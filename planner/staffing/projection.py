@@ -58,7 +58,7 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
         n = rows["agents"].to_numpy(float)
         n = np.floor(n + 1e-9).astype(np.int64)
         if agents_are == "scheduled":
-            n = productive_agents(n, ch.shrinkage)
+            n = productive_agents(n, config.roster_shrinkage(ch.name))
         offered = rows["offered"].to_numpy(float)
         aht = rows["aht_s"].to_numpy(float)
         nan = np.full(offered.size, np.nan)
@@ -163,7 +163,7 @@ def _deferred_projection(name: str, cov: pd.DataFrame, req: pd.DataFrame, contex
     scheduled = horizon[["interval_start"]].merge(cov.loc[cov["channel"] == name, ["interval_start", "scheduled"]],
                                                   on="interval_start", how="left")["scheduled"].fillna(0).to_numpy(float)
     scheduled = np.floor(scheduled + 1e-9).astype(np.int64)
-    roster = productive_agents(scheduled, ch.shrinkage) if agents_are == "scheduled" else scheduled
+    roster = productive_agents(scheduled, config.roster_shrinkage(ch.name)) if agents_are == "scheduled" else scheduled
     agents = np.where(in_span, roster, horizon["agents_productive"].to_numpy(float)).astype(float)
     offered = horizon["offered"].to_numpy(float)
     aht = horizon["aht_s"].to_numpy(float)

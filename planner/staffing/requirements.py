@@ -76,7 +76,7 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd
         "aht_s": aht,
         "workload_erlangs": traffic(offered, aht, interval_s),
         "agents_productive": agents.astype(np.int64),
-        "agents_required": scheduled_agents(agents, ch.shrinkage).astype(np.int64),
+        "agents_required": scheduled_agents(agents, config.roster_shrinkage(ch.name)).astype(np.int64),
         "service_level": sl,
         "asa_s": asa,
         "occupancy": occ,

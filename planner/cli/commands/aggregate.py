@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -64,9 +65,11 @@ def aggregate(
 
 def _totals_table(history, channels: list[str], title: str) -> Table:
     """Per-channel totals; 'in target' is answered within the target as a share of offered (abandons count as misses)."""
-    table = Table(title=Text(title))
-    for col in ("channel", "offered", "handled", "abandoned", "abandon %", "in target %", "ASA s", "AHT s"):
-        table.add_column(col, justify="left" if col == "channel" else "right", no_wrap=True)
+    # simple box, short headers: the eight columns fit an 80-column terminal without cutting a number
+    table = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("channel", overflow="fold")
+    for col in ("offered", "handled", "abandoned", "aband.", "in target", "ASA s", "AHT s"):
+        table.add_column(col, justify="right", no_wrap=True)
     for channel in channels:
         rows = history[history["channel"] == channel]
         offered, handled, abandoned = int(rows["offered"].sum()), int(rows["handled"].sum()), int(rows["abandoned"].sum())

@@ -57,7 +57,12 @@ def demo(
     plan = solve_week(cfg, inputs, week_start, time_limit_s=time_limit)
     with progress("Writing the roster files"):
         paths.update(write_week_plan(plan, cfg, inputs, out_dir))
-    paths.update(write_report(cfg, inputs, plan, out_dir, capacity_plan=capacity_plan, leave_decisions=decisions))
+    from planner.cli.commands.whatif import demo_whatif
+
+    whatif_paths, whatif_summary = demo_whatif(cfg, inputs, plan, out_dir)
+    paths.update(whatif_paths)
+    paths.update(write_report(cfg, inputs, plan, out_dir, capacity_plan=capacity_plan, leave_decisions=decisions,
+                              whatif_summary=whatif_summary, whatif_href="whatif/whatif.html"))
     show_plan(plan, cfg)
     out(styled(("Demo finished", "green"), f" in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
                f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser."))

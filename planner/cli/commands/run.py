@@ -130,8 +130,8 @@ def solve_week(cfg: Config, inputs: SiteInputs, week_start: dt.date, *, model: s
 
 
 def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path, *,
-                 capacity_plan: pd.DataFrame | None = None, leave_decisions: pd.DataFrame | None = None
-                 ) -> dict[str, Path]:
+                 capacity_plan: pd.DataFrame | None = None, leave_decisions: pd.DataFrame | None = None,
+                 whatif_summary: pd.DataFrame | None = None, whatif_href: str | None = None) -> dict[str, Path]:
     """report.html and kpis.xlsx from the site's contacts/history and the week plan (and a leave section when given
     the capacity plan and the leave decisions)."""
     from planner.reports import generate_report
@@ -145,7 +145,8 @@ def write_report(cfg: Config, inputs: SiteInputs, plan: WeekPlan, folder: Path, 
         generate_report(cfg, html, out_xlsx=xlsx, contacts=inputs.contacts, history=inputs.history, forecast=forecast,
                         coverage=plan.coverage, roster=plan.roster.roster, roster_slots=plan.roster.roster_slots,
                         agents=inputs.agents, forecast_daily=plan.forecast_daily, capacity_plan=capacity_plan,
-                        leave_decisions=leave_decisions, week_floors=plan.week_floors)
+                        leave_decisions=leave_decisions, week_floors=plan.week_floors,
+                        whatif_summary=whatif_summary, whatif_href=whatif_href)
     return {"report": html, "kpis": xlsx}
 
 

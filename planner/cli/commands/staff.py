@@ -62,6 +62,9 @@ def staff(
         add_row(view, "", "week total", f"{rows['offered'].sum():,.0f}", "", str(rows["peak_required"].max()),
                 f"{rows['agent_hours'].sum():,.1f}", week_fte, style="bold", end_section=True)
     out(view)
+    if cfg.leave.leave_in_shrinkage > 0:
+        out(f"Shrinkage net of planned leave ({cfg.leave.leave_in_shrinkage:.0%} of each channel's shrinkage is "
+            "leave.leave_in_shrinkage): the roster blocks approved leave by name, so it is not counted twice.")
     for r in deferred_shares(table, cfg).itertuples(index=False):
         hours = f"{r.answer_within_s / 3600:g} h"
         if r.within_target_share + 1e-9 >= r.target:
