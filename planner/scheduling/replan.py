@@ -131,6 +131,23 @@ def changed_days(inst: Instance, days) -> int:
 # --- inputs and outputs -------------------------------------------------------------------------------------------
 
 
+def changes_from(table: pd.DataFrame) -> list[Change]:
+    """The Change rows of a validated changes table (planner.io.tables.read_changes)."""
+    def minutes(value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        hh, mm = str(value).split(":")
+        return int(hh) * 60 + int(mm)
+
+    def text(value) -> str:
+        return "" if value is None or str(value) == "nan" else str(value)
+
+    return [Change(int(r["line"]), r["kind"], pd.Timestamp(r["date"]).date(), text(r["agent_id"]), text(r["channel"]),
+                   minutes(r["from"]), minutes(r["to"]),
+                   1.0 if r["factor"] is None or pd.isna(r["factor"]) else float(r["factor"]), text(r["note"]))
+            for r in table.to_dict("records")]
+
+
 def replan_inputs(requirements: pd.DataFrame, leave: pd.DataFrame | None, changes: list[Change]):
     """The requirements with every requirement factor applied and the leave table with the new leave days added."""
     req = requirements.copy()
