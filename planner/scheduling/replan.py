@@ -250,3 +250,45 @@ def with_change_cost(config, cost: float | None):
         return config
     weights = config.solver.weights.model_copy(update={"changed_shift": float(cost)})
     return config.model_copy(update={"solver": config.solver.model_copy(update={"weights": weights})})
+
+
+@dataclass
+class ReplanResult:
+    """A re-planned roster, what moved (changes_table) and the summary figures planner replan prints."""
+
+    result: object  # RosterResult
+    changes: pd.DataFrame
+    summary: dict
+    requirements: pd.DataFrame  # with the requirement factors applied
+    leave: pd.DataFrame | None  # with the new leave days
+
+
+def replan_roster(config, published: pd.DataFrame, published_slots: pd.DataFrame, requirements: pd.DataFrame,
+                  agents: pd.DataFrame, leave: pd.DataFrame | None, changes: list[Change], week_start: dt.date,
+                  previous_roster: pd.DataFrame | None = None, time_limit_s: float | None = None,
+                  on_progress=None) -> ReplanResult:
+    """Re-solve a published roster (typed shifts and its per-slot activity) after the changes, keeping what it can."""
+    from planner.scheduling.solve import solve_roster
+
+    req, new_leave = replan_inputs(requirements, leave, changes)
+    result = solve_roster(config, req, agents, new_leave, week_start, previous_roster=previous_roster,
+                          on_progress=on_progress, time_limit_s=time_limit_s, replan=Replan(published, changes))
+    table = changes_table(published, result.roster, changes)
+    named = {ch.agent_id for ch in changes if ch.kind in ("absent", "leave")}
+    others = table[~table["agent_id"].isin(named)]
+    other_shifts = int((~published["agent_id"].astype(str).isin(named)).sum())
+    moved = int(others["change"].isin(["added", "removed", "moved"]).sum())
+    summary = {
+        "agents_affected": int(table["agent_id"].nunique()),
+        "agents_named_in_changes": len(named),
+        "other_agents_shifts_published": other_shifts,
+        "other_agents_shifts_changed": moved,
+        "other_agents_shifts_changed_share": moved / other_shifts if other_shifts else 0.0,
+        "other_agents_channel_only_changes": int((others["change"] == "channel").sum()),
+        "shortfall_before_changes": shortfall(published_slots, requirements),
+        "shortfall_without_repair": shortfall(without(published_slots, changes), req),
+        "shortfall_after_repair": shortfall(result.roster_slots, req),
+        "solve_s": result.solve_s,
+    }
+    summary["coverage_loss"] = summary["shortfall_after_repair"] - summary["shortfall_before_changes"]
+    return ReplanResult(result, table, summary, req, new_leave)
