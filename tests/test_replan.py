@@ -157,3 +157,27 @@ def test_bad_changes_file_exits_2_naming_the_line(run_folder, capsys, row, colum
     err = capsys.readouterr().err
     assert "changes.csv, line 3" in err and f"column '{column}'" in err
     assert not (run_folder / "new").exists()
+
+
+def test_whole_day_absences_lower_the_weekly_minimum_like_leave():
+    values = {**VALUES, "hmin": 32}  # at least 4 shifts a week: absent Wednesday to Sunday leaves only 2 days
+    cfg = tiny_config(**values)
+    req = tiny_requirements(cfg, default={"voice": 1})
+    agents = agents_table([{"agent_id": f"A{i}", "skills": ["voice"], "contract": "std"} for i in range(1, 5)])
+    published = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=5)
+    changes = [Change(2 + d, "absent", WED + dt.timedelta(days=d), agent_id="A1") for d in range(5)]
+    done = replan_roster(cfg, published.roster, published.roster_slots, req, agents, None, changes, WEEK, time_limit_s=5)
+    days = {d for (a, d) in _days(done.result.roster) if a == "A1"}
+    assert all(d < WED for d in days)
+    assert check_roster(done.result, cfg, agents, done.leave, done.requirements, week_start=WEEK) == []
+
+
+def test_an_absence_window_only_takes_the_shifts_overlapping_it(published):
+    who = str(published.roster.loc[published.roster["date"] == WED, "agent_id"].iloc[0])
+    row = published.roster[(published.roster["agent_id"] == who) & (published.roster["date"] == WED)].iloc[0]
+    lo = pd.Timestamp(row.shift_start).hour
+    done = _replan(published, [Change(2, "absent", WED, agent_id=who, from_min=lo * 60, to_min=lo * 60 + 60)])
+    for r in done.result.roster[(done.result.roster["agent_id"] == who)].itertuples(index=False):
+        start, end = pd.Timestamp(r.shift_start), pd.Timestamp(r.shift_end)
+        window = pd.Timestamp(WED) + pd.Timedelta(hours=lo)
+        assert end <= window or start >= window + pd.Timedelta(hours=1)

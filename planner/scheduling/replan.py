@@ -149,7 +149,8 @@ def changes_from(table: pd.DataFrame) -> list[Change]:
 
 
 def replan_inputs(requirements: pd.DataFrame, leave: pd.DataFrame | None, changes: list[Change]):
-    """The requirements with every requirement factor applied and the leave table with the new leave days added."""
+    """The requirements with every requirement factor applied, and the leave table with the new leave days and the
+    whole-day absences added (approved, kind 'leave' or 'absent')."""
     req = requirements.copy()
     times = pd.to_datetime(req["interval_start"])
     for ch in changes:
@@ -164,7 +165,10 @@ def replan_inputs(requirements: pd.DataFrame, leave: pd.DataFrame | None, change
                 req.loc[rows, col] = np.ceil(req.loc[rows, col].astype(float) * ch.factor - 1e-9).astype(int)
         if "offered" in req:
             req.loc[rows, "offered"] = req.loc[rows, "offered"].astype(float) * ch.factor
-    added = [(ch.agent_id, ch.date, ch.date, "replan", "approved") for ch in changes if ch.kind == "leave"]
+    # a whole-day absence counts as an approved leave day, so the contract's weekly minimum drops by a day's share
+    # (as for leave, here and in the checker); an absence inside a window only takes the templates overlapping it
+    added = [(ch.agent_id, ch.date, ch.date, ch.kind, "approved") for ch in changes
+             if ch.kind == "leave" or (ch.kind == "absent" and ch.from_min is None)]
     extra = pd.DataFrame(added, columns=["agent_id", "start_date", "end_date", "kind", "status"])
     if leave is None or len(leave) == 0:
         return req, extra if len(extra) else leave
