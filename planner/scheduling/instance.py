@@ -84,8 +84,8 @@ class Instance:
     templates: list[Template]
     agents: list[AgentInfo]
     groups: list[tuple[str, ...]]  # distinct skill sets, group index -> channels
-    # planner replan: (agent index, day) -> (start slot, length in slots) of the published shift; None outside replan
-    published: dict[tuple[int, int], tuple[int, int]] | None = None
+    # planner replan: (agent index, day) -> (start slot, length in slots, paid minutes) of the published shift
+    published: dict[tuple[int, int], tuple[int, int, int]] | None = None
 
     @property
     def slots_per_day(self) -> int:

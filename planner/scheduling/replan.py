@@ -61,7 +61,7 @@ class Replan:
             last = round((pd.Timestamp(row.shift_end) - start).total_seconds() / 60 / inst.slot_min)
             day = (pd.Timestamp(row.date).date() - inst.week_start).days
             if 0 <= day < inst.n_days:
-                inst.published[(i, day)] = (first, last - first)
+                inst.published[(i, day)] = (first, last - first, round(float(row.paid_hours) * 60))
         for ch in self.changes:
             if ch.kind != "absent" or ch.agent_id not in index:
                 continue
@@ -98,7 +98,7 @@ def change_terms(inst: Instance, agents) -> tuple[int, list]:
             if pub is None:
                 literals.append(av.work[day])
                 continue
-            same = [v for t, v in av.x[day] if (t.start, t.length) == pub]
+            same = [v for t, v in av.x[day] if (t.start, t.length) == pub[:2]]
             if not same:
                 lost += 1
                 continue
@@ -109,23 +109,22 @@ def change_terms(inst: Instance, agents) -> tuple[int, list]:
 
 
 def published_weeks(inst: Instance) -> dict[int, dict[int, int]]:
-    """agent index -> {day: template index} of the published shifts still possible (the solve's start)."""
-    by_key: dict[tuple[int, int, int], int] = {}
-    for t in inst.templates:
-        by_key.setdefault((t.day, t.start, t.length), t.index)
+    """agent index -> {day: template index} of the published shifts still possible (the solve's start): the template
+    of the same start and length whose paid minutes are the published ones (its lunch), else the first of them."""
     weeks: dict[int, dict[int, int]] = {}
-    for (i, day), (start, length) in (inst.published or {}).items():
-        k = by_key.get((day, start, length))
-        if k is not None and k in inst.agents[i].templates.get(day, []):
-            weeks.setdefault(i, {})[day] = k
+    for (i, day), (start, length, paid) in (inst.published or {}).items():
+        fits = [k for k in inst.agents[i].templates.get(day, [])
+                if (inst.templates[k].start, inst.templates[k].length) == (start, length)]
+        if fits:
+            weeks.setdefault(i, {})[day] = min(fits, key=lambda k: (abs(inst.templates[k].paid_min - paid), k))
     return weeks
 
 
 def changed_days(inst: Instance, days) -> int:
     """Agent-days of an extracted roster ((agent index, day) -> AgentDay) that differ from the published ones."""
     chosen = {key: (ad.template.start, ad.template.length) for key, ad in days.items()}
-    keys = set(chosen) | set(inst.published or {})
-    return sum(chosen.get(k) != (inst.published or {}).get(k) for k in keys)
+    published = {key: pub[:2] for key, pub in (inst.published or {}).items()}
+    return sum(chosen.get(k) != published.get(k) for k in set(chosen) | set(published))
 
 
 # --- inputs and outputs -------------------------------------------------------------------------------------------

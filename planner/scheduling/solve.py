@@ -28,6 +28,7 @@ from planner.scheduling.phases import (
     PhaseReport,
     SolvePlan,
     choose_phases,
+    choose_replan_phases,
     stopped_by,
 )
 from planner.scheduling.plan import lp_plan, weeks_from_plan
@@ -80,7 +81,8 @@ def solve_roster(
         replan.apply(inst)
     check_agents(inst)
     rm = build_model(inst)
-    plan = choose_phases(limit, rm.size()["agent_template_bools"])
+    choose = choose_replan_phases if replan is not None else choose_phases
+    plan = choose(limit, rm.size()["agent_template_bools"])
     phases = [PhaseReport("build", time.perf_counter() - started, "done", details=rm.size())]
     if replan is not None:
         start, bound = _published_start(inst, rm, phases), None
