@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -68,8 +69,8 @@ def main() -> None:
     done = replan_roster(cfg, roster, slots, req, agents, leave, changes, WEEK, time_limit_s=args.time_limit)
     wall = time.perf_counter() - began
     s = done.summary
-    named = roster["agent_id"].astype(str).isin(who)
-    removed = int((named & [pd.Timestamp(d).date() >= wed for d in roster["date"]]).sum())
+    named = roster["agent_id"].astype(str).isin(who).to_numpy()
+    removed = int((named & np.array([pd.Timestamp(d).date() >= wed for d in roster["date"]])).sum())
     problems = check_roster(done.result, cfg, agents, done.leave, done.requirements, week_start=WEEK)
     print(f"absent Wednesday–Sunday: {', '.join(who)} ({removed} published shifts lost)")
     print(f"replan wall s: {wall:.1f} (limit {args.time_limit:g} s)")
