@@ -129,7 +129,7 @@ def test_cli_writes_the_run_folder_and_changes_csv_lists_exactly_the_moved_shift
     assert result.exit_code == 0, result.output
     new = run_folder / "new"
     for name in ("roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv", "schedule_summary.json",
-                 "roster.xlsx", "changes.csv"):
+                 "roster.xlsx", "changes.csv", "replan_summary.json"):
         assert (new / name).is_file(), name
     assert "Re-plan" in result.output and "Verified" in result.output
 

@@ -282,7 +282,12 @@ def replan_roster(config, published: pd.DataFrame, published_slots: pd.DataFrame
     other_shifts = int((~published["agent_id"].astype(str).isin(named)).sum())
     moved = int(others["change"].isin(["added", "removed", "moved"]).sum())
     summary = {
-        "agents_affected": int(table["agent_id"].nunique()),
+        # agents whose hours changed (a shift added, removed or moved); channel-only changes are counted apart: the
+        # channels of every slot are handed out again after each solve and are not part of the change cost
+        "agents_affected": int(table.loc[table["change"] != "channel", "agent_id"].nunique()),
+        "agents_channel_only": int(table.loc[table["change"] == "channel", "agent_id"].nunique()
+                                   - len(set(table.loc[table["change"] == "channel", "agent_id"])
+                                         & set(table.loc[table["change"] != "channel", "agent_id"]))),
         "agents_named_in_changes": len(named),
         "other_agents_shifts_published": other_shifts,
         "other_agents_shifts_changed": moved,

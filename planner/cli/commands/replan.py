@@ -16,7 +16,7 @@ HELP = (
     "Re-plan a published roster after changes, keeping every shift the repair does not need to move.\n\n"
     "--changes is a CSV with agent_id, date, kind (absent | leave | requirement), optional from, to (HH:MM window), "
     "channel, factor and note. Each changed agent-day costs solver.weights.changed_shift (or --change-cost). "
-    "Writes the run folder of planner schedule plus changes.csv (what moved and why) into --out.\n\n"
+    "Writes the run folder of planner schedule plus changes.csv (what moved and why) and replan_summary.json into --out.\n\n"
     "Example: planner replan --config configs/demo.yaml --roster runs/demo/roster.csv --changes changes.csv "
     "--out runs/replan"
 )
@@ -46,7 +46,7 @@ def replan(
     """Re-plan the roster, write the run folder and changes.csv, and print what moved."""
     from planner.cli.commands.schedule import verify_roster, week_rows
     from planner.cli.schedule_view import live_progress
-    from planner.io.files import write_table
+    from planner.io.files import write_json, write_table
     from planner.io.tables import read_agents, read_changes, read_leave, read_requirements, read_roster_slots, read_roster_table
     from planner.scheduling.outputs import coverage_with_service_level, write_outputs
     from planner.scheduling.replan import changes_from, replan_roster, with_change_cost
@@ -86,6 +86,7 @@ def replan(
     coverage = coverage_with_service_level(result, cfg, new_req)
     paths = write_outputs(result, cfg, agents_df, new_req, out_dir, week_start=week_start, coverage=coverage)
     paths["changes"] = write_table(done.changes, Path(out_dir) / "changes.csv")
+    paths["replan_summary"] = write_json(done.summary, Path(out_dir) / "replan_summary.json")
     out(summary_table(done.summary, result.objective_terms))
     if verify:
         out(styled(("Verified", "green"), ": no hard-rule violation found by the independent check."))
@@ -99,7 +100,8 @@ def summary_table(summary: dict, terms: dict[str, float]) -> Table:
     table.add_column("value", justify="right")
     share = summary["other_agents_shifts_changed_share"]
     rows = [
-        ("agents affected", f"{summary['agents_affected']}"),
+        ("agents whose shifts changed", f"{summary['agents_affected']}"),
+        ("agents with only channel changes", f"{summary['agents_channel_only']}"),
         ("agents named in the changes", f"{summary['agents_named_in_changes']}"),
         ("other agents' shifts changed", f"{summary['other_agents_shifts_changed']} of "
                                          f"{summary['other_agents_shifts_published']} ({share:.1%})"),
