@@ -181,3 +181,13 @@ def test_an_absence_window_only_takes_the_shifts_overlapping_it(published):
         start, end = pd.Timestamp(r.shift_start), pd.Timestamp(r.shift_end)
         window = pd.Timestamp(WED) + pd.Timedelta(hours=lo)
         assert end <= window or start >= window + pd.Timedelta(hours=1)
+
+
+def test_a_change_that_moves_nothing_leaves_hours_and_channels_as_published():
+    cfg = tiny_config(**VALUES)
+    req = tiny_requirements(cfg, default={"voice": 1, "chat": 1})
+    agents = agents_table([{"agent_id": f"A{i}", "skills": ["voice", "chat"], "contract": "std"} for i in range(1, 7)])
+    published = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=5)
+    same = [Change(2, "requirement", WED, channel="voice", from_min=600, to_min=720, factor=1.0)]
+    done = replan_roster(cfg, published.roster, published.roster_slots, req, agents, None, same, WEEK, time_limit_s=5)
+    assert done.changes.empty

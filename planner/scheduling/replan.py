@@ -47,6 +47,7 @@ class Replan:
 
     published: pd.DataFrame
     changes: list[Change] = field(default_factory=list)
+    slots: pd.DataFrame | None = None  # the published per-slot activity: channels are handed out as published first
 
     def apply(self, inst: Instance) -> None:
         """Record the published shifts on the instance and take away every template an absence forbids."""
@@ -62,6 +63,11 @@ class Replan:
             day = (pd.Timestamp(row.date).date() - inst.week_start).days
             if 0 <= day < inst.n_days:
                 inst.published[(i, day)] = (first, last - first, round(float(row.paid_hours) * 60))
+        if self.slots is not None and len(self.slots):
+            at = ((pd.to_datetime(self.slots["interval_start"]) - start).dt.total_seconds() // 60 // inst.slot_min)
+            inst.published_channels = {(str(a), int(s)): str(c) for a, s, c in
+                                       zip(self.slots["agent_id"], at, self.slots["activity"], strict=True)
+                                       if str(c) in inst.channels}
         for ch in self.changes:
             if ch.kind != "absent" or ch.agent_id not in index:
                 continue
@@ -275,7 +281,7 @@ def replan_roster(config, published: pd.DataFrame, published_slots: pd.DataFrame
 
     req, new_leave = replan_inputs(requirements, leave, changes)
     result = solve_roster(config, req, agents, new_leave, week_start, previous_roster=previous_roster,
-                          on_progress=on_progress, time_limit_s=time_limit_s, replan=Replan(published, changes))
+                          on_progress=on_progress, time_limit_s=time_limit_s, replan=Replan(published, changes, published_slots))
     table = changes_table(published, result.roster, changes)
     named = {ch.agent_id for ch in changes if ch.kind in ("absent", "leave")}
     others = table[~table["agent_id"].isin(named)]
