@@ -4,7 +4,7 @@ agents' shifts changed, coverage loss reported).
 Run from the repository root:
     python bench/replan_bench.py                          # roster the week (--roster-time-limit s), then replan at 60 s
     python bench/replan_bench.py --roster runs/demo/roster.csv --requirements runs/demo/requirements.csv
-    python bench/replan_bench.py --time-limit 30 --absent 5
+    python bench/replan_bench.py --time-limit 30 --absent 5 --change-cost 0
 
 The week is bench/schedule_bench.py's: the demo config, the sample site (seed 7), the requirement of 2026-11-23 as
 planner run computes it. The absent agents are the first --absent agents (by agent_id) with a Wednesday shift; they
@@ -30,7 +30,7 @@ from schedule_bench import CONFIG, WEEK, sample_week  # noqa: E402
 
 from planner.config import load_config  # noqa: E402
 from planner.scheduling.check import check_roster  # noqa: E402
-from planner.scheduling.replan import Change, replan_roster  # noqa: E402
+from planner.scheduling.replan import Change, replan_roster, with_change_cost  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
 
 
@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--roster-time-limit", type=float, default=60.0, help="solve of the published roster, seconds")
     parser.add_argument("--time-limit", type=float, default=60.0, help="the re-plan's limit, seconds")
     parser.add_argument("--absent", type=int, default=5, help="agents absent from Wednesday on")
+    parser.add_argument("--change-cost", type=float, help="solver.weights.changed_shift (default: the config's)")
     args = parser.parse_args()
 
     cfg = load_config(args.config)
@@ -66,7 +67,8 @@ def main() -> None:
     changes = [Change(n + 2, "absent", wed + dt.timedelta(days=d), agent_id=a, note="bench")
                for n, (a, d) in enumerate((a, d) for a in who for d in range(5))]
     began = time.perf_counter()
-    done = replan_roster(cfg, roster, slots, req, agents, leave, changes, WEEK, time_limit_s=args.time_limit)
+    done = replan_roster(with_change_cost(cfg, args.change_cost), roster, slots, req, agents, leave, changes, WEEK,
+                         time_limit_s=args.time_limit)
     wall = time.perf_counter() - began
     s = done.summary
     named = roster["agent_id"].astype(str).isin(who).to_numpy()
