@@ -399,6 +399,7 @@ class ObjectiveWeights(Strict):
     overstaff_agent_slot: Weight = 10.0
     soft_rule: Weight = 1.0
     paid_hour: Weight = 0.1
+    changed_shift: Weight = 50.0  # planner replan: per agent-day that differs from the published roster
 
 
 class SolverSettings(Strict):

@@ -137,6 +137,17 @@ ROSTER_SLOTS = [
     Col("activity", "str"),
 ]
 SLOT_ACTIVITIES = ("break", "lunch", "leave")
+CHANGES = [  # planner replan: what changed since a roster was published
+    Col("agent_id", "str", nullable=True),  # absent, leave: the agent; requirement: empty
+    Col("date", "date"),
+    Col("from", "hhmm", required=False, nullable=True),  # window inside the date (absent, requirement); empty = all day
+    Col("to", "hhmm", required=False, nullable=True),
+    Col("kind", "str"),  # absent | leave | requirement
+    Col("channel", "str", required=False, nullable=True),  # requirement: the channel
+    Col("factor", "float", required=False, nullable=True, min=0),  # requirement: agents_required × factor
+    Col("note", "str", required=False, nullable=True),
+]
+CHANGE_KINDS = ("absent", "leave", "requirement")
 COVERAGE = [
     Col("interval_start", "timestamp"),
     Col("channel", "str"),
@@ -581,3 +592,62 @@ def read_coverage(path: str | Path, config=None) -> pd.DataFrame:
     """Read and validate a coverage file."""
     df, lines = read_table(path)
     return validate_coverage(df, path, config, lines)
+
+
+# --- replan changes -------------------------------------------------------------------------------
+
+
+def validate_changes(df: pd.DataFrame, source: object = "<changes>", config=None, lines=None, agents=None,
+                     dates=None) -> pd.DataFrame:
+    """Typed changes table of planner replan; agents (DataFrame or ids) enables the unknown-agent check and
+    dates = (first, last) the check that every date lies in the roster's horizon."""
+    chk = Checker(df, source, lines)
+    chk.require_columns(CHANGES, "changes")
+    out = chk.parse(CHANGES, _tz(config))
+    for col in ("from", "to", "channel", "factor", "note"):
+        if col not in out.columns:
+            out[col] = None
+    kind = out["kind"].str.strip().str.lower()
+    out["kind"] = kind
+    chk.add(kind.notna().to_numpy() & ~kind.isin(CHANGE_KINDS).to_numpy(), "kind", out["kind"], " or ".join(CHANGE_KINDS))
+    named = out["agent_id"].notna().to_numpy()
+    per_agent = kind.isin(("absent", "leave")).to_numpy()
+    demand = (kind == "requirement").to_numpy()
+    chk.add(per_agent & ~named, "agent_id", out["agent_id"], "the agent an absent or leave row is about")
+    chk.add(demand & named, "agent_id", out["agent_id"], "empty on a requirement row (it is about a channel)")
+    has_from, has_to = out["from"].notna().to_numpy(), out["to"].notna().to_numpy()
+    chk.add(has_from != has_to, "to", out["to"], "from and to both given (a window) or both empty (the whole day)")
+    chk.add((kind == "leave").to_numpy() & (has_from | has_to), "from", out["from"],
+            "empty on a leave row (leave is a whole day; use kind absent for part of a day)")
+    backwards = np.array([f is not None and t is not None and _minutes(t) <= _minutes(f)
+                          for f, t in zip(out["from"], out["to"], strict=True)], dtype=bool)
+    chk.add(backwards, "to", out["to"], [f"a time after from {f}" for f in out["from"]])
+    chk.add(demand & out["channel"].isna().to_numpy(), "channel", out["channel"], "the channel of a requirement row")
+    chk.add(demand & out["factor"].isna().to_numpy(), "factor", out["factor"],
+            "the factor of a requirement row (agents_required × factor, e.g. 1.2)")
+    if config is not None:
+        channels = config.channel_names
+        chk.add(demand & out["channel"].notna().to_numpy() & ~out["channel"].isin(channels).to_numpy(), "channel",
+                out["channel"], f"a channel of the config: {', '.join(channels)}")
+    if agents is not None:
+        known = set(_agent_ids(agents))
+        chk.add(named & ~out["agent_id"].isin(known).to_numpy(), "agent_id", out["agent_id"],
+                "an agent_id listed in the agents file")
+    if dates is not None:
+        first, last = dates
+        outside = np.array([d is not None and not first <= d <= last for d in out["date"]], dtype=bool)
+        chk.add(outside, "date", [str(d) for d in out["date"]], f"a date of the roster, {first} to {last}")
+    chk.raise_if_any("changes")
+    out["line"] = chk.lines
+    return out
+
+
+def read_changes(path: str | Path, config=None, agents=None, dates=None) -> pd.DataFrame:
+    """Read and validate a planner replan changes file (agent_id, date, from, to, kind, channel, factor, note)."""
+    df, lines = read_table(path)
+    return validate_changes(df, path, config, lines, agents, dates)
+
+
+def _minutes(hhmm: str) -> int:
+    hh, mm = str(hhmm).split(":")
+    return int(hh) * 60 + int(mm)

@@ -37,6 +37,7 @@ TERMS = (
     Term("overstaff", "overstaff_agent_slot", "agent-slot above the requirement of a channel"),
     Term("soft_rules", "soft_rule", "soft-rule violation, times the rule's weight in labour_rules.soft"),
     Term("paid_hours", "paid_hour", "paid hour on shift"),
+    Term("changed_shifts", "changed_shift", "agent-day differing from the published roster (planner replan only)"),
 )
 
 
@@ -181,14 +182,16 @@ def demand_cost(costs: dict[tuple[int, int], SlotCost], cover: np.ndarray) -> in
 
 
 def roster_cost(weights, costs: dict[tuple[int, int], SlotCost], cover: np.ndarray, paid_mins: list[int],
-                soft: list[tuple[float, int]]) -> dict[str, int]:
+                soft: list[tuple[float, int]], changed: int = 0) -> dict[str, int]:
     """Every term of the objective (scaled units) of a roster: its cover per channel and slot, the paid minutes of
-    each shift and (rule weight, violation count) per soft-rule penalty; 'total' is what CP-SAT minimises."""
+    each shift, (rule weight, violation count) per soft-rule penalty and, when re-planning, the agent-days changed
+    from the published roster; 'total' is what CP-SAT minimises."""
     short = sum(sc.short_w * max(0, sc.required - int(cover[c, s])) for (c, s), sc in costs.items())
     over = sum(sc.over_w * max(0, int(cover[c, s]) - sc.required) for (c, s), sc in costs.items())
     late = sum(sc.late(max(0, sc.required - int(cover[c, s]))) for (c, s), sc in costs.items() if sc.required)
     out = {"late_contacts": late, "shortfall": short, "overstaff": over,
            "soft_rules": sum(soft_cost(weights, rw) * n for rw, n in soft),
-           "paid_hours": sum(paid_cost(weights, m) for m in paid_mins)}
+           "paid_hours": sum(paid_cost(weights, m) for m in paid_mins),
+           "changed_shifts": unit_cost(weights, "changed_shifts") * changed}
     out["total"] = sum(out.values())
     return out

@@ -59,26 +59,31 @@ def hand_out_breaks(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver, 
 
 
 def hand_out_channels(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver, days: dict[tuple[int, int], AgentDay]) -> None:
-    """Give each working agent-slot a channel so group flows are met, keeping each agent on their last channel when possible."""
+    """Give each working agent-slot a channel so group flows are met, keeping each agent on their published channel
+    (re-plan) or else their last channel when possible."""
     working: dict[tuple[int, int], list[AgentDay]] = defaultdict(list)  # (group, slot) -> agent-days
     for (i, _day), ad in sorted(days.items()):
         for s in range(ad.template.start, ad.template.end):
             if s not in ad.activity:
                 working[(inst.agents[i].group, s)].append(ad)
     last: dict[int, str] = {}
+    published = inst.published_channels or {}
     for (g, s), ads in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         skills = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]
         flows = rm.coverage.flows
         capacity = {skills[0]: len(ads)} if len(skills) == 1 else {c: solver.value(flows[(s, g, c)]) for c in skills}
-        pending = []
-        for ad in ads:
-            prev = last.get(id(ad))
-            c = inst.channels.index(prev) if prev is not None else None
-            if c is not None and capacity.get(c, 0) > 0:
-                capacity[c] -= 1
-                ad.activity[s] = prev
-            else:
-                pending.append(ad)
+
+        def take(ad: AgentDay, channel: str | None, capacity=capacity, s=s) -> bool:
+            c = inst.channels.index(channel) if channel in inst.channels else None
+            if c is None or capacity.get(c, 0) <= 0:
+                return False
+            capacity[c] -= 1
+            ad.activity[s] = channel
+            return True
+
+        # a re-plan first gives each agent the channel they served in the published roster, where the flows allow
+        rest = [ad for ad in ads if not take(ad, published.get((ad.agent_id, s)))]
+        pending = [ad for ad in rest if not take(ad, last.get(id(ad)))]
         for ad in pending:
             c = max(capacity, key=lambda k: (capacity[k], -k))
             capacity[c] -= 1

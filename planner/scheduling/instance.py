@@ -84,6 +84,9 @@ class Instance:
     templates: list[Template]
     agents: list[AgentInfo]
     groups: list[tuple[str, ...]]  # distinct skill sets, group index -> channels
+    # planner replan: (agent index, day) -> (start slot, length in slots, paid minutes) of the published shift
+    published: dict[tuple[int, int], tuple[int, int, int]] | None = None
+    published_channels: dict[tuple[str, int], str] | None = None  # (agent_id, slot) -> channel served when published
 
     @property
     def slots_per_day(self) -> int:

@@ -12,7 +12,8 @@ What it decides, exactly:
   channel as long as possible), so coverage per channel is exact;
 - every hard labour rule per agent (rules.py) and soft rule as named penalties (soft.py).
 Objective (SCALE units): the terms of costs.py (late contacts from the staffing curve as a convex piecewise-linear
-cost of each slot's shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours).
+cost of each slot's shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours, and
+when re-planning a weight per agent-day that differs from the published roster).
 """
 
 from __future__ import annotations
@@ -124,6 +125,13 @@ def build_model(inst: Instance) -> RosterModel:
     w = inst.config.solver.weights
     terms += [(p.expr, soft_cost(w, p.weight)) for p in penalties]
     terms += [(v, paid_cost(w, t.paid_min)) for av in agents for pairs in av.x.values() for t, v in pairs]
+    fixed = coverage.constant_cost
+    if inst.published is not None:
+        from planner.scheduling.replan import change_terms
+
+        lost, changed = change_terms(inst, agents)  # published days no longer possible cost a change whatever is chosen
+        terms += [(v, unit_cost(w, "changed_shifts")) for v in changed]
+        fixed += lost * unit_cost(w, "changed_shifts")
     terms = [(e, c) for e, c in terms if c]
-    model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]) + coverage.constant_cost)
+    model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]) + fixed)
     return RosterModel(model, agents, counts, breaks, coverage, penalties, working)

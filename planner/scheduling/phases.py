@@ -60,16 +60,18 @@ class SolvePlan:
     lns_only: bool
     reason: str
     reserve_s: float  # wall seconds kept at the end for extraction
+    replan: bool = False  # planner replan: the published roster is the start (phase published_start)
 
     @property
     def start(self) -> str:
-        """'greedy_start' or 'lp_plan': where the first roster comes from."""
-        return "lp_plan" if self.handouts else "greedy_start"
+        """'greedy_start', 'lp_plan' or 'published_start': where the first roster comes from."""
+        return "published_start" if self.replan else "lp_plan" if self.handouts else "greedy_start"
 
     @property
     def phases(self) -> list[str]:
         """The names of the phases planned, in order (fallback only runs when needed)."""
         first = ["greedy_start"] if not self.handouts else ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts
+        first = ["published_start"] if self.replan else first
         return ["build", *first, "search"]
 
     def as_dict(self) -> dict:
@@ -132,3 +134,20 @@ def stopped_by(status_name: str, used_det: float, budget_det: float, wall_s: flo
     if wall_s >= 0.95 * wall_cap_s:
         return "wall_cap"
     return "done" if has_solution else "no_solution"
+
+
+# planner replan starts from the published roster, so no start phase takes a share of the limit and the search may
+# use most of it: on the sample week (2 cores) the LNS loads in ~3 s (~2.5 units), then runs ~0.35 units per wall
+# second, so 0.2 units per second of limit stops it on its budget well inside the limit (~40 s of 60).
+REPLAN_DET_PER_S = 0.2
+
+
+def choose_replan_phases(limit_s: float, template_choices: int) -> SolvePlan:
+    """The phases of a re-plan: the published roster is the start, then the search (LNS only on large rosters)."""
+    lns_only = template_choices > LNS_ONLY_ABOVE
+    search_det = max(1.0, LNS_BASE_DET + REPLAN_DET_PER_S * limit_s if lns_only else SEARCH_SHARE * limit_s)
+    reserve_s = min(EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE * limit_s)
+    search = "LNS only" if lns_only else "full search"
+    return SolvePlan(0, EXACT_MIN_DET, search_det, lns_only,
+                     f"re-plan: the published roster is the start, then {search} "
+                     f"({template_choices} agent-day template choices)", reserve_s, replan=True)

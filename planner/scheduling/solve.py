@@ -15,7 +15,7 @@ from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.bound import BoundNotSolved
 from planner.scheduling.complete import Completion, exact_completion, greedy_completion, shift_counts
-from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost
+from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost, unit_cost
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
 from planner.scheduling.hint import greedy_weeks, hint_from_weeks
@@ -28,9 +28,11 @@ from planner.scheduling.phases import (
     PhaseReport,
     SolvePlan,
     choose_phases,
+    choose_replan_phases,
     stopped_by,
 )
 from planner.scheduling.plan import lp_plan, weeks_from_plan
+from planner.scheduling.replan import Replan, changed_days, published_weeks
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
@@ -63,18 +65,29 @@ def solve_roster(
     on_progress: ProgressFn | None = None,
     time_limit_s: float | None = None,
     weeks: int | None = None,
+    replan: Replan | None = None,
 ) -> RosterResult:
     """Roster the agents over week_start + 1–4 weeks in the phases of phases.choose_phases; objective in planner units
-    (late contacts × weight + …). The time limit (seconds) counts from the call, model building included."""
+    (late contacts × weight + …). The time limit (seconds) counts from the call, model building included.
+
+    With `replan` (planner replan) the absences are taken out of the instance, every agent-day that differs from the
+    published roster costs solver.weights.changed_shift, and the search starts from the published roster (phase
+    published_start) instead of a new first roster."""
     started = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     deadline = started + limit
     inst = build_instance(config, requirements_df, agents_df, leave_df, week_start, previous_roster, weeks)
+    if replan is not None:
+        replan.apply(inst)
     check_agents(inst)
     rm = build_model(inst)
-    plan = choose_phases(limit, rm.size()["agent_template_bools"])
+    choose = choose_replan_phases if replan is not None else choose_phases
+    plan = choose(limit, rm.size()["agent_template_bools"])
     phases = [PhaseReport("build", time.perf_counter() - started, "done", details=rm.size())]
-    start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
+    if replan is not None:
+        start, bound = _published_start(inst, rm, phases), None
+    else:
+        start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
     if start is None:
         start = _greedy_start(inst, rm, phases)
     hint_from_weeks(inst, rm, start.weeks, start.done)
@@ -121,6 +134,20 @@ def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: C
     w = inst.config.solver.weights
     paid = sum(paid_cost(w, inst.templates[k].paid_min) for week in weeks.values() for k in week.values())
     return demand_cost(rm.coverage.costs, done.cover) + paid
+
+
+def _published_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
+    """Phase published_start (replan): the published shifts still possible, breaks and channels placed one at a time;
+    its cost counts the agent-days already changed (those the changes take away)."""
+    began = time.perf_counter()
+    weeks = published_weeks(inst)
+    done = greedy_completion(inst, shift_counts(inst, weeks))
+    changed = sum(1 for (i, day) in inst.published if day not in weeks.get(i, {}))
+    cost = _start_cost(inst, rm, weeks, done) + changed * unit_cost(inst.config.solver.weights, "changed_shifts")
+    phases.append(PhaseReport("published_start", time.perf_counter() - began, "done", objective=cost / SCALE,
+                              note="objective without soft-rule penalties",
+                              details={"agents_rostered": len(weeks), "published_days_lost": changed}))
+    return _Start(weeks, done, cost)
 
 
 def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
@@ -237,7 +264,8 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
             rows.append((p.rule, p.agent_id, inst.day_date(p.day), value * soft_cost(weights, p.weight) / SCALE))
             soft.append((p.weight, value))
     terms = roster_cost(weights, rm.coverage.costs, _cover(inst, coverage),
-                        [round(h * 60) for h in roster["paid_hours"]], soft)
+                        [round(h * 60) for h in roster["paid_hours"]], soft,
+                        changed=changed_days(inst, days) if inst.published is not None else 0)
     violations = pd.DataFrame(rows, columns=["rule", "agent_id", "date", "penalty"])
     violations = violations.sort_values(["rule", "agent_id", "date"], kind="stable").reset_index(drop=True)
     weights = inst.config.labour_rules.soft
