@@ -17,7 +17,8 @@ from planner.cli.common import STATE, err_console, print_error
 from planner.errors import PlannerError
 
 # Help lists commands in the order a planner uses them; a module not named here comes last.
-COMMAND_ORDER = ["sample", "validate", "aggregate", "forecast", "staff", "leave", "schedule", "run", "whatif", "publish", "diff",
+COMMAND_ORDER = ["sample", "validate", "aggregate", "forecast", "staff", "leave", "schedule", "run", "whatif", "sweep", "publish",
+                 "diff",
                  "report", "demo"]
 DEBUG_HELP = "Show the Python traceback of an error."
 QUIET_HELP = "No progress lines or tables; for scripts."
