@@ -134,3 +134,13 @@ def test_cli_sweep_bad_mode_exits_2(site, tmp_path, capsys):  # noqa: F811
     with pytest.raises(SystemExit) as done:
         main(["sweep", "--config", str(config_path), "--grid", str(grid), "--out", str(tmp_path / "o"), "--mode", "x"])
     assert done.value.code == 2 and "fixed or reroster" in capsys.readouterr().err
+
+
+def test_cluster_without_dask_is_a_request_error(monkeypatch):
+    import sys
+
+    from planner.errors import RequestError
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(RequestError, match=r"pip install \"staffing-planner\[dask\]\""), SweepExecutor("local"):
+        pass
