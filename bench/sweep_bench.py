@@ -6,6 +6,9 @@ worker for --time-limit seconds. Prints the median wall time of each runner over
 table equals the sequential one exactly.
 
     PYTHONPATH=. python bench/sweep_bench.py --time-limit 10 --runs 1
+
+Measured 2026-12-05 on this 2-CPU machine, that command: sequential 190.4 s, process pool (2) 97.1 s (1.96×),
+Dask LocalCluster(n_workers=2) 98.7 s (1.93×); all three tables identical. One run each, not a median.
 """
 
 from __future__ import annotations
