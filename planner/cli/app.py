@@ -18,7 +18,7 @@ from planner.errors import PlannerError
 
 # Help lists commands in the order a planner uses them; a module not named here comes last.
 COMMAND_ORDER = ["sample", "validate", "aggregate", "forecast", "staff", "leave", "schedule", "replan", "run", "whatif",
-                 "publish", "diff", "report", "demo"]
+                 "sweep", "publish", "diff", "report", "demo"]
 DEBUG_HELP = "Show the Python traceback of an error."
 QUIET_HELP = "No progress lines or tables; for scripts."
 

@@ -97,3 +97,52 @@ def render_comparison(config: Config, days: pd.DataFrame, summary: pd.DataFrame,
 def write_comparison(config: Config, days: pd.DataFrame, summary: pd.DataFrame, subtitle: str, path: str | Path) -> Path:
     """Write the comparison page atomically."""
     return write_text(render_comparison(config, days, summary, subtitle), path)
+
+
+def sweep_heatmap(table: pd.DataFrame, labels: list[str]) -> go.Figure:
+    """Service level over the first two axes (one axis: a single row), one panel per channel and the all-channel
+    level; other axes are averaged over."""
+    x_axis = labels[0]
+    y_axis = labels[1] if len(labels) > 1 else None
+    channels = list(dict.fromkeys(table["channel"]))
+    fig = make_subplots(rows=len(channels), cols=1, subplot_titles=channels, vertical_spacing=0.06)
+    for row, channel in enumerate(channels, start=1):
+        part = table[table["channel"] == channel]
+        keys = [x_axis] + ([y_axis] if y_axis else [])
+        grid = part.groupby(keys, sort=False)["service_level"].mean().reset_index()
+        xs = list(dict.fromkeys(part[x_axis]))
+        ys = list(dict.fromkeys(part[y_axis])) if y_axis else [""]
+        z = [[grid.loc[(grid[x_axis] == x) & ((grid[y_axis] == y) if y_axis else True), "service_level"].mean()
+              for x in xs] for y in ys]
+        fig.add_trace(go.Heatmap(x=[str(x) for x in xs], y=[str(y) for y in ys], z=z, zmin=0, zmax=1,
+                                 colorscale="RdYlGn", showscale=row == 1, texttemplate="%{z:.0%}",
+                                 hovertemplate=f"{x_axis}=%{{x}}<br>{y_axis or ''}=%{{y}}<br>SL %{{z:.1%}}<extra>"
+                                               f"{channel}</extra>"), row=row, col=1)
+        fig.update_xaxes(title_text=x_axis, type="category", row=row, col=1)
+        fig.update_yaxes(title_text=y_axis or "", type="category", row=row, col=1)
+    fig.update_layout(template="plotly_white", height=260 * len(channels) + 80, font={"family": FONT, "size": 12},
+                      title="Projected service level over the week", margin={"l": 70, "r": 20, "t": 70, "b": 40})
+    return fig
+
+
+def render_sweep(config: Config, table: pd.DataFrame, labels: list[str], subtitle: str) -> str:
+    """The sweep page: the heat maps, then the all-channel rows (plotly inlined)."""
+    fig = sweep_heatmap(table, labels)
+    chart = '<div class="chart wide" data-chart="sweep">' + pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, config=PLOTLY_CONFIG, div_id="chart-sweep",
+        default_width="100%", default_height=f"{fig.layout.height}px") + "</div>"
+    shown = table[table["channel"] == "all"].drop(columns=["channel", "note"], errors="ignore")
+    body = "\n".join([
+        "<h2>Service level over the grid</h2>", f'<div class="grid">{chart}</div>',
+        "<h2>Points (all channels, week totals)</h2>",
+        table_html(shown, {"service_level": "pct", "offered": "int", "required_h": "int", "scheduled_h": "int",
+                           "short_h": "int", "late_contacts": "int", "paid_h": "int", "cost": "int"}),
+    ])
+    template = Template(resources.files("planner.reports").joinpath("templates/report.html").read_text(encoding="utf-8"))
+    return template.substitute(title=html.escape(f"{config.site.name}: sweep"), subtitle=html.escape(subtitle),
+                               plotlyjs=get_plotlyjs(), body=body)
+
+
+def write_sweep(config: Config, table: pd.DataFrame, labels: list[str], subtitle: str, path: str | Path) -> Path:
+    """Write the sweep page atomically."""
+    return write_text(render_sweep(config, table, labels, subtitle), path)
