@@ -141,5 +141,7 @@ def inspect_page(path: Path, screenshot: Path, probe_js: str, width: int = 1440,
         screenshot.write_bytes(base64.b64decode(shot["data"]))
         return value, list(page.errors)
 
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+    # Chromium's helper processes can still be writing the profile when the main process has exited, so the
+    # profile is removed best-effort (a leftover temp folder must not fail the page check).
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-", ignore_cleanup_errors=True) as profile:
         return asyncio.run(_open(Path(path).resolve().as_uri(), width, height, Path(profile), run))
