@@ -4,6 +4,7 @@ Run from the repository root:
     python bench/schedule_bench.py            # 3 runs at 120 s, scale run at 300 s, pyworkforce at 120 s
     python bench/schedule_bench.py --quick    # 1 run at 30 s, scale run at 60 s, pyworkforce at 30 s
     python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 120   # one solve per sample site seed, then stop
+    python bench/schedule_bench.py --seeds 1,7 --overstaff-floor   # ... with the overstaffing LP floors (slow LP)
     python bench/schedule_bench.py --horizon-weeks 4 --time-limit 600  # one 4-week solve, hard rules re-checked
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
@@ -33,6 +34,7 @@ from planner.scheduling.bound import shortfall_lower_bound  # noqa: E402
 from planner.scheduling.check import check_roster  # noqa: E402
 from planner.scheduling.explain import agent_conflict  # noqa: E402
 from planner.scheduling.instance import build_instance  # noqa: E402
+from planner.scheduling.overstaff import overstaff_floor  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
 
 WEEK = dt.date(2026, 11, 23)
@@ -126,11 +128,12 @@ def horizon_run(cfg, weeks: int, limit_s: float) -> None:
         console.print(f"  violation: {line}", markup=False)
 
 
-def seeds_table(cfg, seeds: list[int], limit_s: float) -> None:
+def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> None:
     """One solve per sample site seed: shortfall, LP bound, required, above bound and overstaffed as % of required,
-    solve seconds, and the phases the wall clock cut."""
+    solve seconds, and the phases the wall clock cut; with floors, the overstaffing LP floors beside them."""
     table = Table(title=f"Sample sites by seed, one solve each, limit {limit_s:g} s")
-    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", "solve s",
+    extra = ("over floor (forced)", "over floor at short floor", "LP s") if floors else ()
+    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", *extra, "solve s",
                 "first roster s", "start", "wall cut"):
         table.add_column(col, justify="right")
     for seed in seeds:
@@ -141,8 +144,12 @@ def seeds_table(cfg, seeds: list[int], limit_s: float) -> None:
         bound = result.shortfall_bound or shortfall_lower_bound(cfg, req, agents, leave, WEEK)
         required = bound.required_total
         cut = ", ".join(p.name for p in result.phases if p.stopped_by == "wall_cap") or "none"
+        cells: tuple[str, ...] = ()
+        if floors:
+            floor = overstaff_floor(build_instance(cfg, req, agents, leave, WEEK))
+            cells = (f"{floor.forced / required:.2%}", f"{floor.at_shortfall_floor / required:.2%}", f"{floor.solve_s:.0f}")
         table.add_row(str(seed), str(len(agents)), f"{r['shortfall']:,}", f"{bound.total:,.0f}", f"{required:,.0f}",
-                      f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}",
+                      f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}", *cells,
                       f"{r['wall_s']:.1f}", f"{first_roster_s(result):.1f}",
                       result.solve_plan.start if result.solve_plan else "–", cut)
         console.print(f"  seed {seed}: done in {r['wall_s']:.1f} s")
@@ -198,6 +205,8 @@ def main() -> None:
     parser.add_argument("--no-scale", action="store_true", help="skip the 400-agent run")
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
     parser.add_argument("--seeds", default=None, help="comma-separated sample site seeds: one solve each, then stop")
+    parser.add_argument("--overstaff-floor", action="store_true",
+                        help="with --seeds: the overstaffing LP floors per seed (planner.scheduling.overstaff, minutes)")
     parser.add_argument("--horizon-weeks", type=int, default=None, help="one solve of this many weeks (2-4), then stop")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
@@ -209,7 +218,7 @@ def main() -> None:
         horizon_run(cfg, args.horizon_weeks, args.time_limit or 600.0)
         return
     if args.seeds:
-        seeds_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit)
+        seeds_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit, args.overstaff_floor)
         return
     req, agents, leave = sample_week(cfg)
     agents, dropped = feasible_agents(cfg, req, agents, leave)

@@ -1,0 +1,154 @@
+"""How much overstaffing the site forces: LP floors on a roster's overstaffing (agent-slots), for diagnosis.
+
+The LP is the shortfall bound's (planner.scheduling.bound: per group of agents with the same skills, contract and
+daily window, one shift per agent and day from the allowed templates, breaks inside their windows, the contract's
+maximum days and paid hours per week), with what overstaffing depends on added: every shift the group may work
+(not only those that can cover a requirement), the contract's weekly minimum paid hours (less leave days, as the
+model's rule), and every worked slot serving one open channel (no working while none of the group's channels is
+open), as the CP-SAT model has it. A roster maps to a feasible point of this LP with the same cover, so
+
+- `forced`: no roster has less overstaffing, whatever shortfall it accepts;
+- `at_shortfall_floor`: no roster whose shortfall is at this LP's shortfall floor has less overstaffing.
+
+Both relax integrality, rest, consecutive days and soft rules. They answer "is the overstaffing the solver's or
+the site's?": overstaffing near `forced` comes from the contracts and shift shapes, not from the search.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from planner.scheduling.bound import LP_TOLERANCE, BoundNotSolved, _groups, _new_solver
+from planner.scheduling.instance import Instance
+from planner.scheduling.rules import weekly_minimum_min
+
+
+@dataclass(frozen=True)
+class OverstaffFloor:
+    """LP floors on overstaffing and the shortfall floor they are taken at, in agent-slots."""
+
+    forced: float  # least overstaffing of any roster, whatever its shortfall
+    at_shortfall_floor: float  # least overstaffing of a roster whose shortfall is shortfall_floor
+    shortfall_floor: float  # this LP's least shortfall (at least the shortfall bound's, it has more rules)
+    required: float
+    solve_s: float
+
+    def as_dict(self) -> dict:
+        """JSON-ready summary."""
+        return {"overstaff_forced_agent_slots": self.forced,
+                "overstaff_at_shortfall_floor_agent_slots": self.at_shortfall_floor,
+                "shortfall_floor_agent_slots": self.shortfall_floor, "required_agent_slots": self.required,
+                "solve_s": round(self.solve_s, 3)}
+
+
+def overstaff_floor(inst: Instance, time_limit_s: float | None = None) -> OverstaffFloor:
+    """LP floors on the roster's overstaffing (agent-slots): forced, and at the least shortfall; see the module."""
+    started = time.perf_counter()
+    req = inst.required.astype(float)
+    solver, _ = _new_solver()
+    if time_limit_s is not None:
+        solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+    inf = solver.infinity()
+    cover: dict[tuple[int, int], list] = defaultdict(list)
+    for group in _groups(inst):
+        _add_group(solver, inst, group, cover)
+    short, over = [], []
+    keys = set(cover) | {(int(j), int(t)) for j, t in zip(*np.nonzero(req), strict=True)}
+    for j, t in sorted(keys):
+        s, o = solver.NumVar(0, inf, f"s_{j}_{t}"), solver.NumVar(0, inf, f"o_{j}_{t}")
+        row = solver.Constraint(float(req[j, t]), float(req[j, t]), f"bal_{j}_{t}")  # cover − over + short = req
+        for w in cover.get((j, t), []):
+            row.SetCoefficient(w, 1)
+        row.SetCoefficient(o, -1)
+        row.SetCoefficient(s, 1)
+        short.append(s)
+        over.append(o)
+    objective = solver.Objective()
+    forced = _minimise(solver, objective, over, short)
+    shortfall_floor = _minimise(solver, objective, short, over)
+    # Allow the LP tolerance above the floor so the second solve stays feasible in floating point.
+    cap = solver.Constraint(-inf, shortfall_floor + LP_TOLERANCE * max(1.0, shortfall_floor), "short_cap")
+    for s in short:
+        cap.SetCoefficient(s, 1)
+    at_floor = _minimise(solver, objective, over, short)
+    return OverstaffFloor(_whole(forced), _whole(at_floor), _whole(shortfall_floor), float(req.sum()),
+                          time.perf_counter() - started)
+
+
+def _whole(value: float) -> float:
+    """A roster's figure is a whole number of agent-slots, so an LP floor rounds up once the tolerance is off."""
+    return float(max(0, math.ceil(value - LP_TOLERANCE * max(1.0, value))))
+
+
+def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list) -> float:
+    for v in clear:
+        objective.SetCoefficient(v, 0)
+    for v in variables:
+        objective.SetCoefficient(v, 1)
+    objective.SetMinimization()
+    status = solver.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        raise BoundNotSolved(f"the overstaffing LP did not solve to optimality (status {status})")
+    return float(objective.Value())
+
+
+def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> None:
+    """One group's shifts, breaks, day and week limits (minimum paid hours included) and its cover per channel."""
+    inf = solver.infinity()
+    contract = inst.config.contract(group.contract)
+    skill_cols = [inst.channels.index(c) for c in group.skills]
+    open_cols = inst.channel_open[skill_cols]  # (skills, slots)
+    working: dict[int, list[tuple[object, float]]] = defaultdict(list)
+    per_day: dict[int, list] = defaultdict(list)
+    paid: dict[int, list[tuple[object, float]]] = defaultdict(list)
+    need_break: dict[tuple[int, object], list] = defaultdict(list)
+    week_of = {d: w for w, days in enumerate(inst.weeks) for d in days}
+    n_slots = open_cols.shape[1]
+    for day in range(inst.n_days):
+        for k in sorted(group.templates_on(day)):
+            tpl = inst.templates[k]
+            x = solver.NumVar(0, inf, f"x_{k}")
+            per_day[day].append(x)
+            paid[week_of[day]].append((x, tpl.paid_min / 60))
+            for t in range(tpl.start, min(tpl.end, n_slots)):
+                working[t].append((x, 1.0))
+            for kind in tpl.breaks:
+                need_break[(tpl.start, kind)].append(x)
+    for (start, kind), xs in need_break.items():
+        row = solver.Constraint(0, 0)
+        for x in xs:
+            row.SetCoefficient(x, -1)
+        for off in range(kind.earliest_offset, kind.latest_offset + 1):
+            z = solver.NumVar(0, inf, "")
+            row.SetCoefficient(z, 1)
+            for t in range(start + off, min(start + off + kind.duration_slots, n_slots)):
+                working[t].append((z, -1.0))
+    for day, xs in per_day.items():
+        row = solver.Constraint(0, group.available_on(day))
+        for x in xs:
+            row.SetCoefficient(x, 1)
+    for w, days in enumerate(inst.weeks):
+        max_days = sum(min(contract.days_per_week_max, sum(1 for d in days if a.templates.get(d))) for a in group.agents)
+        row = solver.Constraint(0, max_days)
+        for d in days:
+            for x in per_day.get(d, []):
+                row.SetCoefficient(x, 1)
+        least_h = sum(weekly_minimum_min(inst, a, days) for a in group.agents) / 60
+        row = solver.Constraint(least_h, len(group.agents) * contract.weekly_hours_max)
+        for x, hours in paid.get(w, []):
+            row.SetCoefficient(x, hours)
+    for t, terms in working.items():
+        row = solver.Constraint(0, 0)  # every worked slot serves one open channel among the skills
+        for var, coef in terms:
+            row.SetCoefficient(var, -coef)
+        for i, j in enumerate(skill_cols):
+            if open_cols[i, t]:
+                w = solver.NumVar(0, inf, "")
+                row.SetCoefficient(w, 1)
+                cover[(j, t)].append(w)

@@ -1,0 +1,57 @@
+"""LP floors on overstaffing: hand-computable values, and never above what a solved roster has."""
+
+from __future__ import annotations
+
+import pytest
+from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
+from test_schedule_bound import _random_instance
+
+from planner.scheduling.instance import build_instance
+from planner.scheduling.overstaff import overstaff_floor
+
+MORNING = {"voice": {h: 1 for h in range(8, 12)}}  # 4 one-hour slots on the first day
+
+
+def _floor(cfg, req, agents, leave=None):
+    return overstaff_floor(build_instance(cfg, req, agents, no_leave() if leave is None else leave, WEEK, None))
+
+
+def test_without_a_minimum_nothing_is_forced_but_a_whole_shift_covers_four_hours():
+    cfg = tiny_config()  # 8-hour shifts, no weekly minimum
+    req = tiny_requirements(cfg, need=MORNING, days=1)
+    floor = _floor(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}]))
+    assert floor.forced == 0  # work nothing: short 4, over 0
+    assert floor.shortfall_floor == 0
+    assert floor.at_shortfall_floor == 4  # one 8-slot shift covers the 4 required slots, 4 on top
+
+
+def test_the_weekly_minimum_forces_overstaffing():
+    cfg = tiny_config(hmin=40)  # 5 shifts of 8 hours must be worked
+    req = tiny_requirements(cfg, need=MORNING, days=7)
+    floor = _floor(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}]))
+    assert floor.forced == 40 - 4 * 5  # 40 slots worked, at most 4 required slots on each of 5 days
+    assert floor.at_shortfall_floor == floor.forced
+    assert floor.shortfall_floor == 4 * 2  # two of the seven mornings have nobody
+
+
+def test_a_second_skill_absorbs_what_would_be_overstaffing():
+    cfg = tiny_config(hmin=40)
+    need = {"voice": {h: 1 for h in range(8, 12)}, "chat": {h: 1 for h in range(12, 16)}}
+    req = tiny_requirements(cfg, need=need, days=7)
+    one = _floor(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}]))
+    both = _floor(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice", "chat"], "contract": "std"}]))
+    assert one.forced == 20 and both.forced == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_floors_never_exceed_a_solved_roster(seed):
+    from planner.scheduling.solve import solve_roster
+
+    cfg, req, agents, leave = _random_instance(seed)
+    floor = _floor(cfg, req, agents, leave)
+    result = solve_roster(cfg, req, agents, leave, WEEK, time_limit_s=4)
+    assert floor.shortfall_floor >= result.shortfall_bound.total if result.shortfall_bound else True
+    assert sum(result.shortfall_agent_slots.values()) >= floor.shortfall_floor
+    assert sum(result.overstaff_agent_slots.values()) >= floor.forced
+    assert floor.required == result.coverage["required"].sum()
