@@ -712,6 +712,14 @@ class Config(Strict):
             hours = self.site.holidays.hours
         return None if hours == "closed" else hours
 
+    def closed_for_holiday(self, day: dt.date) -> bool:
+        """Whether a public holiday closes the site on a day its weekly opening hours would open it (site.holidays.hours
+        'closed'); such a day lowers each contract's weekly minimum like an approved leave day."""
+        holidays = self.site.holidays
+        return (holidays is not None and holidays.hours == "closed"
+                and self.site.opening_hours[WEEKDAYS[day.weekday()]] != "closed"
+                and day in self.holiday_calendar(day.year, day.year))
+
     def holiday_calendar(self, first_year: int, last_year: int) -> dict[dt.date, str]:
         """Public holidays (date → name) of the configured country between the two years inclusive."""
         if self.site.holidays is None:

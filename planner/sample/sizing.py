@@ -86,18 +86,18 @@ def required_hours(config: Config, week_start: dt.date, end: dt.date, params: Si
 
 
 def available_hours(config: Config, agents: pd.DataFrame, leave: pd.DataFrame, week_start: dt.date) -> pd.DataFrame:
-    """Per agent: contract min and max hours in the week after approved leave (agent_id, skills, min_h, max_h)."""
-    week_end = week_start + dt.timedelta(days=6)
+    """Per agent: contract min and max hours in the week after approved leave and holiday closures, a contract day
+    (the week / days_per_week_max) off for each such day, as in the roster's weekly minimum (agent_id, skills, min_h, max_h)."""
+    week = [week_start + dt.timedelta(days=i) for i in range(7)]
     approved = leave[leave["status"] == "approved"]
-    leave_days = {}
+    closed = {d for d in week if config.closed_for_holiday(d)}
+    days_off: dict[str, set[dt.date]] = {}
     for row in approved.itertuples():
-        first, last = max(row.start_date, week_start), min(row.end_date, week_end)
-        if first <= last:
-            leave_days[row.agent_id] = leave_days.get(row.agent_id, 0) + (last - first).days + 1
+        days_off.setdefault(row.agent_id, set()).update(d for d in week if row.start_date <= d <= row.end_date)
     rows = []
     for agent in agents.itertuples():
         contract = config.contract(agent.contract)
-        share = max(0.0, 1 - leave_days.get(agent.agent_id, 0) / contract.days_per_week_max)
+        share = max(0.0, 1 - len(days_off.get(agent.agent_id, set()) | closed) / contract.days_per_week_max)
         rows.append((agent.agent_id, agent.skills, contract.weekly_hours_min * share, contract.weekly_hours_max * share))
     return pd.DataFrame(rows, columns=["agent_id", "skills", "min_h", "max_h"])
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from planner.config.schema import Config
+from planner.config.schema import WEEKDAYS, Config
 
 TOL_MIN = 1e-6
 
@@ -254,19 +254,35 @@ def _check_between_shifts(config, shifts, agents, approved, previous_roster, fir
                 problems.append(f"agent {aid}: {len(worked)} working days in the week of {lo} "
                                 f"(maximum {contract.days_per_week_max})")
             paid = sum(s["paid_hours"] for s in worked)
-            leave_days = sum(1 for d in week if d in approved[aid])
-            low = max(0.0, contract.weekly_hours_min - leave_days * contract.weekly_hours_min / contract.days_per_week_max)
+            low, why = _weekly_minimum(config, contract, week, approved[aid])
             if paid > contract.weekly_hours_max + 0.011:
                 problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} (maximum {contract.weekly_hours_max:g})")
             if paid < low - 0.011:
-                problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} "
-                                f"(minimum {low:g} after {leave_days} leave day(s))")
+                problems.append(f"agent {aid}: {paid:g} paid h in the week of {lo} (minimum {low:g}{why})")
     for aid in sorted(set(agents) - set(by_agent)):
         contract = config.contract(agents[aid].contract)
         for w in range(n_weeks if first_day is not None else 0):
             lo = (first_day + pd.Timedelta(days=7 * w)).date()
-            leave_days = sum(1 for i in range(7) if lo + dt.timedelta(days=i) in approved[aid])
-            low = max(0.0, contract.weekly_hours_min - leave_days * contract.weekly_hours_min / contract.days_per_week_max)
+            low, why = _weekly_minimum(config, contract, [lo + dt.timedelta(days=i) for i in range(7)], approved[aid])
             if low > 0.011:
-                problems.append(f"agent {aid}: 0 paid h in the week of {lo} (minimum {low:g} after {leave_days} leave day(s))")
+                problems.append(f"agent {aid}: 0 paid h in the week of {lo} (minimum {low:g}{why})")
     return problems
+
+
+def _holiday_closure(config: Config, day: dt.date) -> bool:
+    """A public holiday on which the site closes although its weekly hours would open it (read from the config here)."""
+    holidays = config.site.holidays
+    if holidays is None or holidays.hours != "closed" or day not in config.holiday_calendar(day.year, day.year):
+        return False
+    return config.site.opening_hours[WEEKDAYS[day.weekday()]] != "closed"
+
+
+def _weekly_minimum(config: Config, contract, week: list[dt.date], leave: set[dt.date]) -> tuple[float, str]:
+    """The week's minimum paid hours: the contract's less weekly_hours_min / days_per_week_max for each approved leave
+    day and each holiday closure (a day that is both counts once), and the words saying why it is lower."""
+    leave_days = sum(1 for d in week if d in leave)
+    closed = sum(1 for d in week if d not in leave and _holiday_closure(config, d))
+    low = max(0.0, contract.weekly_hours_min - (leave_days + closed) * contract.weekly_hours_min / contract.days_per_week_max)
+    parts = [f"{leave_days} leave day(s)"] if leave_days else []
+    parts += [f"{closed} holiday closure(s)"] if closed else []
+    return low, (" after " + " and ".join(parts)) if parts else ""

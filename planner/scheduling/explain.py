@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.instance import AgentInfo, Instance
 from planner.scheduling.params import WALL_PER_DET, solver_parameters
-from planner.scheduling.rules import HARD_RULES, add_agent_choice, add_hard_rules
+from planner.scheduling.rules import HARD_RULES, add_agent_choice, add_hard_rules, days_off_minimum, weekly_minimum_min
 
 MAX_AGENTS_NAMED = 20
 CHECK_DET = 5.0  # deterministic units per agent-week check: the sample site week's checks take at most 0.011 each
@@ -48,12 +48,18 @@ def describe(inst: Instance, agent: AgentInfo, rules: list[str]) -> str:
         facts.append(f"available {_clock(agent.available_from_min)}–{_clock(agent.available_to_min)}")
     if agent.approved_leave:
         facts.append("approved leave on " + ", ".join(str(inst.day_date(d)) for d in sorted(agent.approved_leave)))
+    if inst.holiday_closed:
+        facts.append("site closed for public holiday on " + ", ".join(str(inst.day_date(d)) for d in sorted(inst.holiday_closed)))
     workable = sorted(agent.templates)
     facts.append(f"{len(workable)} of {inst.n_days} days have a shift that fits the site hours, shift rules and availability")
     best = [max(inst.templates[k].paid_min for k in agent.templates[d]) for d in workable]
     most = sum(sorted(best, reverse=True)[: contract.days_per_week_max]) / 60 if best else 0.0
     if inst.n_days == 7:
-        facts.append(f"at most {most:g} paid h fit in the week")
+        week = inst.weeks[0]
+        off = days_off_minimum(inst, agent, week)
+        lowered = f" after {off} leave or holiday day(s)" if off else ""
+        facts.append(f"at most {most:g} paid h fit in the week, the minimum is "
+                     f"{round(weekly_minimum_min(inst, agent, week) / 60, 2):g} h{lowered}")
     if agent.prev_end_slot is not None:
         facts.append(f"previous roster: last shift ended {inst.slot_time(agent.prev_end_slot)}, "
                      f"{agent.prev_consecutive_days} day(s) worked in a row before the week")

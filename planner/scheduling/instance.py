@@ -87,6 +87,9 @@ class Instance:
     # planner replan: (agent index, day) -> (start slot, length in slots, paid minutes) of the published shift
     published: dict[tuple[int, int], tuple[int, int, int]] | None = None
     published_channels: dict[tuple[str, int], str] | None = None  # (agent_id, slot) -> channel served when published
+    # days a public holiday closes the site on a normally open weekday (Config.closed_for_holiday): each lowers every
+    # agent's weekly minimum by a contract day, as an approved leave day does (rules.weekly_minimum_min)
+    holiday_closed: frozenset[int] = frozenset()
 
     @property
     def slots_per_day(self) -> int:
@@ -202,7 +205,9 @@ def build_instance(
     templates, by_key = _all_templates(config, week_start, n_days, site_open)
     agents, groups = _agents(config, agents_df, leave_df, week_start, n_days, templates, by_key, channel_open, channels)
     inst = Instance(config, week_start, n_days, slot_min, n_slots, channels, channel_open, required, productive, offered, aht,
-                    templates, agents, groups)
+                    templates, agents, groups,
+                    holiday_closed=frozenset(d for d in range(n_days)
+                                             if config.closed_for_holiday(week_start + dt.timedelta(days=d))))
     if previous_roster is not None and len(previous_roster):
         _apply_previous(inst, previous_roster)
     return inst

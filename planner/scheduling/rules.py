@@ -14,7 +14,7 @@ HARD_RULES = {
     "rest_previous": "minimum rest after the previous roster's last shift",
     "days_per_week": "maximum working days per week (contract)",
     "consecutive_days": "maximum consecutive working days",
-    "weekly_hours_min": "weekly paid hours at least the contract minimum",
+    "weekly_hours_min": "weekly paid hours at least the contract minimum (less a contract day per leave day or holiday closure)",
     "weekly_hours_max": "weekly paid hours at most the contract maximum",
 }
 
@@ -110,12 +110,19 @@ def add_consecutive_days(model: cp_model.CpModel, inst: Instance, av: AgentVars,
             _when(model.add(sum(lits) <= cap - fixed), enforce or [])
 
 
+def days_off_minimum(inst: Instance, agent: AgentInfo, week: range) -> int:
+    """Days of the week that lower the agent's weekly minimum: approved leave days and days a public holiday closes
+    the site on a normally open weekday (Instance.holiday_closed), a day that is both counted once."""
+    return sum(1 for d in week if d in agent.approved_leave or d in inst.holiday_closed)
+
+
 def weekly_minimum_min(inst: Instance, agent: AgentInfo, week: range) -> int:
-    """The week's paid-minutes minimum: the contract's, less a contract day's share for each approved leave day."""
+    """The week's paid-minutes minimum: the contract's, less a contract day's share (weekly_hours_min /
+    days_per_week_max) for each approved leave day and each day the site is closed for a public holiday."""
     contract = inst.config.contract(agent.contract)
     per_day = contract.weekly_hours_min * 60 / contract.days_per_week_max
-    leave_days = sum(1 for d in week if d in agent.approved_leave)
-    return max(0, math.ceil(contract.weekly_hours_min * 60 - leave_days * per_day - 1e-6))
+    off = days_off_minimum(inst, agent, week)
+    return max(0, math.ceil(contract.weekly_hours_min * 60 - off * per_day - 1e-6))
 
 
 def paid_minutes(av: AgentVars, week: range) -> cp_model.IntVar:
@@ -129,7 +136,7 @@ def paid_minutes(av: AgentVars, week: range) -> cp_model.IntVar:
 
 
 def add_weekly_hours_min(model: cp_model.CpModel, inst: Instance, av: AgentVars, enforce: list | None = None) -> None:
-    """Paid hours each week at least the contract minimum (reduced for approved leave days)."""
+    """Paid hours each week at least the contract minimum (reduced for approved leave days and holiday closures)."""
     for week in inst.weeks:
         low = weekly_minimum_min(inst, av.agent, week)
         if low > 0:
