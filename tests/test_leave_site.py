@@ -203,6 +203,20 @@ def test_cli_decide_names_the_line_of_an_unknown_agent(site, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_cli_decide_rejects_a_misspelt_requested_at_column(site, tmp_path, capsys):
+    folder, config_path, *_ = site
+    bad = tmp_path / "requests.csv"
+    text = (folder / "data" / "leave.csv").read_text()
+    assert "requested_at" in text.splitlines()[0]
+    bad.write_text(text.replace("requested_at", "requestd_at", 1))
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "decide", "--config", str(config_path), "--requests", str(bad), "--out", str(tmp_path / "o")])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{bad}, line 1, column 'requestd_at'" in err and "did you mean requested_at?" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
     _, config_path, *_ = site
     roster = tmp_path / "roster.csv"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.config import Config, load_config
-from planner.errors import ConfigError
+from planner.errors import ConfigError, PlannerWarning
 
 # A piped or logged run prints a progress line at least this often during a long phase.
 PLAIN_PROGRESS_INTERVAL_S = 10.0
@@ -62,6 +63,24 @@ def wrote(path: Path | str, detail: str = "") -> None:
 def warn(message: str) -> None:
     """Print 'Warning: <message>' on stderr, literally; shown even with --quiet because it changes what was done."""
     err_console.print(styled(("Warning:", "bold yellow"), f" {message}"), highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def planner_warnings_printed() -> Iterator[None]:
+    """Inside the block, every PlannerWarning the library raises is printed at once with warn() (each time it is
+    raised); other warnings go to Python's usual display."""
+    usual = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, PlannerWarning):
+            warn(str(message))
+        else:
+            usual(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlannerWarning)
+        warnings.showwarning = show
+        yield
 
 
 def print_error(label: str, message: str) -> None:
