@@ -379,15 +379,17 @@ def test_cli_bids_writes_its_tables_the_same_each_run(site, tmp_path, capsys):
     assert done.value.code == 2 and "fair or seniority" in capsys.readouterr().err
 
 
-def test_cli_bids_names_the_line_of_a_bad_rank(site, tmp_path, capsys):
+@pytest.mark.parametrize("rank", ["0", "11"])
+def test_cli_bids_names_the_file_line_and_column_of_a_bad_rank(site, tmp_path, capsys, rank):
     folder, config_path, *_ = site
     bad = tmp_path / "bids.csv"
     text = (folder / "data" / "bids.csv").read_text().splitlines()
-    text[4] = ",".join(text[4].split(",")[:2] + ["0"] + text[4].split(",")[3:])
+    assert text[0].split(",")[2] == "rank"
+    text[4] = ",".join(text[4].split(",")[:2] + [rank] + text[4].split(",")[3:])
     bad.write_text("\n".join(text) + "\n")
     with pytest.raises(SystemExit) as done:
         main(["leave", "bids", "--config", str(config_path), "--bids", str(bad), "--out", str(tmp_path / "o")])
     assert done.value.code == 2
-    err = capsys.readouterr().err
-    assert "line 5" in err and "rank" in err and "Traceback" not in err
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{bad}, line 5, column 'rank': got '{rank}'" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()

@@ -93,9 +93,11 @@ LEAVE = [
     Col("override", "bool", required=False, nullable=True),  # a planner's override: may take the balance below zero
 ]
 LEAVE_STATUSES = ("approved", "requested")
+MAX_BID_RANK = 10  # ranked preferences per agent the bid round allocates (planner.leave.bids: its weights fit int64)
 BIDS = [
     Col("agent_id", "str"),
-    Col("rank", "int", min=1),
+    Col("rank", "int", min=1, max=MAX_BID_RANK, max_words=f"at most {MAX_BID_RANK} ranked preferences per agent are "
+        "allocated; drop or merge the lowest ranks"),
     Col("start_date", "date"),
     Col("end_date", "date"),
     Col("submitted_at", "timestamp", required=False, nullable=True),
