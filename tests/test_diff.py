@@ -104,3 +104,31 @@ def test_a_corrupt_roster_exits_2_naming_the_line(site, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{bad}, line 4, column 'shift_start'" in err
     assert "Traceback" not in err and "Internal error" not in err
+
+
+def test_a_bad_date_is_one_problem_quoting_the_cell_as_written(site, tmp_path, capsys):
+    lines = site.roster_path.read_text().splitlines()
+    head = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[head.index("date")] = "2026-11-32"
+    lines[3] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    assert _exit_code(["diff", str(site.roster_path), str(bad)]) == 2
+    problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
+    assert problems == [f"  - {bad}, line 4, column 'date': got '2026-11-32'; expected a date YYYY-MM-DD"]
+
+
+def test_a_clock_time_out_of_range_is_quoted_as_written(site, tmp_path, capsys):
+    lines = site.roster_path.read_text().splitlines()
+    head = lines[0].split(",")
+    cells = lines[3].split(",")
+    assert len(cells[head.index("shift_start")]) == 5  # the display form: HH:MM on the row's date
+    cells[head.index("shift_start")] = "25:00"
+    lines[3] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    assert _exit_code(["diff", str(site.roster_path), str(bad)]) == 2
+    problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
+    assert problems == [f"  - {bad}, line 4, column 'shift_start': got '25:00'; expected a time of day HH:MM (on the "
+                        "row's date) or an ISO 8601 timestamp"]
