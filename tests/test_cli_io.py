@@ -216,3 +216,14 @@ def test_unknown_columns_are_one_warning_and_a_misspelt_one_an_error(tmp_path, d
     code, _, err = run(["validate", "--config", str(demo_config_path), "--history", str(typo)], capsys)
     assert code == 2
     assert f"{typo}, line 1, column 'handeld'; expected a column of the history table: did you mean handled?" in err
+
+
+@pytest.mark.parametrize("command", [
+    ["forecast", "--start", "2026-11-23"], ["backtest"], ["staff", "--forecast", "missing.csv"],
+    ["aggregate", "--contacts", "missing.csv"]])
+def test_an_unsupported_out_format_fails_before_reading_anything(tmp_path, demo_config_path, capsys, command):
+    name, *rest = command
+    out = tmp_path / "table.xlsx"
+    code, printed, err = run([name, "--config", str(demo_config_path), *rest, "--out", str(out)], capsys)
+    assert code == 2 and printed == ""
+    assert f"{out}: unknown table format '.xlsx'; use .csv, .tsv or .parquet" in err  # not 'missing.csv: file not found'

@@ -132,3 +132,12 @@ def test_a_clock_time_out_of_range_is_quoted_as_written(site, tmp_path, capsys):
     problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
     assert problems == [f"  - {bad}, line 4, column 'shift_start': got '25:00'; expected a time of day HH:MM (on the "
                         "row's date) or an ISO 8601 timestamp"]
+
+
+def test_an_unsupported_out_fails_before_anything_is_printed(site, edited, tmp_path, capsys):
+    path, _ = edited
+    assert _exit_code(["diff", str(site.roster_path), str(path), "--out", str(tmp_path / "x.xlsx")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "x.xlsx: unknown table format '.xlsx'; use .csv, .tsv or .parquet" in captured.err
+    assert not (tmp_path / "x.xlsx").exists()

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.cli.common import add_row, config_from, out, wrote
-from planner.io.files import write_table
+from planner.io.files import table_format, write_table
 from planner.publish import diff_summary, roster_diff
 from planner.scheduling.roster import read_roster
 
@@ -36,6 +36,8 @@ def diff(
                                        "breaks and its time zone checks the times (optional)."),
 ) -> None:
     """Read both rosters, print the changes and the summary, and write them when --out is given."""
+    if out_path is not None:
+        table_format(out_path)  # an unsupported --out fails before any work or output
     cfg = config_from(config, required=False)
     before, after = read_roster(old, cfg, slots=False), read_roster(new, cfg, slots=False)
     changes = roster_diff(before, after)
