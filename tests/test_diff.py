@@ -141,3 +141,26 @@ def test_an_unsupported_out_fails_before_anything_is_printed(site, edited, tmp_p
     assert captured.out == ""
     assert "x.xlsx: unknown table format '.xlsx'; use .csv, .tsv or .parquet" in captured.err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_changes_table_wraps_between_words_and_channels_at_80_columns(tmp_path, capsys, monkeypatch):
+    from planner.cli import common
+
+    head = "agent_id,date,shift_start,shift_end,breaks,paid_hours,channels"
+    old = tmp_path / "old.csv"
+    old.write_text(f"{head}\nA001,2026-11-23,22:00,08:30,01:00-01:30,10.5,voice;chat;email;social\n"
+                   "A002,2026-11-24,08:00,16:00,12:00-12:30,7.5,voice\n")
+    new = tmp_path / "new.csv"
+    new.write_text(f"{head}\nA002,2026-11-24,08:00,16:00,12:00-12:30,7.5,voice;chat;email;social\n"
+                   "A003,2026-11-25,13:30,22:00,17:00-17:30,8,voice;chat\n")
+    printed = {}
+    for width in (80, 250):
+        monkeypatch.setattr(common.console, "size", (width, 500))
+        assert _exit_code(["diff", str(old), str(new)]) == 0
+        printed[width] = capsys.readouterr().out
+    narrow = printed[80]
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    words = lambda text: sorted(w for w in text.split() if w.strip("─"))  # noqa: E731
+    assert words(narrow) == words(printed[250])  # nothing cut inside a word
+    for whole in ("22:00-08:30 10.5 h", "13:30-22:00 8 h", "channels"):  # a number stays with its unit
+        assert any(whole in line for line in narrow.splitlines()), narrow

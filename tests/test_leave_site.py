@@ -227,6 +227,26 @@ def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
     assert "roster_slots.csv" in capsys.readouterr().err
 
 
+def test_the_group_table_wraps_between_skills_at_80_columns():
+    from rich.console import Console
+
+    from planner.cli.commands.leave import _group_table
+
+    weekly = pd.DataFrame({"group": ["chat+email+social+voice", "email+voice", "voice"], "week": dt.date(2026, 11, 23),
+                           "agents": [12, 12, 45], "required_h": [291.0, 285, 921], "available_h": [399.0, 390, 1259],
+                           "allowance_h": [93.0, 91, 107]})
+    shown = {}
+    for width in (80, 250):
+        console = Console(width=width, record=True)
+        console.print(_group_table(weekly, "capacity per skill group"))
+        shown[width] = console.export_text()
+    narrow = shown[80]
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    words = lambda text: sorted(w for w in text.split() if w.strip("─"))  # noqa: E731
+    assert words(narrow) == words(shown[250])  # wrapped between skills, never inside one
+    assert "chat + email + social + voice" in shown[250]
+
+
 @pytest.mark.parametrize("name", ["plan", "decide", "bids"])
 def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(name):
     from typer.testing import CliRunner

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 import warnings
@@ -91,6 +92,13 @@ def print_error(label: str, message: str) -> None:
 def add_row(table: Table, *cells: object, **kwargs) -> None:
     """Add a table row whose string cells are shown literally (a channel, path or reason is never markup)."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+
+def breakable(text: str) -> Text:
+    """A table cell (literal) that a narrow column wraps between list items, never inside one: a space after each ';'
+    and around each '+' ('voice;chat' shows as 'voice; chat', the skill group 'chat+email' as 'chat + email'); the
+    files keep the compact form."""
+    return Text(re.sub(r"\s*\+\s*", " + ", re.sub(r";\s*", "; ", text)).strip())
 
 
 class _StatusColumn(ProgressColumn):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +11,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.common import add_row, config_from, out, wrote
+from planner.cli.common import add_row, breakable, config_from, out, wrote
 from planner.io.files import table_format, write_table
 from planner.publish import diff_summary, roster_diff
 from planner.scheduling.roster import read_roster
 
+# The change codes of the --out table, as the terminal shows them (short: the old and new texts need the width).
+CHANGE_LABELS = {"start_moved": "start moved", "end_moved": "end moved", "breaks_changed": "breaks",
+                 "channels_changed": "channels", "paid_hours_changed": "paid hours"}
 HELP = (
     "Compare two rosters (roster.csv) and list per agent and date what changed: shifts added or removed, start or end "
     "moved (minutes, later positive), breaks, channels or paid hours changed; then the agents affected, the shifts "
@@ -44,11 +48,15 @@ def diff(
     summary = diff_summary(before, after, changes)
     if not changes.empty:
         view = Table(title=Text(f"{old} → {new}"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-        for col, justify in (("agent", "left"), ("date", "left"), ("change", "left"), ("old", "left"), ("new", "left"),
-                             ("min", "right")):
-            view.add_column(col, justify=justify, overflow="fold")
+        view.add_column("agent", overflow="fold")
+        view.add_column("date", no_wrap=True)
+        view.add_column("change", no_wrap=True)
+        for col in ("old", "new"):  # the rest of the width, shared: a shift text ('22:00-06:00 10.5 h') fits at 80
+            view.add_column(col, overflow="fold", ratio=1)
+        view.add_column("min", justify="right", no_wrap=True)
         for r in changes.itertuples(index=False):
-            add_row(view, r.agent_id, r.date, r.change, r.old, r.new, "" if pd.isna(r.minutes) else f"{int(r.minutes):+d}")
+            add_row(view, r.agent_id, r.date, CHANGE_LABELS.get(r.change, r.change), _cell(r.old), _cell(r.new),
+                    "" if pd.isna(r.minutes) else f"{int(r.minutes):+d}")
         out(view)
     delta = summary.paid_hours_delta
     out(f"{summary.agents_affected:,} agent(s) affected, {summary.shifts_changed:,} shift(s) changed "
@@ -58,3 +66,9 @@ def diff(
     if out_path is not None:
         write_table(changes, out_path)
         wrote(out_path, f"({len(changes):,} changes)")
+
+
+def _cell(text: str) -> Text:
+    """An old/new text as shown: a shift's channels on a line of their own ('13:30-22:00 8 h' / 'voice; chat'), so a
+    narrow column wraps between channels or words, never between a number and its unit."""
+    return breakable(re.sub(r"(\d h) (?=\S)", "\\1\n", text))
