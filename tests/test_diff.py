@@ -164,3 +164,11 @@ def test_the_changes_table_wraps_between_words_and_channels_at_80_columns(tmp_pa
     assert words(narrow) == words(printed[250])  # nothing cut inside a word
     for whole in ("22:00-08:30 10.5 h", "13:30-22:00 8 h", "channels"):  # a number stays with its unit
         assert any(whole in line for line in narrow.splitlines()), narrow
+
+
+def test_the_usage_line_names_the_two_rosters_plainly(capsys):
+    assert _exit_code(["diff", "--help"]) == 0
+    assert "Usage: planner diff [OPTIONS] A B\n" in capsys.readouterr().out
+    assert _exit_code(["diff", "only.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: planner diff [OPTIONS] A B" in err and "Missing argument 'B'" in err

@@ -94,6 +94,11 @@ def add_row(table: Table, *cells: object, **kwargs) -> None:
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kwargs)
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 team page', '2 team pages', '1,204 calendars' (many defaults to one + 's')."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 def breakable(text: str) -> Text:
     """A table cell (literal) that a narrow column wraps between list items, never inside one: a space after each ';'
     and around each '+' ('voice;chat' shows as 'voice; chat', the skill group 'chat+email' as 'chat + email'); the

@@ -10,6 +10,7 @@ import typer
 from rich import box
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperCommand
 
 from planner.cli.common import add_row, breakable, config_from, out, wrote
 from planner.io.files import table_format, write_table
@@ -27,9 +28,22 @@ HELP = (
 )
 
 
+class PlainUsage(TyperCommand):
+    """A command whose usage line names its arguments as written ('planner diff [OPTIONS] A B'); typer's own puts a
+    required argument in braces ('{A} {B}'), which reads like a template or a set."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or param.name.upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
 def register(app: typer.Typer) -> None:
     """Add the diff command to app."""
-    app.command(help=HELP)(diff)
+    app.command(help=HELP, cls=PlainUsage)(diff)
 
 
 def diff(
