@@ -63,3 +63,11 @@ class RequestError(PlannerError):
 
 class InfeasibleError(PlannerError):
     """Hard rules cannot all hold; the message names the agent(s) and rule(s) in conflict."""
+
+
+class PlannerWarning(UserWarning):
+    """Something a user should know that did not stop the work (the CLI prints it as 'Warning: …' on stderr)."""
+
+
+class DataWarning(PlannerWarning):
+    """An input table is usable but carries something the planner ignores (columns outside its contract)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.config import Config
-from planner.errors import ConfigError
+from planner.errors import ConfigError, RequestError
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave, read_roster_table
 from planner.pipeline import WeekPlan
@@ -53,6 +53,24 @@ def read_site_inputs(config: Config, with_contacts: bool = True,
         reader = load_contacts if config.contacts_import is not None else read_contacts
         contacts = reader(paths["contacts"], config)
     return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts, paths["previous_roster"])
+
+
+def check_previous_roster(previous: pd.DataFrame | None, source: object, week_start: dt.date) -> None:
+    """RequestError naming the file and its dates unless the previous roster ends before week_start: it carries rest
+    and consecutive days into the week, so a roster with no day before the week, or with days in it, is the wrong file."""
+    if previous is None or previous.empty:
+        return
+    days = pd.to_datetime(previous["date"])
+    first, last = days.min().date(), days.max().date()
+    if last < week_start:
+        return
+    span = f"{source}: the previous roster runs from {first} to {last}"
+    fix = ("give the roster of the week(s) before it (--previous-roster), or --no-previous to start the week with no "
+           "rest or consecutive-day history")
+    if first >= week_start:
+        raise RequestError(f"{span}: it has no day before the week of {week_start}, so it cannot carry rest and "
+                           f"consecutive days into it; {fix}")
+    raise RequestError(f"{span}, into the week of {week_start}: a previous roster must end before the week starts; {fix}")
 
 
 def run_summary(plan: WeekPlan, inputs: SiteInputs) -> dict:

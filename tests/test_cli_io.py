@@ -199,3 +199,31 @@ def test_aggregate_totals_fit_80_columns_without_cutting_a_number():
     assert "…" not in text
     for number in ("6,959,123", "20,027,456", "18,349,321", "1,969,123", "28.3%"):
         assert number in text, number
+
+
+def test_unknown_columns_are_one_warning_and_a_misspelt_one_an_error(tmp_path, demo_config_path, capsys):
+    def extra(lines):
+        lines[0] += ",queue,Skill Group"
+        for i in range(1, len(lines)):
+            lines[i] += ",Q1,retail"
+
+    path = _history(tmp_path, extra)
+    code, _, err = run(["validate", "--config", str(demo_config_path), "--history", str(path)], capsys)
+    assert code == 0
+    assert err.count("Warning:") == 1
+    assert f"Warning: {path}: 2 column(s) outside the history table's contract, not used: 'queue', 'Skill Group'" in err
+    typo = _history(tmp_path, lambda lines: lines.__setitem__(0, lines[0].replace("handled", "handeld")))
+    code, _, err = run(["validate", "--config", str(demo_config_path), "--history", str(typo)], capsys)
+    assert code == 2
+    assert f"{typo}, line 1, column 'handeld'; expected a column of the history table: did you mean handled?" in err
+
+
+@pytest.mark.parametrize("command", [
+    ["forecast", "--start", "2026-11-23"], ["backtest"], ["staff", "--forecast", "missing.csv"],
+    ["aggregate", "--contacts", "missing.csv"]])
+def test_an_unsupported_out_format_fails_before_reading_anything(tmp_path, demo_config_path, capsys, command):
+    name, *rest = command
+    out = tmp_path / "table.xlsx"
+    code, printed, err = run([name, "--config", str(demo_config_path), *rest, "--out", str(out)], capsys)
+    assert code == 2 and printed == ""
+    assert f"{out}: unknown table format '.xlsx'; use .csv, .tsv or .parquet" in err  # not 'missing.csv: file not found'

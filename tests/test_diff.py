@@ -104,3 +104,71 @@ def test_a_corrupt_roster_exits_2_naming_the_line(site, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{bad}, line 4, column 'shift_start'" in err
     assert "Traceback" not in err and "Internal error" not in err
+
+
+def test_a_bad_date_is_one_problem_quoting_the_cell_as_written(site, tmp_path, capsys):
+    lines = site.roster_path.read_text().splitlines()
+    head = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[head.index("date")] = "2026-11-32"
+    lines[3] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    assert _exit_code(["diff", str(site.roster_path), str(bad)]) == 2
+    problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
+    assert problems == [f"  - {bad}, line 4, column 'date': got '2026-11-32'; expected a date YYYY-MM-DD"]
+
+
+def test_a_clock_time_out_of_range_is_quoted_as_written(site, tmp_path, capsys):
+    lines = site.roster_path.read_text().splitlines()
+    head = lines[0].split(",")
+    cells = lines[3].split(",")
+    assert len(cells[head.index("shift_start")]) == 5  # the display form: HH:MM on the row's date
+    cells[head.index("shift_start")] = "25:00"
+    lines[3] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    assert _exit_code(["diff", str(site.roster_path), str(bad)]) == 2
+    problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("  - ")]
+    assert problems == [f"  - {bad}, line 4, column 'shift_start': got '25:00'; expected a time of day HH:MM (on the "
+                        "row's date) or an ISO 8601 timestamp"]
+
+
+def test_an_unsupported_out_fails_before_anything_is_printed(site, edited, tmp_path, capsys):
+    path, _ = edited
+    assert _exit_code(["diff", str(site.roster_path), str(path), "--out", str(tmp_path / "x.xlsx")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "x.xlsx: unknown table format '.xlsx'; use .csv, .tsv or .parquet" in captured.err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_changes_table_wraps_between_words_and_channels_at_80_columns(tmp_path, capsys, monkeypatch):
+    from planner.cli import common
+
+    head = "agent_id,date,shift_start,shift_end,breaks,paid_hours,channels"
+    old = tmp_path / "old.csv"
+    old.write_text(f"{head}\nA001,2026-11-23,22:00,08:30,01:00-01:30,10.5,voice;chat;email;social\n"
+                   "A002,2026-11-24,08:00,16:00,12:00-12:30,7.5,voice\n")
+    new = tmp_path / "new.csv"
+    new.write_text(f"{head}\nA002,2026-11-24,08:00,16:00,12:00-12:30,7.5,voice;chat;email;social\n"
+                   "A003,2026-11-25,13:30,22:00,17:00-17:30,8,voice;chat\n")
+    printed = {}
+    for width in (80, 250):
+        monkeypatch.setattr(common.console, "size", (width, 500))
+        assert _exit_code(["diff", str(old), str(new)]) == 0
+        printed[width] = capsys.readouterr().out
+    narrow = printed[80]
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    words = lambda text: sorted(w for w in text.split() if w.strip("─"))  # noqa: E731
+    assert words(narrow) == words(printed[250])  # nothing cut inside a word
+    for whole in ("22:00-08:30 10.5 h", "13:30-22:00 8 h", "channels"):  # a number stays with its unit
+        assert any(whole in line for line in narrow.splitlines()), narrow
+
+
+def test_the_usage_line_names_the_two_rosters_plainly(capsys):
+    assert _exit_code(["diff", "--help"]) == 0
+    assert "Usage: planner diff [OPTIONS] A B\n" in capsys.readouterr().out
+    assert _exit_code(["diff", "only.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: planner diff [OPTIONS] A B" in err and "Missing argument 'B'" in err

@@ -223,6 +223,69 @@ def test_roster_clock_times_and_overnight(tmp_path):
     assert [(p.line, p.column) for p in err.problems] == [(2, "shift_end"), (2, "breaks")]
 
 
+# One file per reader, each with an optional contract column left out: (reader, header, row, optional column).
+_READER_FILES = {
+    "history": (lambda p, cfg: tables.read_history(p, cfg), "interval_start,channel,offered",
+                "2026-11-23T08:00:00,voice,3", "handled"),
+    "contacts": (lambda p, cfg: tables.read_contacts(p, cfg), "contact_id,channel,arrived_at",
+                 "c1,voice,2026-11-23T08:00:00", "answered_at"),
+    "agents": (lambda p, cfg: tables.read_agents(p, cfg), "agent_id,name,skills,contract", "A1,Ann,voice,full_time",
+               "available_from"),
+    "leave": (lambda p, cfg: tables.read_leave(p, None, cfg), "agent_id,start_date,end_date,kind,status",
+              "A1,2026-11-23,2026-11-24,annual,requested", "requested_at"),
+    "bids": (lambda p, cfg: tables.read_bids(p, None, cfg), "agent_id,rank,start_date,end_date",
+             "A1,1,2027-02-01,2027-02-05", "submitted_at"),
+    "changes": (lambda p, cfg: tables.read_changes(p, cfg), "agent_id,date,kind", "A1,2026-11-23,leave", "note"),
+    "roster": (lambda p, cfg: tables.read_roster_table(p, cfg), "agent_id,date,shift_start,shift_end,breaks,paid_hours",
+               "A1,2026-11-23,08:00,16:30,12:00-12:30,8", "channels"),
+}
+
+
+def _misspelt(name: str) -> str:
+    """The column with one letter dropped (requested_at → requestd_at)."""
+    cut = len(name) // 2 + 1
+    return name[:cut] + name[cut + 1:]
+
+
+@pytest.mark.parametrize("name", list(_READER_FILES))
+def test_a_misspelt_optional_column_is_an_error_on_line_1(tmp_path, cfg, name):
+    read, head, row, optional = _READER_FILES[name]
+    typo = _misspelt(optional)
+    path = _write(tmp_path, f"{name}.csv", [f"{head},{typo}", f"{row},x"])
+    err = _error(lambda: read(path, cfg))
+    assert [(p.line, p.column) for p in err.problems] == [(1, typo)]
+    assert f"did you mean {optional}?" in str(err) and str(path) in str(err)
+
+
+@pytest.mark.parametrize("name", list(_READER_FILES))
+def test_other_unknown_columns_are_kept_and_named_in_one_warning(tmp_path, cfg, name):
+    from planner.errors import DataWarning
+
+    read, head, row, _ = _READER_FILES[name]
+    path = _write(tmp_path, f"{name}.csv", [f"{head},acd_queue,Supervisor", f"{row},Q7,Kim"])
+    with pytest.warns(DataWarning) as caught:
+        df = read(path, cfg)
+    assert len(caught) == 1
+    expected = f"{path}: 2 column(s) outside the {name} table's contract, not used: 'acd_queue', 'Supervisor'"
+    assert str(caught[0].message) == expected
+    assert df["acd_queue"].tolist() == ["Q7"]
+
+
+def test_a_misspelt_column_is_judged_case_blind_and_not_beside_the_real_one(tmp_path, cfg):
+    import warnings
+
+    head = "agent_id,start_date,end_date,kind,status"
+    row = "A1,2026-11-23,2026-11-24,annual,requested,2026-11-01T09:00:00"
+    err = _error(lambda: tables.read_leave(_write(tmp_path, "a.csv", [f"{head},Requested_At", row]), None, cfg))
+    assert "did you mean requested_at?" in str(err)
+    both = _write(tmp_path, "b.csv", [f"{head},requested_at,requestd_at", row + ",x"])  # an extra column, not a typo
+    with pytest.warns(UserWarning, match="not used: 'requestd_at'"):
+        tables.read_leave(both, None, cfg)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a table built in memory carries what its caller put there: no warning
+        tables.validate_leave(pd.read_csv(both, dtype=str), "memory", cfg)
+
+
 def _sample_frames() -> dict[str, pd.DataFrame]:
     slots = pd.date_range("2026-11-23 08:00", periods=3, freq="15min")
     return {

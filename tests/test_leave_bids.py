@@ -419,6 +419,8 @@ def test_read_bids_types(tmp_path):
         ("A1,-2,2027-08-02,2027-08-03,", "rank", "an integer ≥ 1"),
         ("A1,1.5,2027-08-02,2027-08-03,", "rank", "a whole number ≥ 1"),
         ("A1,first,2027-08-02,2027-08-03,", "rank", "an integer ≥ 1"),
+        ("A1,11,2027-08-02,2027-08-03,", "rank", "an integer from 1 to 10 (at most 10 ranked preferences per agent are "
+         "allocated; drop or merge the lowest ranks)"),
         ("A1,2,2027-02-30,2027-08-03,", "start_date", "a date YYYY-MM-DD"),
         ("A1,2,2027-08-02,2027-08-03,tomorrow", "submitted_at", "an ISO 8601 timestamp"),
     ],

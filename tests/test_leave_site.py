@@ -203,6 +203,20 @@ def test_cli_decide_names_the_line_of_an_unknown_agent(site, tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_cli_decide_rejects_a_misspelt_requested_at_column(site, tmp_path, capsys):
+    folder, config_path, *_ = site
+    bad = tmp_path / "requests.csv"
+    text = (folder / "data" / "leave.csv").read_text()
+    assert "requested_at" in text.splitlines()[0]
+    bad.write_text(text.replace("requested_at", "requestd_at", 1))
+    with pytest.raises(SystemExit) as done:
+        main(["leave", "decide", "--config", str(config_path), "--requests", str(bad), "--out", str(tmp_path / "o")])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{bad}, line 1, column 'requestd_at'" in err and "did you mean requested_at?" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
     _, config_path, *_ = site
     roster = tmp_path / "roster.csv"
@@ -211,6 +225,26 @@ def test_cli_roster_without_its_slots_exits_2(site, tmp_path, capsys):
         main(["leave", "decide", "--config", str(config_path), "--roster", str(roster), "--out", str(tmp_path / "o")])
     assert done.value.code == 2
     assert "roster_slots.csv" in capsys.readouterr().err
+
+
+def test_the_group_table_wraps_between_skills_at_80_columns():
+    from rich.console import Console
+
+    from planner.cli.commands.leave import _group_table
+
+    weekly = pd.DataFrame({"group": ["chat+email+social+voice", "email+voice", "voice"], "week": dt.date(2026, 11, 23),
+                           "agents": [12, 12, 45], "required_h": [291.0, 285, 921], "available_h": [399.0, 390, 1259],
+                           "allowance_h": [93.0, 91, 107]})
+    shown = {}
+    for width in (80, 250):
+        console = Console(width=width, record=True)
+        console.print(_group_table(weekly, "capacity per skill group"))
+        shown[width] = console.export_text()
+    narrow = shown[80]
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    words = lambda text: sorted(w for w in text.split() if w.strip("─"))  # noqa: E731
+    assert words(narrow) == words(shown[250])  # wrapped between skills, never inside one
+    assert "chat + email + social + voice" in shown[250]
 
 
 @pytest.mark.parametrize("name", ["plan", "decide", "bids"])
@@ -365,15 +399,17 @@ def test_cli_bids_writes_its_tables_the_same_each_run(site, tmp_path, capsys):
     assert done.value.code == 2 and "fair or seniority" in capsys.readouterr().err
 
 
-def test_cli_bids_names_the_line_of_a_bad_rank(site, tmp_path, capsys):
+@pytest.mark.parametrize("rank", ["0", "11"])
+def test_cli_bids_names_the_file_line_and_column_of_a_bad_rank(site, tmp_path, capsys, rank):
     folder, config_path, *_ = site
     bad = tmp_path / "bids.csv"
     text = (folder / "data" / "bids.csv").read_text().splitlines()
-    text[4] = ",".join(text[4].split(",")[:2] + ["0"] + text[4].split(",")[3:])
+    assert text[0].split(",")[2] == "rank"
+    text[4] = ",".join(text[4].split(",")[:2] + [rank] + text[4].split(",")[3:])
     bad.write_text("\n".join(text) + "\n")
     with pytest.raises(SystemExit) as done:
         main(["leave", "bids", "--config", str(config_path), "--bids", str(bad), "--out", str(tmp_path / "o")])
     assert done.value.code == 2
-    err = capsys.readouterr().err
-    assert "line 5" in err and "rank" in err and "Traceback" not in err
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{bad}, line 5, column 'rank': got '{rank}'" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()

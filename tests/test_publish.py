@@ -131,11 +131,13 @@ def test_teams_come_from_the_agents_file_and_file_names_stay_unique(site):
 
 def test_team_option_publishes_one_team_and_refuses_an_unknown_one(site, tmp_path, capsys):
     out = tmp_path / "red"
-    assert _exit_code(["-q", "publish", "-c", str(site.config_path), "-r", str(site.roster_path), "-a",
+    capsys.readouterr()
+    assert _exit_code(["publish", "-c", str(site.config_path), "-r", str(site.roster_path), "-a",
                        str(site.agents_path), "-o", str(out), "--team", "red"]) == 0
     assert sorted(p.name for p in (out / "ics").iterdir()) == ["A1.ics", "A3.ics", "A5.ics"]
     assert [p.name for p in (out / "teams").iterdir()] == ["red.html"]
-    capsys.readouterr()
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "(3 calendars in Europe/Paris)" in printed and "(1 team page)" in printed
     assert _exit_code(["publish", "-c", str(site.config_path), "-r", str(site.roster_path), "-a", str(site.agents_path),
                        "-o", str(tmp_path / "x"), "--team", "purple"]) == 2
     err = capsys.readouterr().err

@@ -348,6 +348,21 @@ def test_kpis_xlsx_has_readable_headers_and_percent_duration_money_formats(tmp_p
     assert day.cell(2, 1).number_format == "yyyy-mm-dd"
 
 
+def test_abbreviations_stay_capitals_in_the_workbook_and_html_headers(tmp_path):
+    import openpyxl
+
+    from planner.reports.build import Report
+    from planner.reports.excel import write_excel
+    from planner.reports.html import table_html
+
+    weekly = pd.DataFrame({"week": [datetime.date(2026, 11, 23)], "channel": ["all"], "required_slots": [900],
+                           "shortfall_slots": [40], "lp_floor_slots": [31], "service_level_projected": [0.81]})
+    path = write_excel(Report(make_config(), tables={"coverage_weekly": weekly}), tmp_path / "kpis.xlsx")
+    header = [c.value for c in openpyxl.load_workbook(path)["coverage_weekly"][1]]
+    assert "LP floor slots" in header and "Lp floor slots" not in header
+    assert "<th class=\"\">LP floor slots</th>" in table_html(weekly)
+
+
 def test_required_vs_scheduled_breaks_its_lines_over_closed_hours():
     from planner.reports.charts import required_vs_scheduled
 

@@ -154,6 +154,39 @@ def test_a_corrupt_previous_roster_exits_2_naming_the_line(site, tmp_path, capsy
     assert not (tmp_path / "out").exists()
 
 
+def _roster_of(days: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"agent_id": "A001", "date": days, "shift_start": "08:00", "shift_end": "16:00",
+                         "breaks": "12:00-12:30", "paid_hours": 7.5, "channels": "voice"})
+
+
+@pytest.mark.parametrize(("days", "words"), [
+    (["2026-11-30", "2026-12-06"], "runs from 2026-11-30 to 2026-12-06: it has no day before the week of 2026-11-23"),
+    (["2026-11-20", "2026-11-24"], "runs from 2026-11-20 to 2026-11-24, into the week of 2026-11-23: a previous roster "
+                                   "must end before the week starts"),
+])
+def test_a_previous_roster_not_before_the_week_exits_2_naming_the_file_and_its_dates(site, tmp_path, capsys, days, words):
+    later = tmp_path / "week-2026-11-30" / "roster.csv"
+    write_table(_roster_of(days), later)
+    code = _exit_code(["run", "--config", str(site), "--week", WEEK_1, "--out", str(tmp_path / "out"),
+                       "--previous-roster", str(later)])
+    captured = capsys.readouterr()
+    err = " ".join(captured.err.split())
+    assert code == 2
+    assert f"{later}: the previous roster {words}" in err and "--no-previous" in err
+    assert "carried into the week" not in captured.out
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_previous_roster_found_in_the_run_folders_is_checked_too(site, tmp_path, capsys):
+    """A run folder one week back that rostered four weeks overlaps the week planned now."""
+    found = tmp_path / "runs" / "week-2026-11-23" / "roster.csv"
+    write_table(_roster_of(["2026-11-23", "2026-12-01"]), found)
+    code = _exit_code(["run", "--config", str(site), "--week", WEEK_2, "--out", str(tmp_path / "runs" / f"week-{WEEK_2}")])
+    assert code == 2
+    assert f"{found}: the previous roster runs from 2026-11-23 to 2026-12-01, into the week of 2026-11-30" in " ".join(
+        capsys.readouterr().err.split())
+
+
 def test_previous_roster_and_no_previous_contradict(site, tmp_path, capsys):
     code = _exit_code(["run", "--config", str(site), "--previous-roster", str(tmp_path / "r.csv"), "--no-previous"])
     assert code == 2

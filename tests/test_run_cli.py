@@ -43,6 +43,13 @@ def test_run_refuses_a_week_that_is_not_a_monday(small_site, capsys):
     assert "Traceback" not in err
 
 
+def test_run_refuses_a_week_far_outside_the_history_before_looking_for_a_previous_roster(small_site, tmp_path, capsys):
+    assert _exit_code(["run", "--config", str(small_site), "--week", "2027-06-07", "--out", str(tmp_path / "w")]) == 2
+    captured = capsys.readouterr()
+    assert "week 2027-06-07 is more than 8 weeks after the history ends" in captured.err
+    assert "previous roster" not in captured.out.lower()
+
+
 @pytest.mark.slow
 def test_run_writes_the_run_folder_and_verifies(small_site, tmp_path, capsys):
     out = tmp_path / "week"
@@ -61,7 +68,9 @@ def test_run_writes_the_run_folder_and_verifies(small_site, tmp_path, capsys):
 @pytest.mark.slow
 def test_demo_runs_every_stage(tmp_path, capsys):
     out = tmp_path / "demo"
-    assert _exit_code(["-q", "demo", "--out", str(out), "--time-limit", "30"]) == 0, capsys.readouterr().err
+    assert _exit_code(["demo", "--out", str(out), "--time-limit", "30"]) == 0, capsys.readouterr().err
+    last = " ".join(capsys.readouterr().out.split()).split("Demo finished")[-1]
+    assert "whatif/whatif.html" in last and "whatif/scenarios.csv" in last  # where they are, not "in runs/demo"
     assert RUN_FILES | {"backtest.csv", "site.yaml"} <= {p.name for p in out.iterdir()}
     assert {"history.csv", "contacts.csv", "agents.csv", "leave.csv"} <= {p.name for p in (out / "data").iterdir()}
     # site.yaml re-runs the demo: a valid config whose inputs are the written sample site

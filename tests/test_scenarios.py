@@ -16,8 +16,8 @@ from planner.errors import ConfigError
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave
 from planner.sample import generate_site, write_site
-from planner.scenarios.apply import apply_scenario
-from planner.scenarios.evaluate import baseline_week, day_table, fixed_roster, scenario_inputs
+from planner.scenarios.apply import apply_scenario, untouched_changes
+from planner.scenarios.evaluate import baseline_week, day_table, evaluate, fixed_roster, scenario_inputs
 from planner.scenarios.overlay import parse_scenario
 
 WEEK = dt.date(2026, 11, 23)
@@ -230,6 +230,22 @@ def test_a_leaver_s_shifts_leave_the_fixed_roster_after_the_last_day(site):
     assert removed > 0 and outcome.coverage["scheduled"].sum() == base.coverage["scheduled"].sum() - removed
 
 
+def test_changes_outside_the_week_are_named_and_noted_in_the_summary(site):
+    *_, week = site
+    sc = _scenario("  - campaign: {channels: [voice], start: 2026-11-25, end: 2026-11-27, uplift: 0.2}\n"
+                   "  - volume: {channels: [chat], start: 2026-12-01, end: 2026-12-03, factor: 2.0}\n"
+                   "  - campaign: {channels: [chat], start: 2026-11-20, end: 2026-11-21, uplift: 0.2, decay_days: 2}\n"
+                   "  - headcount: {hires: [{count: 2, skills: [voice], contract: full_time, start: 2026-12-07}]}\n"
+                   "  - target: {channel: voice, service_level: 0.9, answer_within_s: 20}\n")
+    assert untouched_changes(sc, WEEK, WEEK + dt.timedelta(days=6)) == [
+        "change 2 (volume, 2026-12-01 to 2026-12-03)", "change 4 (headcount: hires from 2026-12-07)"]
+    slots, shifts = _roster_from_requirement(week)
+    outcomes = evaluate(week, [sc], ("fixed",), slots, shifts)
+    assert outcomes[0].note == ""
+    assert outcomes[1].note == ("not applied, no day in the week: change 2 (volume, 2026-12-01 to 2026-12-03); "
+                                "change 4 (headcount: hires from 2026-12-07)")
+
+
 # --- CLI ----------------------------------------------------------------------------------------------------------------
 
 
@@ -263,6 +279,44 @@ def test_cli_whatif_bad_scenario_or_mode_exits_2_with_one_message(site, tmp_path
               "--mode", "sometimes"])
     assert done.value.code == 2 and "fixed, reroster or both" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def _stand_in_roster_files(week, folder):
+    """The stand-in roster as a run folder's roster.csv and roster_slots.csv (for --roster)."""
+    slots, shifts = _roster_from_requirement(week)
+    write_table(slots, folder / "roster_slots.csv")
+    write_table(shifts.assign(shift_start="08:00", shift_end="16:00", breaks="", channels="voice"), folder / "roster.csv")
+    return folder / "roster.csv"
+
+
+def test_cli_whatif_warns_of_a_change_outside_the_week_and_refuses_a_scenario_wholly_outside(site, tmp_path, capsys):
+    _, config_path, _, week = site
+    roster = _stand_in_roster_files(week, tmp_path)
+    partly = tmp_path / "partly.yaml"
+    partly.write_text("name: Partly\nchanges:\n  - campaign: {channels: [voice], start: 2026-11-25, end: 2026-11-27, "
+                      "uplift: 0.2}\n  - volume: {channels: [chat], start: 2026-12-01, end: 2026-12-03, factor: 2.0}\n")
+    args = ["whatif", "--config", str(config_path), "--roster", str(roster), "--mode", "fixed", "--replications", "0"]
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--scenario", str(partly), "--out", str(tmp_path / "o")])
+    captured = capsys.readouterr()
+    assert done.value.code == 0, captured.err
+    err, printed = " ".join(captured.err.split()), " ".join(captured.out.split())
+    assert err.count("Warning:") == 1
+    assert (f"Warning: {partly} ('Partly'): change 2 (volume, 2026-12-01 to 2026-12-03) touches no day of the week "
+            "2026-11-23 to 2026-11-29; it is not applied") in err
+    assert "Partly (fixed): not applied, no day in the week: change 2 (volume, 2026-12-01 to 2026-12-03)" in printed
+    summary = pd.read_csv(tmp_path / "o" / "scenario_summary.csv").set_index("scenario")
+    assert "change 2 (volume" in summary.loc["Partly", "note"]
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: Later\nchanges:\n  - campaign: {channels: [voice], start: 2026-12-02, end: 2026-12-04, "
+                       "uplift: 0.25}\n")
+    with pytest.raises(SystemExit) as done:
+        main([*args, "--scenario", str(outside), "--out", str(tmp_path / "o2")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert done.value.code == 2
+    assert ("no change of these scenarios touches a day of the week 2026-11-23 to 2026-11-29" in err
+            and f"{outside} ('Later'): change 1 (campaign, 2026-12-02 to 2026-12-04)" in err)
+    assert not (tmp_path / "o2").exists()
 
 
 def test_uncertainty_with_no_dispersion_is_the_projection_and_lowers_it_with_some(site):

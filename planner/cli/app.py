@@ -13,7 +13,7 @@ from collections.abc import Callable
 import typer
 
 from planner.cli import commands
-from planner.cli.common import STATE, err_console, print_error
+from planner.cli.common import STATE, err_console, planner_warnings_printed, print_error
 from planner.errors import PlannerError
 
 # Help lists commands in the order a planner uses them; a module not named here comes last.
@@ -58,7 +58,8 @@ def with_global_options(command: Callable) -> Callable:
     def wrapper(*args, debug: bool = False, quiet: bool = False, **kwargs):
         STATE.debug = STATE.debug or debug
         STATE.quiet = STATE.quiet or quiet
-        return command(*args, **kwargs)
+        with planner_warnings_printed():
+            return command(*args, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), *extra])
     wrapper.__annotations__ = {**command.__annotations__, "debug": bool, "quiet": bool}

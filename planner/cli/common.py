@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.config import Config, load_config
-from planner.errors import ConfigError
+from planner.errors import ConfigError, PlannerWarning
 
 # A piped or logged run prints a progress line at least this often during a long phase.
 PLAIN_PROGRESS_INTERVAL_S = 10.0
@@ -64,6 +66,24 @@ def warn(message: str) -> None:
     err_console.print(styled(("Warning:", "bold yellow"), f" {message}"), highlight=False, soft_wrap=True)
 
 
+@contextmanager
+def planner_warnings_printed() -> Iterator[None]:
+    """Inside the block, every PlannerWarning the library raises is printed at once with warn() (each time it is
+    raised); other warnings go to Python's usual display."""
+    usual = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, PlannerWarning):
+            warn(str(message))
+        else:
+            usual(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlannerWarning)
+        warnings.showwarning = show
+        yield
+
+
 def print_error(label: str, message: str) -> None:
     """Print '<label>: <message>' on stderr in red, the message literally (any [..] in it is kept as typed)."""
     err_console.print(styled((f"{label}:", "bold red"), f" {message}"), highlight=False, soft_wrap=True)
@@ -72,6 +92,18 @@ def print_error(label: str, message: str) -> None:
 def add_row(table: Table, *cells: object, **kwargs) -> None:
     """Add a table row whose string cells are shown literally (a channel, path or reason is never markup)."""
     table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 team page', '2 team pages', '1,204 calendars' (many defaults to one + 's')."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def breakable(text: str) -> Text:
+    """A table cell (literal) that a narrow column wraps between list items, never inside one: a space after each ';'
+    and around each '+' ('voice;chat' shows as 'voice; chat', the skill group 'chat+email' as 'chat + email'); the
+    files keep the compact form."""
+    return Text(re.sub(r"\s*\+\s*", " + ", re.sub(r";\s*", "; ", text)).strip())
 
 
 class _StatusColumn(ProgressColumn):

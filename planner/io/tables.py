@@ -4,7 +4,8 @@ Every `read_*(path, ...)` reads the file and calls the matching `validate_*(df, 
 which works on any DataFrame (strings as read from CSV, or typed columns from Parquet/pandas) and
 returns a typed copy: timestamps as naive site wall-clock datetime64, dates as datetime.date,
 counts as int64, durations as float64, agent skills as lists. Columns outside the contract are
-kept, after the contract's columns.
+kept, after the contract's columns, and named in one DataWarning when the table was read from a file; an
+unknown column that looks like a misspelt contract column ('requestd_at') is an error on line 1.
 
 Validation is lazy: every problem in the table is collected and raised as one DataError whose
 message lists the first 20 (file, line as a text editor counts it with the header on line 1,
@@ -65,6 +66,7 @@ CONTACTS = [
     Col("agent_id", "str", required=False, nullable=True),
     Col("customer_id", "str", required=False, nullable=True),
     Col("resolved", "bool", required=False, nullable=True),
+    Col("contact_type", "str", required=False, nullable=True),  # the reason of the contact (billing, technical, …)
 ]
 AGENTS = [
     Col("agent_id", "str"),
@@ -91,9 +93,11 @@ LEAVE = [
     Col("override", "bool", required=False, nullable=True),  # a planner's override: may take the balance below zero
 ]
 LEAVE_STATUSES = ("approved", "requested")
+MAX_BID_RANK = 10  # ranked preferences per agent the bid round allocates (planner.leave.bids: its weights fit int64)
 BIDS = [
     Col("agent_id", "str"),
-    Col("rank", "int", min=1),
+    Col("rank", "int", min=1, max=MAX_BID_RANK, max_words=f"at most {MAX_BID_RANK} ranked preferences per agent are "
+        "allocated; drop or merge the lowest ranks"),
     Col("start_date", "date"),
     Col("end_date", "date"),
     Col("submitted_at", "timestamp", required=False, nullable=True),

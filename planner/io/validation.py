@@ -14,16 +14,19 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planner.errors import DataError, Problem
+from planner.errors import DataError, DataWarning, Problem
 from planner.io.timestamps import dst_masks, parse_with_instants, summer_instants
 
 MAX_PROBLEMS_KEPT = 10_000  # beyond this a file is simply wrong; keep memory bounded
+MAX_UNUSED_NAMED = 10  # the unused-columns warning names this many, then counts the rest
+MISSPELT_CUTOFF = 0.8  # difflib ratio from which an unknown column is taken for a misspelt contract column
 MAX_EXACT_INT = 2**53  # integers beyond float64's exact range are rejected, not silently rounded or wrapped
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0"}
@@ -113,6 +116,7 @@ class Checker:
     def __init__(self, df: pd.DataFrame, source: object, lines: Sequence[int] | None = None) -> None:
         self.df = df.reset_index(drop=True)
         self.source = str(source)
+        self.from_file = lines is not None  # a table read from a file (not built in memory): unused columns are worth a word
         self.lines = np.asarray(lines, dtype=np.int64) if lines is not None else np.arange(len(df), dtype=np.int64) + 2
         self.problems: list[Problem] = []
         self.total = 0
@@ -145,8 +149,13 @@ class Checker:
 
     # --- parsing -----------------------------------------------------------------------------
 
-    def require_columns(self, spec: Sequence[Col], what: str) -> None:
-        """Every required column present, and no column twice (checked first: nothing else can be checked without them)."""
+    def require_columns(self, spec: Sequence[Col], what: str, warn_unused: bool = True) -> None:
+        """Every required column present, no column twice, and no column that looks like a misspelt contract column
+        (checked first: nothing else can be checked without them).
+
+        Other columns outside the contract are kept; for a table read from a file (line numbers given) one
+        DataWarning lists them, unless warn_unused is False (a table the planner wrote itself, with extra columns).
+        """
         present = [str(c).strip() for c in self.df.columns]
         seen: dict[str, int] = {}
         for i, name in enumerate(present, start=1):
@@ -163,6 +172,19 @@ class Checker:
                 columns = ", ".join(present)
                 self.add_table(col.name, None, f"a column named '{col.name}'{hint}; the file has columns: {columns}")
         self.raise_if_any(what)
+        unknown = [name for name in present if name not in {col.name for col in spec}]
+        misspelt = _misspelt_columns(unknown, [col.name for col in spec if col.name not in present])
+        for name, known in misspelt.items():
+            self.total += 1
+            self.problems.append(Problem(self.source, 1, name, None, f"a column of the {what} table: did you mean "
+                                         f"{known}? (rename the column; as written it would be ignored)"))
+        self.raise_if_any(what)
+        if unknown and warn_unused and self.from_file:
+            names = [repr(name) for name in unknown]  # quoted: a name with a line break stays on the one line
+            more = len(names) - MAX_UNUSED_NAMED
+            shown = ", ".join(names[:MAX_UNUSED_NAMED]) + (f" and {more} more" if more > 0 else "")
+            warnings.warn(DataWarning(f"{self.source}: {len(unknown)} column(s) outside the {what} table's contract, "
+                                      f"not used: {shown}"), stacklevel=2)
 
     def parse(self, spec: Sequence[Col], timezone: str | None = None) -> pd.DataFrame:
         """Typed copy of the table: each present spec column parsed, bad cells recorded; other columns kept as they are."""
@@ -527,6 +549,20 @@ def _as_list(value: object) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return []
     return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def _misspelt_columns(unknown: Sequence[str], absent: Sequence[str]) -> dict[str, str]:
+    """{unknown column: the absent contract column it is a close spelling of} (case ignored, difflib ratio ≥ 0.8).
+
+    Only absent contract columns are candidates: 'requestd_at' beside 'requested_at' is an extra column, not a typo.
+    """
+    lowered = {name.lower(): name for name in absent}
+    found = {}
+    for name in unknown:
+        guess = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=MISSPELT_CUTOFF)
+        if guess:
+            found[name] = lowered[guess[0]]
+    return found
 
 
 def _one_of(value: object, allowed: Sequence[str], what: str) -> str:

@@ -49,6 +49,7 @@ from typing import Literal
 import pandas as pd
 
 from planner.errors import RequestError
+from planner.io.tables import MAX_BID_RANK
 from planner.leave.bids_model import (
     STAGE_STATUSES,
     BidInstance,
@@ -64,7 +65,7 @@ Mode = Literal["fair", "seniority"]
 ChargeH = Callable[[str, dt.date, dt.date], Mapping[dt.date, float]]  # (agent, start, end) → hours per day
 MINUTES_PER_H = 60  # the model counts leave in whole minutes: CP-SAT needs integers
 WEEKDAYS_ONLY = 5
-MAX_RANK = 10  # 2^9 points for a rank 1 keeps the strict tiers of 400+ agents within int64
+MAX_RANK = MAX_BID_RANK  # 2^9 points for a rank 1 keeps the strict tiers of 400+ agents within int64 (read_bids checks it)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def read_capacity_plan(path: str | Path) -> pd.DataFrame:
     """Read and validate a capacity_plan table (hours per skill group and week) written by planner leave plan."""
     df, lines = read_table(path)
     chk = Checker(df, path, lines)
-    chk.require_columns(CAPACITY_PLAN, "capacity plan")
+    chk.require_columns(CAPACITY_PLAN, "capacity plan", warn_unused=False)  # planner leave plan's own output
     out = chk.parse(CAPACITY_PLAN)
     chk.check_unique(out, ["group", "week"], None, None)
     chk.raise_if_any("capacity plan")
@@ -45,7 +45,7 @@ def read_leave_decisions(path: str | Path) -> pd.DataFrame:
     """Read and validate a leave_decisions table written by planner leave decide."""
     df, lines = read_table(path)
     chk = Checker(df, path, lines)
-    chk.require_columns(DECISIONS, "leave decisions")
+    chk.require_columns(DECISIONS, "leave decisions", warn_unused=False)  # planner leave decide's output
     out = chk.parse(DECISIONS)
     chk.add(out["decision"].notna().to_numpy() & ~out["decision"].isin(DECISION_VALUES).to_numpy(), "decision",
             out["decision"], " or ".join(DECISION_VALUES))

@@ -26,6 +26,16 @@ SECTIONS = {
 }
 
 
+# Abbreviations a column name spells in lower case that a header writes in capitals (lp_floor_slots: LP floor slots).
+ACRONYMS = {"lp": "LP", "sl": "SL", "asa": "ASA", "aht": "AHT", "fcr": "FCR", "wape": "WAPE", "mase": "MASE",
+            "kpi": "KPI", "fte": "FTE"}
+
+
+def column_words(name: object) -> str:
+    """A snake_case column name as words, abbreviations in capitals: 'lp_floor_slots' → 'LP floor slots'."""
+    return " ".join(ACRONYMS.get(word, word) for word in str(name).split("_"))
+
+
 @dataclass
 class Report:
     """Every KPI table of a report (name → DataFrame), the sections skipped with their reason, and the inputs used."""

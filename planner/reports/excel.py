@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from planner.io.files import atomic_path
-from planner.reports.build import Report
+from planner.reports.build import Report, column_words
 
 # sheet order: what a reader wants first; any other table follows
 SHEET_ORDER = ["summary", "kpi_channel", "kpi_month", "kpi_week", "kpi_day", "kpi_hour", "kpi_slot", "kpi_hour_of_day",
@@ -98,7 +98,7 @@ def header_label(column: str, currency: str) -> str:
     if name in LABELS:
         label = LABELS[name]
     else:
-        label = name.replace("_", " ")
+        label = column_words(name)
         label = label[:1].upper() + label[1:]
     return label + " (h:mm:ss)" if name.endswith("_s") else label
 

@@ -14,7 +14,7 @@ from plotly.offline import get_plotlyjs
 
 from planner.io.files import write_text
 from planner.reports import charts
-from planner.reports.build import SECTIONS, Report
+from planner.reports.build import SECTIONS, Report, column_words
 from planner.reports.kpis import DEFINITIONS, abandon_scope_text, format_duration
 
 WIDE_CHARTS = {"heatmap", "weekly_volume", "required_vs_scheduled", "channel_mix", "forecast_vs_actual", "leave_capacity",
@@ -126,7 +126,7 @@ def table_html(df: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     formats = formats or {}
     fmt = {"pct": _pct, "int": _num, "dec": lambda v: _num(v, 2), "dur": _dur,
            "date": lambda v: "–" if pd.isna(v) else f"{pd.Timestamp(v):%a %d %b %Y}"}
-    header = "".join(f'<th class="{"text" if i == 0 else ""}">{html.escape(str(c).replace("_", " "))}</th>'
+    header = "".join(f'<th class="{"text" if i == 0 else ""}">{html.escape(column_words(c))}</th>'
                      for i, c in enumerate(df.columns))
     rows = []
     for _, r in df.iterrows():

@@ -68,6 +68,27 @@ def apply_scenario(scenario: Scenario, config: Config, staffing_input: pd.DataFr
     return ScenarioInputs(config, frame, agents, leave, gone)
 
 
+def untouched_changes(scenario: Scenario, first_day: dt.date, last_day: dt.date) -> list[str]:
+    """One description per change of the scenario that touches no day of first_day..last_day (so changes nothing):
+    a dated change whose days (a campaign's decay included) all fall outside, or a headcount change whose hires start
+    after last_day and whose leavers all work past it, without attrition. Config changes always apply."""
+    untouched = []
+    for i, change in enumerate(scenario.changes, start=1):
+        value = change.value
+        if change.kind in ("campaign", "volume", "aht", "channel_shift"):
+            last = value.end + dt.timedelta(days=value.decay_days if change.kind == "campaign" else 0)
+            if last < first_day or value.start > last_day:
+                untouched.append(f"change {i} ({change.kind}, {value.start} to {last})")
+        elif change.kind == "headcount":
+            starts = [h.start for h in value.hires]
+            last_days = [leaver.last_day for leaver in value.leavers]
+            if (value.attrition_per_month == 0 and all(d > last_day for d in starts)
+                    and all(d >= last_day for d in last_days)):
+                dates = ", ".join([f"hires from {d}" for d in starts] + [f"leaver after {d}" for d in last_days])
+                untouched.append(f"change {i} (headcount: {dates or 'no one'})")
+    return untouched
+
+
 def _days(frame: pd.DataFrame, span_start: dt.date, span_end: dt.date, forecast_from: pd.Timestamp) -> pd.Series:
     day = frame["interval_start"].dt.date
     return (day >= span_start) & (day <= span_end) & (frame["interval_start"] >= forecast_from)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from planner.config import Config, ServiceLevelTarget
 from planner.pipeline import check_week, history_end, horizon_forecast
-from planner.scenarios.apply import ScenarioInputs, apply_scenario
+from planner.scenarios.apply import ScenarioInputs, apply_scenario, untouched_changes
 from planner.scenarios.overlay import Scenario
 from planner.scheduling.result import RosterResult
 from planner.scheduling.solve import solve_roster
@@ -192,16 +192,26 @@ def evaluate(week: Week, scenarios: list[Scenario], modes: tuple[str, ...], rost
     for scenario in [None, *scenarios]:
         name = BASELINE if scenario is None else scenario.name
         inputs = scenario_inputs(week, scenario)
+        unused = untouched_changes(scenario, *week_days(week)) if scenario is not None else []
         for mode in modes:
             if on_step is not None:
                 on_step(f"{name}, {mode}")
             if mode == "fixed":
-                outcomes.append(fixed_roster(week, name, inputs, roster_slots, shifts))
+                outcome = fixed_roster(week, name, inputs, roster_slots, shifts)
             elif scenario is None and base_roster is not None:
-                outcomes.append(base_roster)
+                outcome = base_roster
             else:
-                outcomes.append(reroster(week, name, inputs, time_limit_s))
+                outcome = reroster(week, name, inputs, time_limit_s)
+            if unused:  # said in the summary as well as by the CLI's warning
+                said = f"not applied, no day in the week: {'; '.join(unused)}"
+                outcome.note = f"{outcome.note}; {said}" if outcome.note else said
+            outcomes.append(outcome)
     return outcomes
+
+
+def week_days(week: Week) -> tuple[dt.date, dt.date]:
+    """The first and last day evaluated (the week's Monday and Sunday)."""
+    return week.week_start, week.week_start + dt.timedelta(days=6)
 
 
 def _load(outcome: Outcome) -> pd.DataFrame:

@@ -28,6 +28,7 @@ CSV_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "breaks", "paid_h
 BREAK_KINDS = ("lunch", "short")
 _BREAK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CLOCK = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2})?\s*$")
+_STAND_IN_DAY = "2000-01-03"  # the day a clock time is put on when its row's date is bad (that row fails on its date)
 
 
 def empty_shifts() -> pd.DataFrame:
@@ -163,16 +164,18 @@ def parse_roster(df: pd.DataFrame, source: object = "<roster>", config=None, lin
 
     chk = Checker(df, source, lines)
     chk.require_columns(ROSTER, "roster")
+    dates = chk.parse([c for c in ROSTER if c.name == "date"])["date"]  # first: a clock time is on its row's date
     raw = chk.df.copy()
     clock_end = np.zeros(len(raw), dtype=bool)
     for col in ("shift_start", "shift_end"):
         if raw[col].dtype == object or pd.api.types.is_string_dtype(raw[col].dtype):
             clock = raw[col].astype("string").str.match(_CLOCK).fillna(False).to_numpy(dtype=bool)
-            raw.loc[clock, col] = raw.loc[clock, "date"].astype(str).str.strip() + "T" + raw.loc[clock, col].str.strip()
+            raw.loc[clock, col] = _on_dates(chk, col, raw[col], clock, dates)
             if col == "shift_end":
                 clock_end = clock
     chk.df = raw
-    out = chk.parse(ROSTER, _tz(config))
+    out = chk.parse([c for c in ROSTER if c.name != "date"], _tz(config))
+    out["date"] = dates
     ends_early = (out["shift_end"] <= out["shift_start"]).to_numpy(dtype=bool)
     out.loc[ends_early & clock_end, "shift_end"] += pd.Timedelta(days=1)  # an HH:MM end before the start is next morning
     chk.add(ends_early & ~clock_end, "shift_end", out["shift_end"], "a time after shift_start")
@@ -204,6 +207,21 @@ def parse_roster(df: pd.DataFrame, source: object = "<roster>", config=None, lin
         out["channels"] = [[] for _ in range(len(out))]
     order = [c.name for c in ROSTER]
     return out[order + [c for c in out.columns if c not in order]], breaks_frame(rows)
+
+
+def _on_dates(chk: Checker, column: str, cells: pd.Series, clock: np.ndarray, dates: pd.Series) -> list[str]:
+    """The clock-time cells of a shift column (rows `clock`) as timestamps on their row's date. Every problem quotes the
+    cell as written: a clock time out of range is recorded here, and one on a row whose date is bad (reported once, on
+    the date) is put on a stand-in day so that no made-up timestamp is reported for it."""
+    text = cells[clock].astype(str).str.strip()
+    parts = text.str.split(":", expand=True).reindex(columns=[0, 1, 2]).fillna("0").astype(int)
+    out_of_range = ((parts[0] > 24) | (parts[1] > 59) | (parts[2] > 59)
+                    | ((parts[0] == 24) & ((parts[1] > 0) | (parts[2] > 0)))).to_numpy()
+    bad = np.zeros(len(cells), dtype=bool)
+    bad[np.flatnonzero(clock)[out_of_range]] = True
+    chk.add(bad, column, cells, "a time of day HH:MM (on the row's date) or an ISO 8601 timestamp")
+    return [f"{d.isoformat() if d is not None else _STAND_IN_DAY}T{'00:00' if b else t}"
+            for d, t, b in zip(dates[clock], text, out_of_range, strict=True)]
 
 
 def as_roster(obj, config=None) -> Roster:

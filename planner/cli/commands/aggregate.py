@@ -34,7 +34,7 @@ def aggregate(
     """Aggregate contacts to the interval history and write it atomically."""
     from planner.io.aggregate import contacts_to_intervals
     from planner.io.contacts_import import import_contacts
-    from planner.io.files import write_table
+    from planner.io.files import table_format, write_table
     from planner.io.tables import read_contacts
 
     cfg = config_from(config)
@@ -44,6 +44,7 @@ def aggregate(
     target = out_path if out_path is not None else cfg.input_path("history")
     if target is None:
         raise ConfigError("no output file: give --out history.csv or set inputs.history in the config")
+    table_format(target)  # an unsupported output format fails before the work
 
     notes: list[str] = []
     if cfg.contacts_import is not None:

@@ -64,8 +64,9 @@ def demo(
     paths.update(write_report(cfg, inputs, plan, out_dir, capacity_plan=capacity_plan, leave_decisions=decisions,
                               whatif_summary=whatif_summary, whatif_href="whatif/whatif.html"))
     show_plan(plan, cfg)
+    names = ", ".join(str(p.relative_to(out_dir)) if p.is_relative_to(out_dir) else str(p) for p in paths.values())
     out(styled(("Demo finished", "green"), f" in {time.perf_counter() - started:.0f} s: {len(paths)} files in {out_dir} "
-               f"({', '.join(p.name for p in paths.values())}). Open {out_dir / 'report.html'} in a browser."))
+               f"({names}). Open {out_dir / 'report.html'} in a browser."))
 
 
 def decide_leave(cfg: Config, inputs: SiteInputs, out_dir: Path, config_path: Path

@@ -17,7 +17,7 @@ import forecasts
 from planner.cli.common import add_row, config_from, err_console, input_or_config, out, progress, wrote
 from planner.errors import RequestError
 from planner.forecasting import backtest_stage, daily_path, forecast_tables_stage, winners
-from planner.io.files import write_table
+from planner.io.files import table_format, write_table
 from planner.io.tables import read_history
 
 HISTORY_HELP = "Interval history (CSV or Parquet); default: the config's inputs.history."
@@ -52,6 +52,7 @@ def forecast(
     model: str = typer.Option(None, "--model", "-m", help=MODEL_HELP),
 ) -> None:
     """Forecast offered contacts and AHT and write the forecast table and the daily forecast beside it."""
+    table_format(out_path)  # an unsupported --out fails before the work
     cfg = config_from(config, required=False)
     day = _parse_date(start)
     hist = _history(history, cfg)
@@ -84,6 +85,7 @@ def backtest(
     out_path: Path = typer.Option(..., "--out", "-o", help="Backtest table to write (.csv or .parquet)."),
 ) -> None:
     """Backtest models and write model, channel, wape, mase, bias, origins and the interval coverages."""
+    table_format(out_path)  # an unsupported --out fails before the work
     cfg = config_from(config, required=False)
     names = [m.strip() for m in models.split(",") if m.strip()]
     frame = _history(history, cfg)

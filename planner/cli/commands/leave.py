@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from planner.cli.commands.forecast import printed_warnings
-from planner.cli.common import add_row, config_from, out, progress, styled, warn, wrote
+from planner.cli.common import add_row, breakable, config_from, out, progress, styled, warn, wrote
 from planner.config import Config
 from planner.errors import ConfigError, DataError, RequestError
 from planner.io.files import write_table
@@ -112,7 +112,7 @@ def write_plan(cfg: Config, result: LeavePlan, out_dir: Path) -> list[Path]:
     paths = [write_table(weekly, out_dir / "capacity_plan.csv"), write_table(daily, out_dir / "leave_allowance.csv")]
     out(styled(("Plan basis: ", "bold"), result.horizon.basis))
     out(_group_table(weekly, f"{cfg.site.name}: capacity per skill group, {result.horizon.weeks} week(s) from "
-                     f"{result.horizon.start}"))
+                     f"{result.horizon.start} (mean hours per week)"))
     return paths
 
 
@@ -199,12 +199,12 @@ def _roster_check(cfg: Config, roster: Path) -> RosterCheck:
 
 def _group_table(weekly: pd.DataFrame, title: str) -> Table:
     view = Table(title=Text(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    view.add_column("group", overflow="fold")
-    for col in ("agents", "required h/wk", "avail. h/wk", "allow. h/wk", "tightest week"):
-        view.add_column(col, justify="right")
+    view.add_column("group", overflow="fold")  # the one column that wraps (between skills: breakable)
+    for col in ("agents", "required", "available", "allowance", "tightest week"):
+        view.add_column(col, justify="right", no_wrap=True)
     for group, rows in weekly.groupby("group", sort=True):
         tight = rows.loc[rows["allowance_h"].idxmin()]
-        add_row(view, group, str(int(rows["agents"].iloc[0])), f"{rows['required_h'].mean():,.0f}",
+        add_row(view, breakable(group), str(int(rows["agents"].iloc[0])), f"{rows['required_h'].mean():,.0f}",
                 f"{rows['available_h'].mean():,.0f}", f"{rows['allowance_h'].mean():,.0f}",
                 f"{tight['week']} ({tight['allowance_h']:,.0f} h)")
     return view

@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from planner.cli.common import add_row, config_from, input_or_config, out, progress, warn, wrote
+from planner.cli.common import add_row, config_from, counted, input_or_config, out, progress, warn, wrote
 from planner.errors import RequestError
 from planner.io.files import atomic_path, write_text
 from planner.io.tables import read_agents
@@ -70,7 +70,7 @@ def publish(
             with atomic_path(out_dir / "ics" / files[aid]) as tmp:
                 tmp.write_bytes(agent_calendar(rows, aid, timezone, site_name=cfg.site.name, agent_name=names.get(aid)))
             advance()
-    wrote(out_dir / "ics", f"({len(teams):,} calendars in {timezone})")
+    wrote(out_dir / "ics", f"({counted(len(teams), 'calendar')} in {timezone})")
     stems = team_file_stems(teams.values())
     view = Table(title=Text(f"{cfg.site.name}: roster published for {days[0]} to {days[-1]}" if days
                             else f"{cfg.site.name}: the roster has no shifts"),
@@ -86,4 +86,4 @@ def publish(
         add_row(view, one if one is not None else "(no team)", f"{len(ids):,}", f"{len(own):,}",
                 f"{pd.to_numeric(own['paid_hours']).sum():,.1f}", str(path))
     out(view)
-    wrote(out_dir / "teams", f"({len(stems):,} team pages)")
+    wrote(out_dir / "teams", f"({counted(len(stems), 'team page')})")

@@ -13,10 +13,11 @@ from planner.cli.commands.schedule import parse_week
 from planner.cli.common import config_from, out, progress, styled, wrote
 from planner.config import Config
 from planner.errors import RequestError
-from planner.pipeline import WeekPlan, history_end, holdout_forecast, next_monday, plan_week
+from planner.pipeline import WeekPlan, check_week, history_end, holdout_forecast, next_monday, plan_week
 from planner.run_files import (
     RUNS_ROOT,
     SiteInputs,
+    check_previous_roster,
     find_previous_roster,
     read_site_inputs,
     run_folder,
@@ -73,15 +74,16 @@ def run(
     with progress("Reading the site inputs"):
         inputs = read_site_inputs(cfg, with_contacts=report, overrides=overrides)
     week_start = chosen_week or next_monday(history_end(inputs.history))
+    check_week(inputs.history, week_start)  # before anything is said about the week's previous roster
     root = out_dir.parent if out_dir is not None else RUNS_ROOT
     folder = out_dir or run_folder(root, week_start)
-    looked = None
     if inputs.previous_path is None and not no_previous:
         looked = find_previous_roster(root, week_start)
         if looked is not None:
             from planner.io.tables import read_roster_table
 
             inputs.previous_roster, inputs.previous_path = read_roster_table(looked, cfg), looked
+    check_previous_roster(inputs.previous_roster, inputs.previous_path or "the previous roster", week_start)
     say_previous(inputs, week_start, root, no_previous)
     plan = solve_week(cfg, inputs, week_start, model=model, time_limit_s=time_limit, verify=verify, weeks=weeks)
     with progress("Writing the roster files"):
@@ -95,9 +97,8 @@ def run(
 def say_previous(inputs: SiteInputs, week_start: dt.date, root: Path, no_previous: bool) -> None:
     """Print which previous roster carries rest and consecutive days into the first week (or that none does)."""
     if inputs.previous_roster is not None and inputs.previous_path is not None:
-        days = pd.to_datetime(inputs.previous_roster["date"])
-        before = days[days < pd.Timestamp(week_start)]
-        last = f"its last day {before.max().date()}" if len(before) else f"no day before {week_start}"
+        days = pd.to_datetime(inputs.previous_roster["date"])  # all before the week (check_previous_roster)
+        last = f"its last day {days.max().date()}" if len(days) else "no shifts"
         out(f"Previous roster: {inputs.previous_path} ({last}); rest and consecutive days are carried into the week "
             f"of {week_start}.")
     elif no_previous:

@@ -82,6 +82,7 @@ def schedule(
 ) -> None:
     """Solve the roster, write the run folder and print the summary."""
     from planner.io.tables import read_agents, read_leave, read_requirements, read_roster_table
+    from planner.run_files import check_previous_roster
     from planner.scheduling.bound import shortfall_lower_bound
     from planner.scheduling.outputs import coverage_with_service_level, daily_summary, violation_counts, write_outputs
     from planner.scheduling.solve import solve_roster
@@ -99,6 +100,7 @@ def schedule(
     agents_df = read_agents(agents_path, cfg)
     leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
     previous_df = read_roster_table(previous_path, cfg) if previous_path is not None else None
+    check_previous_roster(previous_df, previous_path, week_start)
 
     from planner.cli.schedule_view import live_progress, summary_renderable
 

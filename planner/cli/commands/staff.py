@@ -14,7 +14,7 @@ from rich.text import Text
 from planner.cli.common import add_row, config_from, out, styled, wrote
 from planner.config import Config
 from planner.errors import RequestError
-from planner.io.files import write_table
+from planner.io.files import table_format, write_table
 from planner.io.tables import read_forecast
 from planner.staffing import model_name, requirements
 from planner.staffing.requirements import daily_summary, deferred_shares
@@ -36,6 +36,7 @@ def staff(
     fte_hours: float = typer.Option(37.5, "--fte-hours", min=1.0, help="Weekly hours of one FTE, for the summary."),
 ) -> None:
     """Compute and write the requirements table, then print peak agents, agent-hours and FTE per channel and day."""
+    table_format(out_path)  # an unsupported --out fails before the work
     cfg = config_from(config)
     forecast_df = read_forecast(forecast, cfg)
     notes = aht_notes(forecast_df, cfg, forecast)

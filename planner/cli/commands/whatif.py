@@ -13,12 +13,13 @@ from rich.text import Text
 
 from planner.cli.commands.forecast import printed_warnings
 from planner.cli.commands.schedule import parse_week
-from planner.cli.common import add_row, config_from, out, progress, wrote
+from planner.cli.common import add_row, config_from, out, progress, warn, wrote
 from planner.errors import DataError, RequestError
 from planner.io.files import write_table
 from planner.io.tables import read_roster_slots, read_roster_table
 from planner.pipeline import history_end, next_monday
 from planner.run_files import read_site_inputs
+from planner.scenarios.apply import untouched_changes
 from planner.scenarios.evaluate import (
     SUMMARY_COLUMNS,
     baseline_week,
@@ -80,6 +81,7 @@ def whatif(
     week_start = parse_week(week) if week else roster_week or next_monday(history_end(inputs.history))
     if roster_week is not None and week_start != roster_week:
         raise RequestError(f"--week {week_start} but the roster {roster} starts on {roster_week}")
+    check_scenario_dates(scenarios, scenario, week_start)
     steps = (1 if roster is None and "fixed" in MODES[mode] else 0) + (len(scenarios) + 1) * len(MODES[mode])
     started: list[str] = []
 
@@ -99,6 +101,22 @@ def whatif(
     out(_summary_table(summary, f"{cfg.site.name}: what-if, week of {week_start}"))
     for path in paths:
         wrote(path)
+
+
+def check_scenario_dates(scenarios, paths: list[Path], week_start: dt.date) -> None:
+    """A warning per scenario change that touches no day of the week; RequestError when none of a scenario's does."""
+    first, last = week_start, week_start + dt.timedelta(days=6)
+    void = []
+    for scenario, path in zip(scenarios, paths, strict=True):
+        untouched = untouched_changes(scenario, first, last)
+        if scenario.changes and len(untouched) == len(scenario.changes):
+            void.append(f"{path} ({scenario.name!r}): {'; '.join(untouched)}")
+            continue
+        for change in untouched:
+            warn(f"{path} ({scenario.name!r}): {change} touches no day of the week {first} to {last}; it is not applied")
+    if void:
+        raise RequestError(f"no change of these scenarios touches a day of the week {first} to {last}, so they would "
+                           f"equal the baseline: {' | '.join(void)}; give their week with --week, or fix their dates")
 
 
 def demo_whatif(cfg, inputs, plan, out_dir: Path) -> tuple[dict[str, Path], pd.DataFrame]:
@@ -183,4 +201,8 @@ def _summary_table(summary: pd.DataFrame, title: str) -> Table:
         add_row(view, r["scenario"], r["mode"], pct(r["service_level"]),
                 *((pct(r["expected_service_level"]),) if expected else ()), f"{r['late_contacts']:,.0f}",
                 f"{r['short_h']:,.0f}", f"{r['paid_h']:,.0f}", "–" if pd.isna(r["cost"]) else f"{r['cost']:,.0f}")
+    notes = [f"{r['scenario']} ({r['mode']}): {r['note']}" for r in summary.to_dict("records")
+             if isinstance(r["note"], str) and r["note"]]
+    if notes:
+        view.caption, view.caption_justify = Text("\n".join(notes)), "left"
     return view
