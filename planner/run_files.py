@@ -55,22 +55,27 @@ def read_site_inputs(config: Config, with_contacts: bool = True,
     return SiteInputs(read_history(paths["history"], config), agents, leave, previous, contacts, paths["previous_roster"])
 
 
-def check_previous_roster(previous: pd.DataFrame | None, source: object, week_start: dt.date) -> None:
-    """RequestError naming the file and its dates unless the previous roster ends before week_start: it carries rest
-    and consecutive days into the week, so a roster with no day before the week, or with days in it, is the wrong file."""
+def check_previous_roster(previous: pd.DataFrame | None, source: object,
+                          week_start: dt.date) -> tuple[pd.DataFrame | None, str | None]:
+    """The previous roster's days before week_start, and a note when later days of it were dropped; RequestError
+    naming the file and its dates when it has no day before the week (it carries rest and consecutive days into the
+    week, so a roster of a later week is the wrong file). A roster overlapping the week (a multi-week run re-planned
+    from one of its weeks) is used for the days before it; the week itself is rostered anew."""
     if previous is None or previous.empty:
-        return
-    days = pd.to_datetime(previous["date"])
-    first, last = days.min().date(), days.max().date()
+        return previous, None
+    days = pd.to_datetime(previous["date"]).dt.date
+    first, last = min(days), max(days)
     if last < week_start:
-        return
-    span = f"{source}: the previous roster runs from {first} to {last}"
-    fix = ("give the roster of the week(s) before it (--previous-roster), or --no-previous to start the week with no "
-           "rest or consecutive-day history")
+        return previous, None
     if first >= week_start:
-        raise RequestError(f"{span}: it has no day before the week of {week_start}, so it cannot carry rest and "
-                           f"consecutive days into it; {fix}")
-    raise RequestError(f"{span}, into the week of {week_start}: a previous roster must end before the week starts; {fix}")
+        raise RequestError(f"{source}: the previous roster runs from {first} to {last}: it has no day before the week "
+                           f"of {week_start}, so it cannot carry rest and consecutive days into it; give the roster of "
+                           "the week(s) before it (--previous-roster), or --no-previous to start the week with no rest "
+                           "or consecutive-day history")
+    kept = previous[days < week_start].reset_index(drop=True)
+    note = (f"{source} runs from {first} to {last}: only its days before {week_start} are used, the week is "
+            f"rostered anew ({len(previous) - len(kept)} later shift(s) not used)")
+    return kept, note
 
 
 def run_summary(plan: WeekPlan, inputs: SiteInputs) -> dict:

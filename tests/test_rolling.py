@@ -15,6 +15,7 @@ from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave, read_roster_table, write_contract
+from planner.run_files import check_previous_roster
 from planner.sample import generate_site, write_site
 from planner.scheduling.check import check_roster
 from planner.scheduling.instance import previous_shifts
@@ -159,32 +160,29 @@ def _roster_of(days: list[str]) -> pd.DataFrame:
                          "breaks": "12:00-12:30", "paid_hours": 7.5, "channels": "voice"})
 
 
-@pytest.mark.parametrize(("days", "words"), [
-    (["2026-11-30", "2026-12-06"], "runs from 2026-11-30 to 2026-12-06: it has no day before the week of 2026-11-23"),
-    (["2026-11-20", "2026-11-24"], "runs from 2026-11-20 to 2026-11-24, into the week of 2026-11-23: a previous roster "
-                                   "must end before the week starts"),
-])
-def test_a_previous_roster_not_before_the_week_exits_2_naming_the_file_and_its_dates(site, tmp_path, capsys, days, words):
+def test_a_previous_roster_of_a_later_week_exits_2_naming_the_file_and_its_dates(site, tmp_path, capsys):
     later = tmp_path / "week-2026-11-30" / "roster.csv"
-    write_table(_roster_of(days), later)
+    write_table(_roster_of(["2026-11-30", "2026-12-06"]), later)
     code = _exit_code(["run", "--config", str(site), "--week", WEEK_1, "--out", str(tmp_path / "out"),
                        "--previous-roster", str(later)])
     captured = capsys.readouterr()
     err = " ".join(captured.err.split())
     assert code == 2
-    assert f"{later}: the previous roster {words}" in err and "--no-previous" in err
+    assert (f"{later}: the previous roster runs from 2026-11-30 to 2026-12-06: it has no day before the week of "
+            "2026-11-23") in err and "--no-previous" in err
     assert "carried into the week" not in captured.out
     assert not (tmp_path / "out").exists()
 
 
-def test_a_previous_roster_found_in_the_run_folders_is_checked_too(site, tmp_path, capsys):
-    """A run folder one week back that rostered four weeks overlaps the week planned now."""
-    found = tmp_path / "runs" / "week-2026-11-23" / "roster.csv"
-    write_table(_roster_of(["2026-11-23", "2026-12-01"]), found)
-    code = _exit_code(["run", "--config", str(site), "--week", WEEK_2, "--out", str(tmp_path / "runs" / f"week-{WEEK_2}")])
-    assert code == 2
-    assert f"{found}: the previous roster runs from 2026-11-23 to 2026-12-01, into the week of 2026-11-30" in " ".join(
-        capsys.readouterr().err.split())
+def test_a_previous_roster_overlapping_the_week_is_used_for_its_days_before_it():
+    """A multi-week run folder found one week back, re-planned from its second week: its first week carries over."""
+    roster = _roster_of(["2026-11-27", "2026-11-29", "2026-11-30", "2026-12-01"])
+    kept, note = check_previous_roster(roster, "runs/week-2026-11-23/roster.csv", dt.date(2026, 11, 30))
+    assert kept["date"].tolist() == ["2026-11-27", "2026-11-29"]
+    assert note == ("runs/week-2026-11-23/roster.csv runs from 2026-11-27 to 2026-12-01: only its days before "
+                    "2026-11-30 are used, the week is rostered anew (2 later shift(s) not used)")
+    same, none = check_previous_roster(roster.head(2), "r.csv", dt.date(2026, 11, 30))
+    assert same is not None and len(same) == 2 and none is None
 
 
 def test_previous_roster_and_no_previous_contradict(site, tmp_path, capsys):

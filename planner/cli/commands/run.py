@@ -83,8 +83,11 @@ def run(
             from planner.io.tables import read_roster_table
 
             inputs.previous_roster, inputs.previous_path = read_roster_table(looked, cfg), looked
-    check_previous_roster(inputs.previous_roster, inputs.previous_path or "the previous roster", week_start)
+    inputs.previous_roster, trimmed = check_previous_roster(inputs.previous_roster,
+                                                            inputs.previous_path or "the previous roster", week_start)
     say_previous(inputs, week_start, root, no_previous)
+    if trimmed:
+        out(trimmed)
     plan = solve_week(cfg, inputs, week_start, model=model, time_limit_s=time_limit, verify=verify, weeks=weeks)
     with progress("Writing the roster files"):
         paths = write_week_plan(plan, cfg, inputs, folder)

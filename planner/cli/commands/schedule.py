@@ -100,7 +100,9 @@ def schedule(
     agents_df = read_agents(agents_path, cfg)
     leave_df = read_leave(leave_path, agents_df) if leave_path is not None else None
     previous_df = read_roster_table(previous_path, cfg) if previous_path is not None else None
-    check_previous_roster(previous_df, previous_path, week_start)
+    previous_df, trimmed = check_previous_roster(previous_df, previous_path, week_start)
+    if trimmed:
+        out(trimmed)
 
     from planner.cli.schedule_view import live_progress, summary_renderable
 
