@@ -10,6 +10,7 @@ from planner.config import load_config
 from planner.config.schema import AsaTarget
 from planner.errors import DataError
 from planner.staffing import (
+    channel_models,
     deferred,
     erlang_a,
     erlang_c,
@@ -66,7 +67,13 @@ def test_immediate_channels_closed_slots_zero_open_slots_meet_target(req, cfg):
     assert voice.loc[~is_open, "service_level"].isna().all()
     opened = voice[is_open]
     assert (opened["agents_productive"] >= cfg.channel("voice").min_agents).all()
-    assert (opened["service_level"] >= 0.8 - 1e-12).all()
+    # the staffing rule is per slot, steady state (Erlang C); the service_level reported carries the queue through
+    # the day (channel_models.day_measures), so a slot after a spike in this noisy forecast may fall below it
+    steady = erlang_c.service_level(opened["agents_productive"], opened["offered"], opened["aht_s"], 900, 20)
+    assert (steady >= 0.8 - 1e-12).all()
+    day = channel_models.day_measures(cfg.channel("voice"), voice["agents_productive"], voice["offered"],
+                                      voice["aht_s"], 900, voice["interval_start"], is_open)
+    np.testing.assert_allclose(opened["service_level"], day["service_level"][is_open])
     assert (opened["occupancy"] <= cfg.channel("voice").max_occupancy + 1e-12).all()
     # and one agent fewer fails (unless min_agents holds the count up)
     above_min = opened[opened["agents_productive"] > cfg.channel("voice").min_agents]
@@ -119,7 +126,8 @@ def test_asa_target_channel(forecast, cfg):
     r = requirements(forecast[forecast["channel"] == "voice"], cfg.model_copy(update={"channels": [voice]}))
     opened = r[(r["offered"] > 0) & (r["agents_productive"] > 0)]
     assert len(opened) > 100
-    assert (opened["asa_s"] <= 15.0 + 1e-9).all()
+    # the rule is per slot, steady state; asa_s reports the queue carried through the day (day_measures)
+    assert (erlang_c.asa(opened["agents_productive"], opened["offered"], opened["aht_s"], 900) <= 15.0 + 1e-9).all()
     n = opened["agents_productive"].to_numpy() - 1
     assert np.all((erlang_c.asa(n, opened["offered"], opened["aht_s"], 900) > 15.0) | (n <= 0)
                   | (erlang_c.occupancy(n, opened["offered"], opened["aht_s"], 900) > voice.max_occupancy))
@@ -272,9 +280,12 @@ def test_late_contacts_curves_per_channel(forecast, cfg, req):
         np.testing.assert_array_equal(starts, rows["interval_start"].to_numpy())
         assert curve.shape == (len(rows), 61)
         if cfg.channel(name).kind == "immediate":
-            # the late contacts at the required agents are what the requirements table expects
+            # the late contacts at the required agents are what the slot's steady state expects (the roster's
+            # objective is per slot; the table's service_level carries the queue through the day)
             got = curve[np.arange(len(rows)), rows["agents_productive"].to_numpy()]
-            expected = rows["offered"].to_numpy() * (1 - rows["service_level"].fillna(1).to_numpy())
+            steady = channel_models.immediate_measures(cfg.channel(name), rows["agents_productive"], rows["offered"],
+                                                       rows["aht_s"], 900)["service_level"]
+            expected = rows["offered"].to_numpy() * (1 - steady)
             opened = rows["agents_productive"].to_numpy() > 0
             np.testing.assert_allclose(got[opened], expected[opened], atol=1e-9)
         else:

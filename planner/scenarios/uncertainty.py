@@ -7,8 +7,9 @@ daily negative binomial dispersion k (Var = μ + kμ², forecasts.calibration) i
 the Poisson part of the variance is already inside the queueing models. Factors are independent across channels.
 
 Service per slot comes from the planner's analytic models at the drawn rate (channel_models.immediate_measures for
-immediate channels, vectorised over replications; deferred.serve, one replay per replication, for deferred ones),
-so zero dispersion gives exactly staffing.project. A day's service level is the slot service levels weighted by
+immediate channels, vectorised over replications, plus the difference the day model (channel_models.day_measures:
+the queue carried from slot to slot) makes at the forecast; deferred.serve, one replay per replication, for
+deferred ones), so zero dispersion gives exactly staffing.project. A day's service level is the slot service levels weighted by
 the slot's arrivals. Per day and channel: the projection at the forecast, the expected service level (mean over
 replications), and P(service level ≥ target). Per slot: the fewest agents with P(slot meets target) ≥ p_target:
 immediate channels, the p_target quantile (inverted CDF) over replications of the agents each replication needs, which
@@ -28,7 +29,7 @@ import pandas as pd
 
 from planner.config.schema import AsaTarget, Channel, Config
 from planner.staffing import channel_models, deferred
-from planner.staffing.open_hours import open_slots
+from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.requirements import backlog_clear_s, channel_rows
 
 Distribution = Literal["lognormal", "gamma"]
@@ -84,12 +85,14 @@ def _weighted_by_day(values: np.ndarray, weights: np.ndarray, day: np.ndarray, n
         return np.where(den > 0, num / den, np.nan)
 
 
-def _immediate(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, n_days, p_target):
-    """([reps, days] service level, [slots] agents needed) for an immediate channel."""
+def _immediate(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, n_days, p_target,
+               carried=0.0):
+    """([reps, days] service level, [slots] agents needed) for an immediate channel; `carried` ([slots]) is added to
+    each slot's steady-state service level (the day model's difference from it at the forecast, see monte_carlo)."""
     rate = offered[None, :] * f_rate[:, day]
     handle = aht[None, :] * f_aht[:, day]
     m = channel_models.immediate_measures(ch, agents[None, :], rate, handle, interval_s)
-    sl = _weighted_by_day(m["service_level"], rate, day, n_days)
+    sl = _weighted_by_day(np.clip(m["service_level"] + carried, 0.0, 1.0), rate, day, n_days)
     busy = offered > 0
     needed = np.zeros(offered.size, dtype=np.int64)
     if busy.any():
@@ -130,6 +133,16 @@ def _deferred(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_ah
     return sl, needed
 
 
+def _carried(ch: Channel, offered, aht, agents, interval_s: float, interval_start, is_open, opens) -> np.ndarray:
+    """Per slot: the day model's service level (queue carried from slot to slot, as staffing.project reports it)
+    minus the steady-state one, at the forecast. The replications add it to their steady-state figures: the day
+    model at every drawn rate would cost a chain per replication, and the correction moves little with the rate."""
+    day = channel_models.day_measures(ch, agents, offered, aht, interval_s, interval_start, is_open, opens)
+    day = day["service_level"]
+    steady = channel_models.immediate_measures(ch, agents, offered, aht, interval_s)["service_level"]
+    return np.nan_to_num(day - steady)
+
+
 def _cv_for(value: float | Mapping[str, float], name: str) -> float:
     return float(value.get(name, 0.0)) if isinstance(value, Mapping) else float(value)
 
@@ -168,8 +181,11 @@ def monte_carlo(load: pd.DataFrame, agents: pd.DataFrame, config: Config, replic
             sl, needed = _deferred(ch, offered, aht, n, *args, executor=executor, chunks=chunks)
             base = _deferred(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5, mask, args[-1])[0][0]
         else:
-            sl, needed = _immediate(ch, offered, aht, n, interval_s, f_rate, f_aht, day, len(days), p_target)
-            base = _immediate(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5)[0][0]
+            starts = rows["interval_start"]
+            carried = _carried(ch, offered, aht, n, interval_s, starts, open_slots(config, name, starts),
+                               openings(config, name, starts))
+            sl, needed = _immediate(ch, offered, aht, n, interval_s, f_rate, f_aht, day, len(days), p_target, carried)
+            base = _immediate(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5, carried)[0][0]
         target = np.nan if isinstance(ch.target, AsaTarget) else ch.target.service_level
         with np.errstate(invalid="ignore"):
             meets = np.where(np.isfinite(sl), sl >= target - 1e-12, np.nan)

@@ -9,6 +9,11 @@
   for concurrency is already inside a measured concurrent handle time. Occupancy is then the share of seats busy.
 - `deferred`: email, social — see planner.staffing.deferred.
 
+The waiting figures reported for a plan or a roster (`day_measures`: service level, ASA, P(wait), abandon rate)
+follow the queue from slot to slot through the day (planner.staffing.transient: the same Erlang C / A chain, not a
+steady state per slot); the staffing rule (`immediate_agents`), occupancy and the roster's late-contacts curve stay
+per slot, steady state.
+
 An ASA target (`AsaTarget`) needs no answer threshold; the service level reported for it is the share answered
 within asa_s seconds, and "late" means answered later than asa_s.
 """
@@ -18,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from planner.config.schema import AsaTarget, Channel
-from planner.staffing import deferred, erlang_a, erlang_c
+from planner.staffing import deferred, erlang_a, erlang_c, transient
 
 
 def model_name(channel: Channel) -> str:
@@ -70,6 +75,37 @@ def immediate_measures(channel: Channel, agents, offered, aht_s, interval_s: flo
         "asa_s": erlang_c.asa_erlangs(servers, a, aht_s),
         "occupancy": erlang_c.occupancy_erlangs(servers, a),
     }
+
+
+def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, interval_start=None, open_mask=None,
+                 opens=None) -> dict[str, np.ndarray]:
+    """immediate_measures with the queue carried from slot to slot (planner.staffing.transient) through each run of
+    consecutive open slots (time order; a gap in `interval_start` or a closed slot ends a run). A run starts empty
+    where the channel opens (`opens`, bool per slot: closed in the slot before; default: the row before is a closed
+    slot) and in the steady state of its first slot otherwise (the table starts, or resumes, while the channel is
+    open). Contacts arriving while the channel is closed (open_mask False) do not queue: their slot keeps
+    immediate_measures. Occupancy stays the slot's own (its work over its seats, what max_occupancy caps)."""
+    agents = np.atleast_1d(np.asarray(agents, dtype=float))
+    offered = np.atleast_1d(np.asarray(offered, dtype=float))
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float), offered.shape)
+    is_open = np.ones(offered.size, dtype=bool) if open_mask is None else np.asarray(open_mask, dtype=bool)
+    out = {k: np.array(v, dtype=float) for k, v in immediate_measures(channel, agents, offered, aht, interval_s).items()}
+    contiguous = np.r_[False, np.ones(max(offered.size - 1, 0), dtype=bool)]  # row i follows row i − 1 directly
+    if interval_start is not None and offered.size > 1:
+        step_s = np.diff(np.asarray(interval_start, dtype="datetime64[ns]")).astype(np.int64) / 1e9
+        contiguous[1:] = np.abs(step_s - interval_s) < 1e-6
+    joined = contiguous & np.r_[False, is_open[:-1]] & is_open  # slot i continues the run of slot i − 1
+    empty = contiguous & ~np.r_[False, is_open[:-1]] if opens is None else np.asarray(opens, dtype=bool)
+    for a in np.flatnonzero(is_open & ~joined):
+        b = a + 1
+        while b < offered.size and joined[b]:
+            b += 1
+        m = transient.measures(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
+                               answer_within_s(channel), channel.patience_s, "empty" if empty[a] else "steady")
+        for k in out:
+            if k != "occupancy":
+                out[k][a:b] = m[k]
+    return out
 
 
 def late_contacts_curve(offered, aht_s, interval_s: float, channel: Channel, max_agents: int,

@@ -8,7 +8,7 @@ import pandas as pd
 from planner.config.schema import Config
 from planner.errors import DataError
 from planner.staffing import channel_models, deferred
-from planner.staffing.open_hours import open_slots
+from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.requirements import backlog_clear_s, channel_rows
 from planner.staffing.shrinkage import productive_agents
 
@@ -70,7 +70,9 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
             cols = {"service_level": sl, "asa_s": res.response_s, "occupancy": res.occupancy, "abandon_rate": nan,
                     "backlog": res.backlog, "late_contacts": res.late}
         else:
-            m = channel_models.immediate_measures(ch, n, offered, aht, interval_s)
+            starts = rows["interval_start"]
+            m = channel_models.day_measures(ch, n, offered, aht, interval_s, starts, open_slots(config, name, starts),
+                                            openings(config, name, starts))
             cols = {"service_level": m["service_level"], "asa_s": m["asa_s"], "occupancy": m["occupancy"],
                     "abandon_rate": m.get("abandon_rate", nan), "backlog": nan,
                     "late_contacts": offered * (1.0 - m["service_level"])}

@@ -9,7 +9,7 @@ from planner.config.schema import Channel, Config
 from planner.errors import DataError
 from planner.staffing import channel_models, deferred
 from planner.staffing.erlang_c import traffic
-from planner.staffing.open_hours import open_slots
+from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.shrinkage import scheduled_agents
 
 COLUMNS = [
@@ -63,7 +63,8 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd
         agents = np.zeros(offered.size, dtype=np.int64)
         agents[is_open] = channel_models.immediate_agents(ch, offered[is_open], aht[is_open], interval_s)
         agents[is_open] = np.maximum(agents[is_open], ch.min_agents)
-        m = channel_models.immediate_measures(ch, agents, offered, aht, interval_s)
+        m = channel_models.day_measures(ch, agents, offered, aht, interval_s, rows["interval_start"], is_open,
+                                        openings(config, ch.name, rows["interval_start"]))
         sl = np.where(is_open, m["service_level"], np.nan)
         asa = np.where(is_open, m["asa_s"], np.nan)
         occ = np.where(is_open, m["occupancy"], 0.0)

@@ -1,0 +1,159 @@
+"""Time-dependent Erlang C / Erlang A: the queue carried from slot to slot through a day, instead of a steady state per slot.
+
+Erlang C and A (erlang_c, erlang_a) give each slot the steady state of its own arrival rate and agents, as if the
+slot had lasted for ever. A queue needs a few handle times to settle, so when the handle time is a large part of the
+slot (a 10-minute chat in a 15-minute slot) the slot inherits much of the previous slot's queue: the first slots
+after opening start from an empty line and do better than the steady state, and a slot that gains an agent while
+the load rises still carries the previous slot's shorter line.
+
+This module follows the same M/M/s(+M) birth–death chain (s servers, exponential handle time, exponential patience
+with Erlang A) through consecutive slots: the probability of n contacts in the system is carried from slot to slot,
+the rates change at slot boundaries, and the chain is solved exactly inside each slot by uniformization. The
+measures of a slot are those of its arrivals (Poisson arrivals see the time average over the slot), with the
+definitions of erlang_c and erlang_a, so a slot whose rate and agents have not changed for a long time gets exactly
+the Erlang C / Erlang A figures.
+
+- A contact arriving with n in the system starts service at once when n < s; otherwise it has j = n − s ahead in
+  line and, FCFS, waits for j + 1 departures from the line: rate s·μ + m·θ with m contacts ahead (Erlang C: θ = 0,
+  so it is answered within t with probability P(Poisson(s·μ·t) > j)). With patience, e^(−θ·V) of its offered wait V
+  is Beta(s·μ/θ, j + 1) distributed, which gives the shares answered within t and abandoned (Mandelbaum & Zeltyn).
+- The servers during a contact's wait are those of its arrival slot (the wait is seconds, the slot minutes).
+- Where the servers drop to 0 (the channel closes, or nobody is rostered) the contacts in service finish and those
+  in line wait for the next agent, as planner.scenarios.simulate's agents finish the contact in hand.
+- A run of slots starts with an empty system when the channel opens, or in the steady state of its first slot when
+  what came before is not known (a table that starts, or resumes after a gap, while the channel is open).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special, stats
+
+_TAIL = 1e-13  # probability mass below which the chain is cut (uniformization steps, states)
+
+
+def _step(p: np.ndarray, birth: float, death: np.ndarray, tau: float) -> tuple[np.ndarray, np.ndarray]:
+    """(state distribution at the end of a slot of tau seconds, its time average over the slot), exactly by
+    uniformization: p(t) = Σ_k Poisson(k; Λt) p P^k with P = I + Q/Λ, so ∫₀^τ p(t) dt / τ = Σ_k P(X > k) p P^k / (Λτ)."""
+    up = np.full(p.size, birth)
+    up[-1] = 0.0  # the last state is kept far above any reachable queue (see _room)
+    rate = float((up + death).max())
+    if rate <= 0.0:
+        return p, p.copy()
+    m = rate * tau
+    k_max = int(math.ceil(m + 12.0 * math.sqrt(m) + 30.0))
+    ks = np.arange(k_max + 1)
+    weight = stats.poisson.pmf(ks, m)
+    tail = stats.poisson.sf(ks, m)
+    up, down = up / rate, death / rate
+    stay = 1.0 - up - down
+    q = p
+    end = weight[0] * q
+    avg = tail[0] * q
+    for k in range(1, k_max + 1):
+        nxt = stay * q
+        nxt[1:] += up[:-1] * q[:-1]
+        nxt[:-1] += down[1:] * q[1:]
+        q = nxt
+        end += weight[k] * q
+        avg += tail[k] * q
+        if tail[k] < _TAIL:
+            break
+    return end, avg / m
+
+
+def _room(p: np.ndarray, servers: int, arrivals: float) -> np.ndarray:
+    """p cut above its last state of probability > _TAIL and padded with empty states, so that the slot's arrivals
+    cannot reach the last state (the chain's size, hence its fastest rate, follows the queue that can form)."""
+    top = int(np.flatnonzero(p > _TAIL)[-1]) if (p > _TAIL).any() else 0
+    need = max(top, servers) + int(math.ceil(arrivals + 12.0 * math.sqrt(arrivals) + 30.0))
+    return np.pad(p[: top + 1], (0, need - top))
+
+
+def _arrival_view(n: np.ndarray, s: int, mu: float, theta: float, t: float) -> dict[str, np.ndarray]:
+    """Per number n in the system at arrival: P(answered within t), P(abandon), E[time in line], P(wait)."""
+    j = np.maximum(n - s, 0).astype(float)
+    waits = n >= s
+    if theta <= 0.0:
+        if s == 0:
+            within, wait = np.zeros(n.size), np.full(n.size, np.inf)
+        else:
+            within = special.pdtrc(j, s * mu * t)  # P(Poisson(s·μ·t) > j): j + 1 departures within t
+            wait = (j + 1.0) / (s * mu)
+        abandon = np.zeros(n.size)
+    else:
+        x = s * mu / theta
+        answered = x / (x + j + 1.0)  # E[e^(−θV)], V ~ the offered wait: P(patience outlasts it)
+        within = answered * (1.0 - special.betainc(x + 1.0, j + 1.0, math.exp(-theta * t))) if s > 0 \
+            else np.zeros(n.size)
+        abandon = 1.0 - answered
+        wait = abandon / theta  # E[min(V, patience)] = (1 − E[e^(−θV)]) / θ
+    return {
+        "service_level": np.where(waits, within, 1.0),
+        "abandon_rate": np.where(waits, abandon, 0.0),
+        "asa_s": np.where(waits, wait, 0.0),
+        "p_wait": waits.astype(float),
+    }
+
+
+def _steady_state(servers: int, arrivals_per_s: float, mu: float, theta: float) -> np.ndarray:
+    """The chain's steady-state distribution at these rates (Erlang C / A's); nobody in the system when it has none
+    (no patience and arrivals at or above what the servers answer)."""
+    if arrivals_per_s <= 0.0 or (theta <= 0.0 and arrivals_per_s >= servers * mu):
+        return np.ones(1)
+    if theta > 0.0:
+        size = servers + arrivals_per_s / theta + 12.0 * math.sqrt(arrivals_per_s / theta + 1.0) + 30.0
+    else:  # the line beyond the servers is geometric with ratio ρ
+        size = servers + math.log(_TAIL * 1e-3) / math.log(arrivals_per_s / (servers * mu)) + 30.0
+    n = np.arange(1, int(math.ceil(size)) + 1)
+    death = np.minimum(n, servers) * mu + np.maximum(n - servers, 0) * theta
+    log_p = np.r_[0.0, np.cumsum(math.log(arrivals_per_s) - np.log(death))]
+    p = np.exp(log_p - log_p.max())
+    return p / p.sum()
+
+
+def measures(servers, offered, aht_s, interval_s: float, answer_within_s: float,
+             patience_s: float | None = None, start: str = "empty") -> dict[str, np.ndarray]:
+    """service_level, asa_s, p_wait, occupancy and abandon_rate per slot of consecutive slots of one channel;
+    servers = agents × concurrency, offered = contacts per slot. The first slot starts with nobody in the system
+    (start="empty": the channel opens) or in the steady state of its own rates (start="steady": the slots before it
+    are not known; "empty" when that steady state does not exist)."""
+    if start not in ("empty", "steady"):
+        raise ValueError("start must be 'empty' or 'steady'")
+    servers = np.floor(np.asarray(servers, dtype=float) + 1e-9).astype(np.int64)
+    offered = np.asarray(offered, dtype=float)
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float), offered.shape)
+    theta = 0.0 if patience_s is None else 1.0 / float(patience_s)
+    tau = float(interval_s)
+    out = {k: np.full(offered.size, np.nan) for k in ("service_level", "asa_s", "p_wait", "occupancy", "abandon_rate")}
+    p = np.ones(1)
+    previous = 0
+    if start == "steady" and offered.size:
+        p = _steady_state(int(servers[0]), max(float(offered[0]), 0.0) / tau, 1.0 / float(aht[0]), theta)
+        previous = int(servers[0])
+    for i in range(offered.size):
+        s, lam, mu = int(servers[i]), max(float(offered[i]), 0.0) / tau, 1.0 / float(aht[i])
+        if s == 0 and previous > 0:  # the contacts in service finish; those in line wait for the next agent
+            done = np.zeros_like(p)
+            done[0] = p[: previous + 1].sum()
+            done[1: p.size - previous] = p[previous + 1:]
+            p = done
+        previous = s
+        p = _room(p, s, lam * tau)
+        n = np.arange(p.size)
+        death = np.minimum(n, s) * mu + np.maximum(n - s, 0) * theta
+        p, avg = _step(p, lam, death, tau)
+        view = _arrival_view(n, s, mu, theta, float(answer_within_s))
+        for key in ("service_level", "abandon_rate", "p_wait"):
+            out[key][i] = float(avg @ view[key])
+        with np.errstate(invalid="ignore"):
+            out["asa_s"][i] = float(avg @ view["asa_s"]) if s > 0 or theta > 0 else (math.inf if lam > 0 else 0.0)
+        out["occupancy"][i] = float(avg @ np.minimum(n, s)) / s if s > 0 else 0.0
+    none = offered <= 0  # no arrivals: nobody waits, as erlang_c and erlang_a count it
+    for key, value in (("service_level", 1.0), ("asa_s", 0.0), ("p_wait", 0.0), ("abandon_rate", 0.0)):
+        out[key][none] = value
+    if patience_s is None:
+        out["abandon_rate"] = np.zeros(offered.size)
+    return out
