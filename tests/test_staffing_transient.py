@@ -117,3 +117,14 @@ def test_day_measures_restarts_after_a_gap_or_a_closed_slot_and_keeps_closed_slo
     np.testing.assert_allclose(again["service_level"][1:], run["service_level"])
     steady = channel_models.immediate_measures(voice, agents[4:], offered[4:], 300.0, SLOT_S)
     assert m["service_level"][4] == steady["service_level"][0]  # closed: the per-slot figure, nobody queues
+
+
+def test_a_chain_too_large_to_follow_keeps_each_slots_steady_state():
+    """10,000 Erlangs a slot: the carried queue would take hours to follow, so the day is the per-slot Erlang C."""
+    voice = Channel(name="voice", target={"service_level": 0.8, "answer_within_s": 20}, aht_s=300)
+    agents, offered = np.full(8, 10_200), np.full(8, 30_000.0)
+    assert transient.work(agents, offered, 300.0, SLOT_S) > transient.WORK_BUDGET
+    assert transient.work(np.full(8, 15), np.full(8, 40.0), 300.0, SLOT_S) < transient.WORK_BUDGET
+    m = channel_models.day_measures(voice, agents, offered, 300.0, SLOT_S, opens=np.r_[True, np.zeros(7, bool)])
+    steady = channel_models.immediate_measures(voice, agents, offered, 300.0, SLOT_S)
+    np.testing.assert_allclose(m["service_level"], steady["service_level"])

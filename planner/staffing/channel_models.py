@@ -100,6 +100,9 @@ def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, in
         b = a + 1
         while b < offered.size and joined[b]:
             b += 1
+        if transient.work(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
+                          channel.patience_s) > transient.WORK_BUDGET:
+            continue  # too large a chain to follow: the slots keep their steady state (see transient.WORK_BUDGET)
         m = transient.measures(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
                                answer_within_s(channel), channel.patience_s, "empty" if empty[a] else "steady")
         for k in out:
