@@ -191,3 +191,31 @@ def test_a_change_that_moves_nothing_leaves_hours_and_channels_as_published():
     same = [Change(2, "requirement", WED, channel="voice", from_min=600, to_min=720, factor=1.0)]
     done = replan_roster(cfg, published.roster, published.roster_slots, req, agents, None, same, WEEK, time_limit_s=5)
     assert done.changes.empty
+
+
+def test_missing_files_are_named_as_given(run_folder, capsys):
+    args = _args(run_folder, "agent_id,date,kind\n")
+    at = args.index("--roster") + 1
+    gone = [*args[:at], str(run_folder / "nothere" / "roster.csv"), *args[at + 1:]]
+    with pytest.raises(SystemExit) as info:
+        main(gone)
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "roster.csv not found" in err and "roster_slots.csv" not in err
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--requirements", str(run_folder / "nope.csv")])
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "nope.csv not found" in err and "beside" not in err
+
+
+def test_a_bad_cell_of_the_changes_file_gets_one_message(run_folder, capsys):
+    rows = "agent_id,date,kind,from,to,channel,factor\n,2026-11-25,requirement,10:00,12:00,voice,abc\n" \
+           "A1,2026-11-25,absent,1x:00,14:00,,\n"
+    with pytest.raises(SystemExit) as info:
+        main(_args(run_folder, rows))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err
+    assert err.count("line 2") == 1 and "got 'abc'" in err
+    assert err.count("line 3") == 1 and "got '1x:00'" in err
