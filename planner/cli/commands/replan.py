@@ -108,8 +108,8 @@ def summary_table(summary: dict, terms: dict[str, float]) -> Table:
         ("agents whose shifts changed", f"{summary['agents_affected']}"),
         ("agents with only channel changes", f"{summary['agents_channel_only']}"),
         ("agents named in the changes", f"{summary['agents_named_in_changes']}"),
-        ("other agents' shifts changed", f"{summary['other_agents_shifts_changed']} of "
-                                         f"{summary['other_agents_shifts_published']} ({share:.1%})"),
+        ("other agents' shifts changed (hours, lunch or breaks)",
+         f"{summary['other_agents_shifts_changed']} of {summary['other_agents_shifts']} ({share:.1%})"),
         ("other agents' channel-only changes", f"{summary['other_agents_channel_only_changes']}"),
         ("shortfall before the changes (agent-slots)", f"{summary['shortfall_before_changes']}"),
         ("shortfall after, without repair", f"{summary['shortfall_without_repair']}"),
