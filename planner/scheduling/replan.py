@@ -185,16 +185,18 @@ def change_terms(inst: Instance, model, agents, breaks) -> tuple[int, list, dict
 REPAIR_KEEP = 10_000
 
 
-def start_weeks(inst: Instance) -> tuple[dict[int, dict[int, int]], dict[tuple[int, int], tuple[int, ...]]]:
+def start_weeks(inst: Instance, every_agent: bool = False) -> tuple[dict[int, dict[int, int]],
+                                                                    dict[tuple[int, int], tuple[int, ...]]]:
     """The solve's start: agent index -> {day: template index}, and (agent index, day) -> break offsets of the days
-    kept as published. Agents whose published week lost a day (an absence, leave) get the week of their own hard
-    rules that keeps most published days and adds fewest (planner.scheduling.plan.AgentWeek), so the start is
-    feasible: a full-time agent short of the weekly minimum without that day works another one."""
+    kept as published. Agents whose published week lost a day (an absence, leave), or with `every_agent` every agent
+    (for a published week that breaks a rule of today's inputs, e.g. leave since withdrawn), get the week of their
+    own hard rules that keeps most published days and adds fewest (planner.scheduling.plan.AgentWeek), so the start
+    is feasible: a full-time agent short of the weekly minimum without that day works another one."""
     from planner.scheduling.plan import AgentWeek
 
     weeks: dict[int, dict[int, int]] = defaultdict(dict)
     placed: dict[tuple[int, int], tuple[int, ...]] = {}
-    touched = set()
+    touched = {i for i, _ in inst.published or {}} if every_agent else set()
     for (i, day) in sorted(inst.published or {}):
         found = published_template(inst, i, day)
         if found is None:

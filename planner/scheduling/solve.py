@@ -85,19 +85,15 @@ def solve_roster(
     choose = choose_replan_phases if replan is not None else choose_phases
     plan = choose(limit, rm.size()["agent_template_bools"])
     phases = [PhaseReport("build", time.perf_counter() - started, "done", details=rm.size())]
-    if replan is not None:
-        start, bound = _published_start(inst, rm, phases), None
-    else:
-        start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
-    if start is None:
-        start = _greedy_start(inst, rm, phases)
-    hint_from_weeks(inst, rm, start.weeks, start.done)
-    for key, var in rm.kept.items():
-        rm.model.add_hint(var, key in start.placed)
     progress = _Progress(on_progress, started)
     if replan is not None:
-        solver, status = _replan_search(inst, rm, plan, deadline, progress, phases, nothing_changed=not replan.changes)
+        (start, fixed), bound = _replan_start(inst, rm, deadline, phases), None
+        solver, status = _replan_search(inst, rm, plan, deadline, progress, phases, fixed, not replan.changes)
     else:
+        start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
+        if start is None:
+            start = _greedy_start(inst, rm, phases)
+        hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError("the roster model is infeasible although every agent's week is feasible alone; "
@@ -146,12 +142,12 @@ def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: C
     return demand_cost(rm.coverage.costs, done.cover) + paid
 
 
-def _published_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
+def _published_start(inst, rm: RosterModel, phases: list[PhaseReport], every_agent: bool = False) -> _Start:
     """Phase published_start (replan): the published roster with the edits the changes force (replan.start_weeks:
     the days no longer possible dropped, or the agent's week repaired under their hard rules), every kept day's breaks
     and channels as published, the others placed one at a time; its cost counts the agent-days it changes."""
     began = time.perf_counter()
-    weeks, placed = start_weeks(inst)
+    weeks, placed = start_weeks(inst, every_agent)
     done = placed_completion(inst, weeks, placed, inst.published_channels or {})
     worked = {(i, day) for i, week in weeks.items() for day in week}
     changed = len(set(inst.published) - set(placed)) + len(worked - set(inst.published))
@@ -160,7 +156,7 @@ def _published_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start
     phases.append(PhaseReport("published_start", time.perf_counter() - began, "done", objective=cost / SCALE,
                               note="objective without soft-rule penalties",
                               details={"agents_rostered": len(weeks), "published_days_lost": lost,
-                                       "agent_days_changed": changed}))
+                                       "agent_days_changed": changed, "every_agent_checked": every_agent}))
     return _Start(weeks, done, cost, placed)
 
 
@@ -264,18 +260,32 @@ def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], wall_s: float, w
     return solver, status
 
 
+def _replan_start(inst, rm: RosterModel, deadline: float, phases: list[PhaseReport]):
+    """A re-plan's start (phase published_start), hinted and solved with every hinted value fixed (phase start_check),
+    which prices it exactly, soft rules included: (start, (solver, status)). When that finds no roster a published
+    week breaks a hard rule of today's inputs: every agent's week is checked and repaired, and the start solved again."""
+    for every_agent in (False, True):
+        start = _published_start(inst, rm, phases, every_agent)
+        hint_from_weeks(inst, rm, start.weeks, start.done)
+        for key, var in rm.kept.items():
+            rm.model.add_hint(var, key in start.placed)
+        fixed, status = _fallback(inst, rm, phases, max(FALLBACK_MIN_S, deadline - time.perf_counter()),
+                                  "the start priced exactly")
+        phases[-1].name = "start_check"
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return start, (fixed, status)
+        phases[-1].note += ("; no roster: a published week breaks a hard rule" if not every_agent else
+                            "; no roster: the search starts from its hint alone")
+    return start, (fixed, status)
+
+
 def _replan_search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _Progress,
-                   phases: list[PhaseReport], nothing_changed: bool):
-    """A re-plan's solves: the start (the published roster with the forced edits) with every hinted value fixed, which
-    prices it exactly, soft rules included; then the search, whose roster is kept only when it costs less, so a
-    re-plan never ends worse than the published roster. With no change to repair there is no search: the published
-    roster is returned as it is."""
-    fixed, fixed_status = _fallback(inst, rm, phases, max(FALLBACK_MIN_S, deadline - time.perf_counter()),
-                                    "the start priced exactly")
-    phases[-1].name = "start_check"
+                   phases: list[PhaseReport], start: tuple, nothing_changed: bool):
+    """A re-plan's search from its start ((solver, status) of start_check), whose roster is kept only when it costs
+    less, so a re-plan never ends worse than the published roster with the edits the changes force. With no change
+    to repair there is no search: the published roster is returned as it is."""
+    fixed, fixed_status = start
     fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if not fixed_found:
-        phases[-1].note += "; no roster: the start breaks a hard rule, the search starts from its hint alone"
     if nothing_changed and fixed_found:
         phases.append(PhaseReport("search", 0.0, "skipped", note="no change to repair: the published roster is returned"))
         return fixed, fixed_status
