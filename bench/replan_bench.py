@@ -55,10 +55,11 @@ def main() -> None:
         from planner.io.tables import read_roster_slots, read_roster_table
 
         roster, slots = read_roster_table(args.roster, cfg), read_roster_slots(args.roster.parent / "roster_slots.csv", cfg)
+        source = roster  # its breaks column holds the published breaks
     else:
         began = time.perf_counter()
         published = solve_roster(cfg, req, agents, leave, WEEK, time_limit_s=args.roster_time_limit)
-        roster, slots = published.roster, published.roster_slots
+        roster, slots, source = published.roster, published.roster_slots, published  # shifts with their breaks
         print(f"published roster: {len(roster)} shifts, {time.perf_counter() - began:.1f} s")
 
     wed = WEEK + dt.timedelta(days=2)
@@ -67,7 +68,7 @@ def main() -> None:
     changes = [Change(n + 2, "absent", wed + dt.timedelta(days=d), agent_id=a, note="bench")
                for n, (a, d) in enumerate((a, d) for a in who for d in range(5))]
     began = time.perf_counter()
-    done = replan_roster(with_change_cost(cfg, args.change_cost), roster, slots, req, agents, leave, changes, WEEK,
+    done = replan_roster(with_change_cost(cfg, args.change_cost), source, slots, req, agents, leave, changes, WEEK,
                          time_limit_s=args.time_limit)
     wall = time.perf_counter() - began
     s = done.summary
@@ -76,7 +77,7 @@ def main() -> None:
     problems = check_roster(done.result, cfg, agents, done.leave, done.requirements, week_start=WEEK)
     print(f"absent Wednesday–Sunday: {', '.join(who)} ({removed} published shifts lost)")
     print(f"replan wall s: {wall:.1f} (limit {args.time_limit:g} s)")
-    print(f"other agents' shifts changed: {s['other_agents_shifts_changed']} of {s['other_agents_shifts_published']} "
+    print(f"other agents' shifts changed: {s['other_agents_shifts_changed']} of {s['other_agents_shifts']} "
           f"({s['other_agents_shifts_changed_share']:.1%}); channel-only changes: {s['other_agents_channel_only_changes']}")
     print(f"shortfall agent-slots: before {s['shortfall_before_changes']}, after without repair "
           f"{s['shortfall_without_repair']}, after repair {s['shortfall_after_repair']} "

@@ -191,3 +191,171 @@ def test_a_change_that_moves_nothing_leaves_hours_and_channels_as_published():
     same = [Change(2, "requirement", WED, channel="voice", from_min=600, to_min=720, factor=1.0)]
     done = replan_roster(cfg, published.roster, published.roster_slots, req, agents, None, same, WEEK, time_limit_s=5)
     assert done.changes.empty
+
+
+# --- the start is the published roster with the edits the changes force; breaks and lunch are kept -----------------
+
+LUNCH = "{min_shift_h: 6, durations_min: [60], window_start_h: 3, window_end_h: 5, paid: false}"
+# 8 h shifts with a 1 h unpaid lunch, at least 35 paid h: every agent works exactly 5 of the 7 days
+LUNCH_VALUES = {**VALUES, "lunch": LUNCH, "hmin": 35, "hmax": 40}
+
+
+def _lunch_site():
+    cfg = tiny_config(**LUNCH_VALUES)
+    req = tiny_requirements(cfg, need={"voice": {h: 2 for h in range(10, 16)}}, default={"voice": 1})
+    agents = agents_table([{"agent_id": f"A{i}", "skills": ["voice"], "contract": "std"} for i in range(1, 6)])
+    return cfg, req, agents
+
+
+@pytest.fixture(scope="module")
+def lunch_published():
+    cfg, req, agents = _lunch_site()
+    return solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=5)
+
+
+def _lunch_replan(published, changes, cost=None, time_limit_s=5.0):
+    cfg, req, agents = _lunch_site()
+    return replan_roster(with_change_cost(cfg, cost), published, published.roster_slots, req, agents, None,
+                         changes, WEEK, time_limit_s=time_limit_s)
+
+
+def _diff(old, new) -> pd.DataFrame:
+    from planner.publish import roster_diff
+    from planner.scheduling.roster import as_roster
+
+    return roster_diff(as_roster(old), as_roster(new))  # RosterResults: shifts with their breaks
+
+
+def _wednesday_worker(published) -> str:
+    return str(published.roster.loc[published.roster["date"] == WED, "agent_id"].iloc[0])
+
+
+def test_a_partial_absence_that_breaks_the_weekly_minimum_returns_the_forced_edits_even_without_search(lunch_published):
+    # every Wednesday shift overlaps 10:00-18:00, so the agent loses the day and, to keep 35 h, must work another;
+    # the published roster minus that day breaks a hard rule, so it cannot be the start as it is. With 1 s there is no
+    # time for a search: what comes back is the start, the published roster with exactly those two edits.
+    who = _wednesday_worker(lunch_published)
+    changes = [Change(2, "absent", WED, agent_id=who, from_min=600, to_min=1080, note="appointment")]
+    done = _lunch_replan(lunch_published, changes, time_limit_s=1)
+    diff = _diff(lunch_published, done.result)
+    assert set(diff["agent_id"]) == {who}
+    assert sorted(diff["change"]) == ["added", "removed"]
+    assert diff.loc[diff["change"] == "removed", "date"].tolist() == [WED.isoformat()]
+    cfg, req, agents = _lunch_site()
+    assert check_roster(done.result, cfg, agents, done.leave, done.requirements, week_start=WEEK) == []
+    assert done.result.objective_terms["changed_shifts"] == pytest.approx(2 * cfg.solver.weights.changed_shift)
+    assert done.changes.loc[done.changes["change"] == "added", "reason"].str.contains("line 2: absent").all()
+
+
+def test_a_published_week_that_breaks_a_rule_of_todays_inputs_is_repaired_not_searched_from_scratch(lunch_published):
+    # A1's week as published has 4 days (as if around leave since withdrawn): below today's weekly minimum, though no
+    # change row names A1. The start gives A1 a fifth day and keeps the rest.
+    from planner.scheduling.roster import Roster
+
+    cfg, req, agents = _lunch_site()
+    old = lunch_published.tables()
+    day = sorted(old.shifts.loc[old.shifts["agent_id"] == "A1", "date"])[0]
+    gone = (old.shifts["agent_id"] == "A1") & (old.shifts["date"] == day)
+    in_day = lambda ts: pd.to_datetime(ts).dt.date == day  # noqa: E731
+    breaks = old.breaks[~((old.breaks["agent_id"] == "A1") & in_day(old.breaks["start"]))]
+    slots = old.activity[~((old.activity["agent_id"] == "A1") & in_day(old.activity["interval_start"]))]
+    published = Roster(old.shifts[~gone].reset_index(drop=True), breaks.reset_index(drop=True), slots)
+    same = [Change(2, "requirement", WED, channel="voice", from_min=600, to_min=720, factor=1.0)]
+    done = replan_roster(cfg, published, slots, req, agents, None, same, WEEK, time_limit_s=1)
+    diff = _diff(published, done.result)
+    assert set(diff["agent_id"]) == {"A1"} and diff["change"].tolist() == ["added"]
+    assert check_roster(done.result, cfg, agents, None, done.requirements, week_start=WEEK) == []
+
+
+def test_a_replan_never_costs_more_than_its_start(lunch_published):
+    who = _wednesday_worker(lunch_published)
+    done = _lunch_replan(lunch_published, [Change(2, "absent", WED, agent_id=who, from_min=600, to_min=1080)])
+    start = next(p for p in done.result.phases if p.name == "start_check")
+    assert start.objective is not None
+    assert done.result.objective <= start.objective + 1e-6
+
+
+def test_no_changes_return_the_published_roster_as_it_is(lunch_published):
+    done = _lunch_replan(lunch_published, [])
+    assert _diff(lunch_published, done.result).empty  # hours, breaks, paid hours and channels
+    assert done.changes.empty
+    assert done.result.objective == pytest.approx(lunch_published.objective)
+
+
+def test_unchanged_shifts_keep_their_breaks_and_lunch(lunch_published):
+    who = _wednesday_worker(lunch_published)
+    done = _lunch_replan(lunch_published, [Change(2, "leave", WED, agent_id=who)], cost=1e6)
+    diff = _diff(lunch_published, done.result)
+    assert set(diff["agent_id"]) <= {who}  # nobody else's hours, lunch or breaks move when changes cost a lot
+
+
+def test_changes_csv_lists_every_agent_day_planner_diff_lists_and_the_cost_counts_them(lunch_published):
+    who = _wednesday_worker(lunch_published)
+    done = _lunch_replan(lunch_published, [Change(2, "absent", WED, agent_id=who)], cost=7)
+    diff = _diff(lunch_published, done.result)
+    table = done.changes
+    assert set(zip(table["agent_id"], table["date"].astype(str), strict=True)) == \
+        set(zip(diff["agent_id"], diff["date"], strict=True))
+    breaks_or_hours = diff[diff["change"] != "channels_changed"].drop_duplicates(["agent_id", "date"])
+    assert int((table["change"] != "channel").sum()) == len(breaks_or_hours)
+    assert done.result.objective_terms["changed_shifts"] == pytest.approx(7 * len(breaks_or_hours))
+
+
+def test_a_changed_lunch_or_break_is_a_change_row_with_both_sides():
+    from planner.scheduling.replan import changes_table
+
+    t = pd.Timestamp(WED)
+    old = pd.DataFrame({"agent_id": ["A1"], "date": [WED], "shift_start": [t + pd.Timedelta(hours=8)],
+                        "shift_end": [t + pd.Timedelta(hours=16)],
+                        "breaks": [[(t + pd.Timedelta(hours=12), t + pd.Timedelta(hours=13), "lunch")]],
+                        "paid_hours": [7.0], "team": [""], "channels": [["voice"]]})
+    new = old.assign(breaks=[[(t + pd.Timedelta(hours=11), t + pd.Timedelta(hours=11, minutes=30), "lunch")]],
+                     paid_hours=[7.5])
+    table = changes_table(old, new, [])
+    assert table[["change", "old_breaks", "new_breaks", "old_paid_hours", "new_paid_hours", "reason"]].values.tolist() == \
+        [["breaks", "12:00-13:00", "11:00-11:30", 7.0, 7.5, "coverage"]]
+
+
+def test_the_share_of_other_agents_shifts_changed_is_at_most_one():
+    from planner.scheduling.replan import change_counts, changes_table
+
+    def roster(days):
+        return pd.DataFrame({"agent_id": ["A1"] * len(days), "date": days,
+                             "shift_start": [pd.Timestamp(d) + pd.Timedelta(hours=8) for d in days],
+                             "shift_end": [pd.Timestamp(d) + pd.Timedelta(hours=16) for d in days],
+                             "breaks": [[] for _ in days], "paid_hours": [8.0] * len(days), "team": [""] * len(days),
+                             "channels": [["voice"]] * len(days)})
+
+    old = roster([WEEK, WEEK + dt.timedelta(days=1)])
+    new = roster([WEEK + dt.timedelta(days=d) for d in (2, 3, 4)])
+    counts = change_counts(changes_table(old, new, []), old, new, [])
+    assert (counts["other_agents_shifts_changed"], counts["other_agents_shifts"]) == (5, 5)
+    assert counts["other_agents_shifts_changed_share"] == 1.0
+
+
+def test_missing_files_are_named_as_given(run_folder, capsys):
+    args = _args(run_folder, "agent_id,date,kind\n")
+    at = args.index("--roster") + 1
+    gone = [*args[:at], str(run_folder / "nothere" / "roster.csv"), *args[at + 1:]]
+    with pytest.raises(SystemExit) as info:
+        main(gone)
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "roster.csv not found" in err and "roster_slots.csv" not in err
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--requirements", str(run_folder / "nope.csv")])
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "nope.csv not found" in err and "beside" not in err
+
+
+def test_a_bad_cell_of_the_changes_file_gets_one_message(run_folder, capsys):
+    rows = "agent_id,date,kind,from,to,channel,factor\n,2026-11-25,requirement,10:00,12:00,voice,abc\n" \
+           "A1,2026-11-25,absent,1x:00,14:00,,\n"
+    with pytest.raises(SystemExit) as info:
+        main(_args(run_folder, rows))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err
+    assert err.count("line 2") == 1 and "got 'abc'" in err
+    assert err.count("line 3") == 1 and "got '1x:00'" in err

@@ -619,15 +619,21 @@ def validate_changes(df: pd.DataFrame, source: object = "<changes>", config=None
     demand = (kind == "requirement").to_numpy()
     chk.add(per_agent & ~named, "agent_id", out["agent_id"], "the agent an absent or leave row is about")
     chk.add(demand & named, "agent_id", out["agent_id"], "empty on a requirement row (it is about a channel)")
-    has_from, has_to = out["from"].notna().to_numpy(), out["to"].notna().to_numpy()
+    def given(col: str) -> np.ndarray:  # the cell is not empty: a value the parser rejected is reported once, as such
+        if col not in chk.df.columns:
+            return np.zeros(len(out), dtype=bool)
+        raw = chk.df[col]
+        return (raw.notna() & (raw.astype(str).str.strip() != "")).to_numpy(dtype=bool)
+
+    has_from, has_to = given("from"), given("to")
     chk.add(has_from != has_to, "to", out["to"], "from and to both given (a window) or both empty (the whole day)")
     chk.add((kind == "leave").to_numpy() & (has_from | has_to), "from", out["from"],
             "empty on a leave row (leave is a whole day; use kind absent for part of a day)")
     backwards = np.array([f is not None and t is not None and _minutes(t) <= _minutes(f)
                           for f, t in zip(out["from"], out["to"], strict=True)], dtype=bool)
     chk.add(backwards, "to", out["to"], [f"a time after from {f}" for f in out["from"]])
-    chk.add(demand & out["channel"].isna().to_numpy(), "channel", out["channel"], "the channel of a requirement row")
-    chk.add(demand & out["factor"].isna().to_numpy(), "factor", out["factor"],
+    chk.add(demand & ~given("channel"), "channel", out["channel"], "the channel of a requirement row")
+    chk.add(demand & ~given("factor"), "factor", out["factor"],
             "the factor of a requirement row (agents_required × factor, e.g. 1.2)")
     if config is not None:
         channels = config.channel_names

@@ -60,6 +60,52 @@ def greedy_completion(inst: Instance, chosen: dict[tuple[int, int], int]) -> Com
     return Completion(breaks=dict(spread), working=working, flows=flows, cover=cover, objective=None)
 
 
+def placed_completion(inst: Instance, weeks: dict[int, dict[int, int]], placed: dict[tuple[int, int], tuple[int, ...]],
+                      channels: dict[tuple[str, int], str]) -> Completion:
+    """greedy_completion for weeks (agent index -> {day: template index}) some of whose shifts keep given breaks
+    (placed: (agent index, day) -> offset of each of the template's breaks) and channels ((agent_id, slot) -> channel):
+    planner replan's published roster. Those are placed as given (a channel where it is among the group's skills and
+    open), every other break and agent-slot one at a time around them."""
+    working: dict[tuple[int, int], int] = defaultdict(int)
+    takers: dict[tuple, int] = defaultdict(int)
+    breaks: dict[tuple, int] = defaultdict(int)
+    on_task = []  # (agent_id, group, slot) of the placed shifts' slots off break
+    for i, week in weeks.items():
+        agent = inst.agents[i]
+        for day, k in week.items():
+            t = inst.templates[k]
+            for s in range(t.start, t.end):
+                working[(agent.group, s)] += 1
+            offsets = placed.get((i, day))
+            if offsets is None:
+                for kind in t.breaks:
+                    takers[(agent.group, t.start, kind)] += 1
+                continue
+            off_task = set()
+            for kind, off in zip(t.breaks, offsets, strict=True):
+                breaks[(agent.group, t.start, kind, off)] += 1
+                off_task.update(range(t.start + off, t.start + off + kind.duration_slots))
+            for s in off_task:
+                working[(agent.group, s)] -= 1
+            on_task += [(agent.agent_id, agent.group, s) for s in range(t.start, t.end) if s not in off_task]
+    for key, n in _place_breaks(inst, working, takers).items():
+        breaks[key] += n
+    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+    given: dict[tuple[int, int, int], int] = defaultdict(int)
+    rest = defaultdict(int, working)
+    for agent_id, g, s in on_task:
+        name = channels.get((agent_id, s))
+        c = inst.channels.index(name) if name in inst.groups[g] else None
+        if c is not None and inst.channel_open[c, s]:
+            cover[c, s] += 1
+            given[(s, g, c)] += 1
+            rest[(g, s)] -= 1
+    cover, flows = _allocate_channels(inst, rest, cover)
+    for key, n in given.items():
+        flows[key] = flows.get(key, 0) + n
+    return Completion(breaks=dict(breaks), working=working, flows=flows, cover=cover, objective=None)
+
+
 @dataclass
 class ExactCompletion:
     """The exact sub-solve's outcome: its completion (None if none found) and what it used."""
@@ -125,9 +171,10 @@ def hint_aggregate(model: cp_model.CpModel, inst: Instance, breaks: BreakFlows, 
         model.add_hint(var, coverage.costs[(c, s)].late(max(0, int(inst.required[c, s] - cover[c, s]))))
 
 
-def _allocate_channels(inst: Instance, working: dict[tuple[int, int], int]):
-    """Each group's working agents to its open channels one by one, where the requirement is least covered."""
-    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
+def _allocate_channels(inst: Instance, working: dict[tuple[int, int], int], cover: np.ndarray | None = None):
+    """Each group's working agents to its open channels one by one, where the requirement is least covered (on top
+    of `cover`, agents per channel and slot already placed)."""
+    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int) if cover is None else cover.copy()
     flows: dict[tuple[int, int, int], int] = {}
     for (g, s), n in sorted(working.items(), key=lambda kv: (len(inst.groups[kv[0][0]]), kv[0][1], kv[0][0])):
         open_here = [inst.channels.index(c) for c in inst.groups[g] if inst.channel_open[inst.channels.index(c), s]]

@@ -13,6 +13,7 @@ from planner.calendar import DAY_MIN, day_window
 from planner.scheduling.costs import late_at
 from planner.scheduling.instance import Instance, Template
 from planner.scheduling.model import RosterModel
+from planner.scheduling.replan import published_template
 
 BREAK = "break"
 LEAVE = "leave"
@@ -40,17 +41,34 @@ def chosen_days(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver) -> d
 
 
 def hand_out_breaks(inst: Instance, rm: RosterModel, solver: cp_model.CpSolver, days: dict[tuple[int, int], AgentDay]) -> None:
-    """Give each agent the break offsets their group's flows chose, in agent_id order (windows cannot overlap)."""
-    takers: dict[tuple, list[AgentDay]] = defaultdict(list)
-    for (i, _day), ad in sorted(days.items()):
+    """Give each agent the break offsets their group's flows chose (windows cannot overlap). A re-plan first gives
+    the days the model kept as published their published breaks (the flows hold them, replan.change_terms), then
+    every other day worked as published its published offsets where the flows have them left; the rest in agent_id
+    order."""
+    takers: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for (i, day), ad in sorted(days.items()):
         for kind in ad.template.breaks:
-            takers[(inst.agents[i].group, ad.template.start, kind)].append(ad)
-    for (g, start, kind), group_days in takers.items():
-        offsets = []
-        for off in range(kind.earliest_offset, kind.latest_offset + 1):
-            offsets += [off] * solver.value(rm.breaks[(g, start, kind, off)])
-        for ad, off in zip(group_days, offsets, strict=True):
-            ad.breaks.append((start + off, kind.duration_slots, kind.name))
+            takers[(inst.agents[i].group, ad.template.start, kind)].append((i, day))
+    wanted: dict[tuple[int, int], dict] = {}  # (agent, day) worked as published -> {break kind: published offset}
+    for key, ad in days.items():
+        found = published_template(inst, *key) if inst.published else None
+        if found is not None and found[0] == ad.template.index and found[1] is not None:
+            wanted[key] = dict(zip(ad.template.breaks, found[1], strict=True))
+    kept = {key for key, var in rm.kept.items() if key in days and solver.boolean_value(var)}
+    for (g, start, kind), keys in takers.items():
+        left = {off: solver.value(rm.breaks[(g, start, kind, off)])
+                for off in range(kind.earliest_offset, kind.latest_offset + 1)}
+        given: dict[tuple[int, int], int] = {}
+        for key in sorted(keys, key=lambda k: k not in kept):  # stable: agent order within each rank
+            off = wanted.get(key, {}).get(kind)
+            if off is not None and left[off] > 0:
+                given[key], left[off] = off, left[off] - 1
+        spare = [off for off, n in left.items() for _ in range(n)]
+        rest = [key for key in keys if key not in given]
+        for key, off in zip(rest, spare, strict=True):
+            given[key] = off
+        for key, off in given.items():
+            days[key].breaks.append((start + off, kind.duration_slots, kind.name))
     for ad in days.values():
         ad.breaks.sort()
         for b_start, length, _ in ad.breaks:

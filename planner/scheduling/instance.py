@@ -66,6 +66,16 @@ class AgentInfo:
     team: str = ""
 
 
+@dataclass(frozen=True)
+class PublishedShift:
+    """planner replan: one agent-day of the published roster on the instance's slot axis."""
+
+    start: int  # start slot
+    length: int  # slots, start to end
+    paid_min: int
+    breaks: tuple[tuple[int, int], ...]  # (start slot, length in slots) of each break, in time order
+
+
 @dataclass
 class Instance:
     """Everything the CP-SAT model needs, in slot indices (slot 0 = week_start 00:00)."""
@@ -84,8 +94,7 @@ class Instance:
     templates: list[Template]
     agents: list[AgentInfo]
     groups: list[tuple[str, ...]]  # distinct skill sets, group index -> channels
-    # planner replan: (agent index, day) -> (start slot, length in slots, paid minutes) of the published shift
-    published: dict[tuple[int, int], tuple[int, int, int]] | None = None
+    published: dict[tuple[int, int], PublishedShift] | None = None  # planner replan: (agent index, day) -> its shift
     published_channels: dict[tuple[str, int], str] | None = None  # (agent_id, slot) -> channel served when published
     # days a public holiday closes the site on a normally open weekday (Config.closed_for_holiday): each lowers every
     # agent's weekly minimum by a contract day, as an approved leave day does (rules.weekly_minimum_min)

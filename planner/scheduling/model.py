@@ -13,7 +13,7 @@ What it decides, exactly:
 - every hard labour rule per agent (rules.py) and soft rule as named penalties (soft.py).
 Objective (SCALE units): the terms of costs.py (late contacts from the staffing curve as a convex piecewise-linear
 cost of each slot's shortfall, a weight per missing and per extra agent-slot, soft-rule penalties and paid hours, and
-when re-planning a weight per agent-day that differs from the published roster).
+when re-planning a weight per agent-day that differs from the published roster: hours, lunch or break times).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class RosterModel:
     coverage: Coverage
     penalties: list[Penalty]
     working: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (group, slot) -> agents on task
+    kept: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # replan: (agent, day) -> kept as published
 
     def size(self) -> dict[str, int]:
         """Model size: variables and constraints after building (before presolve)."""
@@ -125,13 +126,14 @@ def build_model(inst: Instance) -> RosterModel:
     w = inst.config.solver.weights
     terms += [(p.expr, soft_cost(w, p.weight)) for p in penalties]
     terms += [(v, paid_cost(w, t.paid_min)) for av in agents for pairs in av.x.values() for t, v in pairs]
-    fixed = coverage.constant_cost
+    fixed, kept = coverage.constant_cost, {}
     if inst.published is not None:
         from planner.scheduling.replan import change_terms
 
-        lost, changed = change_terms(inst, agents)  # published days no longer possible cost a change whatever is chosen
+        # published days no longer possible cost a change whatever is chosen
+        lost, changed, kept = change_terms(inst, model, agents, breaks)
         terms += [(v, unit_cost(w, "changed_shifts")) for v in changed]
         fixed += lost * unit_cost(w, "changed_shifts")
     terms = [(e, c) for e, c in terms if c]
     model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms]) + fixed)
-    return RosterModel(model, agents, counts, breaks, coverage, penalties, working)
+    return RosterModel(model, agents, counts, breaks, coverage, penalties, working, kept)

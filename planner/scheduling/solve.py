@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.bound import BoundNotSolved
-from planner.scheduling.complete import Completion, exact_completion, greedy_completion, shift_counts
+from planner.scheduling.complete import Completion, exact_completion, greedy_completion, placed_completion, shift_counts
 from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost, unit_cost
 from planner.scheduling.explain import check_agents
 from planner.scheduling.extract import chosen_days, gap_metrics, hand_out_breaks, hand_out_channels, tables
@@ -32,7 +32,7 @@ from planner.scheduling.phases import (
     stopped_by,
 )
 from planner.scheduling.plan import lp_plan, weeks_from_plan
-from planner.scheduling.replan import Replan, changed_days, published_weeks
+from planner.scheduling.replan import Replan, changed_days, start_weeks
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
@@ -71,8 +71,9 @@ def solve_roster(
     (late contacts × weight + …). The time limit (seconds) counts from the call, model building included.
 
     With `replan` (planner replan) the absences are taken out of the instance, every agent-day that differs from the
-    published roster costs solver.weights.changed_shift, and the search starts from the published roster (phase
-    published_start) instead of a new first roster."""
+    published roster costs solver.weights.changed_shift, and the search starts from the published roster with the
+    edits the changes force (phase published_start) instead of a new first roster; that start is priced exactly
+    (phase start_check) and returned unless the search finds a cheaper roster."""
     started = time.perf_counter()
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_s)
     deadline = started + limit
@@ -84,20 +85,21 @@ def solve_roster(
     choose = choose_replan_phases if replan is not None else choose_phases
     plan = choose(limit, rm.size()["agent_template_bools"])
     phases = [PhaseReport("build", time.perf_counter() - started, "done", details=rm.size())]
+    progress = _Progress(on_progress, started)
     if replan is not None:
-        start, bound = _published_start(inst, rm, phases), None
+        (start, fixed), bound = _replan_start(inst, rm, deadline, phases), None
+        solver, status = _replan_search(inst, rm, plan, deadline, progress, phases, fixed, not replan.changes)
     else:
         start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
-    if start is None:
-        start = _greedy_start(inst, rm, phases)
-    hint_from_weeks(inst, rm, start.weeks, start.done)
-    progress = _Progress(on_progress, started)
-    solver, status = _search(inst, rm, plan, deadline, progress, phases)
+        if start is None:
+            start = _greedy_start(inst, rm, phases)
+        hint_from_weeks(inst, rm, start.weeks, start.done)
+        solver, status = _search(inst, rm, plan, deadline, progress, phases)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError("the roster model is infeasible although every agent's week is feasible alone; "
                               "please report this with the input files")
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if not found or solver.objective_value > start.cost:
+    if replan is None and (not found or solver.objective_value > start.cost):
         # The search found nothing, or possibly something dearer than its start (whose soft-rule penalties the
         # start's cost leaves out): solve the start with its values fixed and keep the cheaper.
         # With a roster in hand the check only uses what is left of the limit; with none it always gets its minimum.
@@ -113,6 +115,9 @@ def solve_roster(
                                "roster could not be completed; raise solver.time_limit_s or --time-limit")
         else:
             phases[-1].note += "; the search's roster is kept"
+    elif replan is not None and not found:
+        raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}), and the published "
+                           "roster could not be completed; raise solver.time_limit_s or --time-limit")
     result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
     result.shortfall_bound = bound
     result.solve_plan = plan
@@ -127,6 +132,7 @@ class _Start:
     weeks: dict[int, dict[int, int]]
     done: Completion
     cost: int
+    placed: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # replan: days kept as published
 
 
 def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: Completion) -> int:
@@ -136,18 +142,22 @@ def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: C
     return demand_cost(rm.coverage.costs, done.cover) + paid
 
 
-def _published_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
-    """Phase published_start (replan): the published shifts still possible, breaks and channels placed one at a time;
-    its cost counts the agent-days already changed (those the changes take away)."""
+def _published_start(inst, rm: RosterModel, phases: list[PhaseReport], every_agent: bool = False) -> _Start:
+    """Phase published_start (replan): the published roster with the edits the changes force (replan.start_weeks:
+    the days no longer possible dropped, or the agent's week repaired under their hard rules), every kept day's breaks
+    and channels as published, the others placed one at a time; its cost counts the agent-days it changes."""
     began = time.perf_counter()
-    weeks = published_weeks(inst)
-    done = greedy_completion(inst, shift_counts(inst, weeks))
-    changed = sum(1 for (i, day) in inst.published if day not in weeks.get(i, {}))
+    weeks, placed = start_weeks(inst, every_agent)
+    done = placed_completion(inst, weeks, placed, inst.published_channels or {})
+    worked = {(i, day) for i, week in weeks.items() for day in week}
+    changed = len(set(inst.published) - set(placed)) + len(worked - set(inst.published))
     cost = _start_cost(inst, rm, weeks, done) + changed * unit_cost(inst.config.solver.weights, "changed_shifts")
+    lost = sum(1 for key in inst.published if key not in worked)
     phases.append(PhaseReport("published_start", time.perf_counter() - began, "done", objective=cost / SCALE,
                               note="objective without soft-rule penalties",
-                              details={"agents_rostered": len(weeks), "published_days_lost": changed}))
-    return _Start(weeks, done, cost)
+                              details={"agents_rostered": len(weeks), "published_days_lost": lost,
+                                       "agent_days_changed": changed, "every_agent_checked": every_agent}))
+    return _Start(weeks, done, cost, placed)
 
 
 def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
@@ -247,6 +257,43 @@ def _fallback(inst, rm: RosterModel, phases: list[PhaseReport], wall_s: float, w
                                                            FALLBACK_MIN_S, solver.wall_time, wall_s, found),
                               budget_det=FALLBACK_MIN_S, used_det=solver.deterministic_time, wall_cap_s=wall_s,
                               objective=solver.objective_value / SCALE if found else None, note=why))
+    return solver, status
+
+
+def _replan_start(inst, rm: RosterModel, deadline: float, phases: list[PhaseReport]):
+    """A re-plan's start (phase published_start), hinted and solved with every hinted value fixed (phase start_check),
+    which prices it exactly, soft rules included: (start, (solver, status)). When that finds no roster a published
+    week breaks a hard rule of today's inputs: every agent's week is checked and repaired, and the start solved again."""
+    for every_agent in (False, True):
+        start = _published_start(inst, rm, phases, every_agent)
+        hint_from_weeks(inst, rm, start.weeks, start.done)
+        for key, var in rm.kept.items():
+            rm.model.add_hint(var, key in start.placed)
+        fixed, status = _fallback(inst, rm, phases, max(FALLBACK_MIN_S, deadline - time.perf_counter()),
+                                  "the start priced exactly")
+        phases[-1].name = "start_check"
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return start, (fixed, status)
+        phases[-1].note += ("; no roster: a published week breaks a hard rule" if not every_agent else
+                            "; no roster: the search starts from its hint alone")
+    return start, (fixed, status)
+
+
+def _replan_search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _Progress,
+                   phases: list[PhaseReport], start: tuple, nothing_changed: bool):
+    """A re-plan's search from its start ((solver, status) of start_check), whose roster is kept only when it costs
+    less, so a re-plan never ends worse than the published roster with the edits the changes force. With no change
+    to repair there is no search: the published roster is returned as it is."""
+    fixed, fixed_status = start
+    fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if nothing_changed and fixed_found:
+        phases.append(PhaseReport("search", 0.0, "skipped", note="no change to repair: the published roster is returned"))
+        return fixed, fixed_status
+    solver, status = _search(inst, rm, plan, deadline, progress, phases)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if fixed_found and (not found or fixed.objective_value <= solver.objective_value):
+        phases[-1].note += ("; " if phases[-1].note else "") + "the start roster is returned (the search found none cheaper)"
+        return fixed, fixed_status
     return solver, status
 
 

@@ -59,11 +59,16 @@ def replan(
     folder = roster.parent
     slots_path = folder / "roster_slots.csv"
     req_path = requirements if requirements is not None else folder / "requirements.csv"
+    if not roster.is_file():
+        raise RequestError(f"{roster} not found: give --roster the roster.csv of a published run folder "
+                           "(planner schedule --out or planner run)")
+    if requirements is not None and not requirements.is_file():
+        raise RequestError(f"{requirements} not found: give --requirements an existing requirements table")
     for path, what in ((slots_path, "roster_slots.csv"), (req_path, "requirements.csv")):
         if not path.exists():
-            raise RequestError(f"{path} not found: planner replan reads the run folder of the published roster; "
-                               f"give a roster.csv with its {what} beside it" +
-                               (" or --requirements" if what == "requirements.csv" else ""))
+            raise RequestError(f"{path} not found: planner replan reads the run folder of the published roster {roster}; "
+                               f"its {what} must be beside it" +
+                               (", or give --requirements" if what == "requirements.csv" else ""))
     published = read_roster_table(roster, cfg)
     if published.empty:
         raise RequestError(f"{roster} has no shifts; nothing to re-plan")
@@ -103,8 +108,8 @@ def summary_table(summary: dict, terms: dict[str, float]) -> Table:
         ("agents whose shifts changed", f"{summary['agents_affected']}"),
         ("agents with only channel changes", f"{summary['agents_channel_only']}"),
         ("agents named in the changes", f"{summary['agents_named_in_changes']}"),
-        ("other agents' shifts changed", f"{summary['other_agents_shifts_changed']} of "
-                                         f"{summary['other_agents_shifts_published']} ({share:.1%})"),
+        ("other agents' shifts changed (hours, lunch or breaks)",
+         f"{summary['other_agents_shifts_changed']} of {summary['other_agents_shifts']} ({share:.1%})"),
         ("other agents' channel-only changes", f"{summary['other_agents_channel_only_changes']}"),
         ("shortfall before the changes (agent-slots)", f"{summary['shortfall_before_changes']}"),
         ("shortfall after, without repair", f"{summary['shortfall_without_repair']}"),
