@@ -236,6 +236,10 @@ def test_two_weeks_in_one_solve(site, tmp_path, capsys):
     totals = weekly[weekly.iloc[:, 1] == "all"]
     assert len(totals) == 2
     assert totals.iloc[:, 3].sum() == summary["shortfall_agent_slots"]["total"]
+    per_agent = pd.read_csv(out / "agent_summary.csv")
+    assert set(per_agent["week_start"]) == {WEEK_1, WEEK_2}
+    assert per_agent.groupby("agent_id").size().eq(2).all()  # the contract's limits are weekly: a row per week
+    assert (per_agent["paid_hours"] <= per_agent["max_hours"] + 1e-9).all()
     assert "Coverage per roster week" in (out / "report.html").read_text()
 
 

@@ -15,7 +15,7 @@ from planner.scheduling.bound import BoundResult
 from planner.scheduling.result import RosterResult
 from planner.scheduling.roster import typed_shifts, write_roster
 
-AGENT_SUMMARY_COLUMNS = ["agent_id", "contract", "paid_hours", "min_hours", "max_hours", "days_worked", "max_days",
+AGENT_SUMMARY_COLUMNS = ["agent_id", "week_start", "contract", "paid_hours", "min_hours", "max_hours", "days_worked", "max_days",
                          "shortest_rest_h"]
 COVERAGE_COLUMNS = ["interval_start", "channel", "required", "scheduled", "gap", "service_level_projected", "offered"]
 # Quality target of issue 5: shortfall within the LP bound plus this share of all required agent-slots.
@@ -24,31 +24,51 @@ QUALITY_SLACK = 0.01
 
 def agent_summary(result: RosterResult, config: Config, agents_df: pd.DataFrame,
                   previous_roster: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per agent: paid hours and days worked against the contract, and the shortest rest between shifts (hours)."""
+    """Per agent and roster week (the contract's limits are weekly): paid hours and days worked against the
+    contract, and the shortest rest before or between the week's shifts (hours, across the previous roster)."""
     roster = result.roster.rename(columns={"shift_start": "_start", "shift_end": "_end"})
     if previous_roster is not None and not previous_roster.empty:
         prev = typed_shifts(previous_roster, config)[0].rename(columns={"shift_start": "_start", "shift_end": "_end"})
         rest_source = pd.concat([prev[["agent_id", "_start", "_end"]], roster[["agent_id", "_start", "_end"]]])
     else:
         rest_source = roster[["agent_id", "_start", "_end"]]
+    weeks = _roster_weeks(result)
+    day = pd.to_datetime(roster["date"]).dt.date
     rows = []
     for _, agent in agents_df.sort_values("agent_id").iterrows():
         agent_id = str(agent["agent_id"])
         contract = config.contract(str(agent["contract"]))
-        own = roster[roster["agent_id"].astype(str) == agent_id]
+        mine = roster["agent_id"].astype(str) == agent_id
         shifts = rest_source[rest_source["agent_id"].astype(str) == agent_id].sort_values("_start")
         rests = (shifts["_start"].iloc[1:].to_numpy() - shifts["_end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
-        rows.append({
-            "agent_id": agent_id,
-            "contract": contract.name,
-            "paid_hours": round(float(pd.to_numeric(own["paid_hours"]).sum()), 2),
-            "min_hours": contract.weekly_hours_min,
-            "max_hours": contract.weekly_hours_max,
-            "days_worked": int(own["date"].astype(str).nunique()),
-            "max_days": contract.days_per_week_max,
-            "shortest_rest_h": round(float(rests.min()), 2) if len(rests) else math.nan,
-        })
+        rest_at = shifts["_start"].iloc[1:].to_numpy()  # each rest belongs to the week of the shift it ends before
+        for first in weeks:
+            in_week = mine & (day >= first) & (day < first + dt.timedelta(days=7))
+            own = roster[in_week]
+            lo, hi = np.datetime64(first), np.datetime64(first + dt.timedelta(days=7))
+            week_rests = rests[(rest_at >= lo) & (rest_at < hi)] if len(rests) else rests
+            rows.append({
+                "agent_id": agent_id,
+                "week_start": first.isoformat(),
+                "contract": contract.name,
+                "paid_hours": round(float(pd.to_numeric(own["paid_hours"]).sum()), 2),
+                "min_hours": contract.weekly_hours_min,
+                "max_hours": contract.weekly_hours_max,
+                "days_worked": int(own["date"].astype(str).nunique()),
+                "max_days": contract.days_per_week_max,
+                "shortest_rest_h": round(float(week_rests.min()), 2) if len(week_rests) else math.nan,
+            })
     return pd.DataFrame(rows, columns=AGENT_SUMMARY_COLUMNS)
+
+
+def _roster_weeks(result: RosterResult) -> list[dt.date]:
+    """The first day of each roster week: from the coverage's first slot (the roster's horizon), else its shifts."""
+    stamps = result.coverage["interval_start"] if not result.coverage.empty else result.roster["date"]
+    times = pd.to_datetime(stamps)
+    if times.empty:
+        return []
+    first, last = times.min().date(), times.max().date()
+    return [first + dt.timedelta(days=7 * k) for k in range((last - first).days // 7 + 1)]
 
 
 def coverage_with_service_level(result: RosterResult, config: Config, requirements_df: pd.DataFrame,
