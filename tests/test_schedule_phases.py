@@ -89,3 +89,5 @@ def test_what_stopped_a_phase():
     assert stopped_by("FEASIBLE", 1.0, 5.0, 9.9, 10.0, True) == "wall_cap"
     assert stopped_by("UNKNOWN", 1.0, 5.0, 9.9, 10.0, False) == "wall_cap"
     assert stopped_by("UNKNOWN", 0.1, 5.0, 0.1, 10.0, False) == "no_solution"
+    # cut by the wall clock mid-batch, past its deterministic budget: the wall clock decided, not the budget
+    assert stopped_by("FEASIBLE", 6.2, 5.0, 9.8, 10.0, True) == "wall_cap"

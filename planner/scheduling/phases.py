@@ -131,10 +131,13 @@ def stopped_by(status_name: str, used_det: float, budget_det: float, wall_s: flo
     """Why a CP-SAT phase ended, from its status and its deterministic and wall time against their limits."""
     if status_name == "OPTIMAL" or status_name == "INFEASIBLE":
         return "optimal" if has_solution else "no_solution"
-    if used_det >= 0.99 * budget_det:
-        return "deterministic_budget"
+    # The wall cap first: an interleaved search checks its deterministic budget only between batches, so a run the
+    # wall clock cut mid-batch can already show more deterministic time than its budget; calling that a budget stop
+    # would promise a repeatable roster the run cannot give.
     if wall_s >= 0.95 * wall_cap_s:
         return "wall_cap"
+    if used_det >= 0.99 * budget_det:
+        return "deterministic_budget"
     return "done" if has_solution else "no_solution"
 
 
