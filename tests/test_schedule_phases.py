@@ -46,10 +46,13 @@ def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, hand
     assert check_roster(result, cfg, agents, no_leave(), req) == []
     names = [p.name for p in result.phases]
     expected = ["build"] + (["lp_plan"] + ["hand_out", "complete_breaks"] * handouts if handouts else ["greedy_start"])
-    assert names[:len(expected) + 1] == [*expected, "search"]
+    assert names[:len(expected) + 2] == [*expected, "trim", "search"]
     assert (result.shortfall_bound is not None) == bool(handouts)
     start = next(p for p in result.phases if p.name in ("greedy_start", "complete_breaks"))
-    assert result.objective <= min(p.objective for p in result.phases if p.name in ("greedy_start", "complete_breaks"))
+    starts = [p.objective for p in result.phases if p.name in ("greedy_start", "complete_breaks", "trim")]
+    assert result.objective <= min(starts)
+    trim = next(p for p in result.phases if p.name == "trim")
+    assert trim.objective <= min(starts)  # the trim never makes the start dearer
     assert start.objective is not None
     summary = json.loads(json.dumps(schedule_summary(result)))  # JSON-ready
     assert [p["name"] for p in summary["solver"]["phases"]] == names

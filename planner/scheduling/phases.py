@@ -9,6 +9,9 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
 - hand_out: the plan handed to named agents under every hard rule (plan.weeks_from_plan), once per match bonus;
 - complete_breaks: each hand-out's breaks and channels placed by an exact sub-solve (complete.complete_shifts) or
   greedily, whichever costs less by the cost model; the cheapest completed hand-out is the first roster;
+- trim: the first roster reshaped by one-agent moves that save by the cost model under every hard rule (trim.py:
+  drop a shift, start or end it at another time, work a day off or move a shift to one); deterministic, no budget
+  (about 5 s on the sample week), and it never makes the start dearer;
 - published_start (planner replan): the published roster with the edits the changes force, then start_check: that
   roster solved with every value fixed, priced exactly and returned unless the search finds a cheaper one;
 - search: CP-SAT on the full model from the first roster (large-neighbourhood search only on large rosters);
@@ -73,7 +76,7 @@ class SolvePlan:
     def phases(self) -> list[str]:
         """The names of the phases planned, in order (fallback only runs when needed)."""
         first = ["greedy_start"] if not self.handouts else ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts
-        first = ["published_start", "start_check"] if self.replan else first
+        first = ["published_start", "start_check"] if self.replan else [*first, "trim"]
         return ["build", *first, "search"]
 
     def as_dict(self) -> dict:

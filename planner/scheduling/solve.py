@@ -36,6 +36,7 @@ from planner.scheduling.replan import Replan, changed_days, start_weeks
 from planner.scheduling.result import RosterResult
 from planner.scheduling.rules import HARD_RULES
 from planner.scheduling.soft import SOFT_RULES
+from planner.scheduling.trim import surplus, trim_start
 
 ProgressFn = Callable[[float, float, float], None]
 
@@ -93,6 +94,7 @@ def solve_roster(
         start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
         if start is None:
             start = _greedy_start(inst, rm, phases)
+        start = _trim(inst, rm, start, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
     if status == cp_model.INFEASIBLE:
@@ -169,6 +171,18 @@ def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
     phases.append(PhaseReport("greedy_start", time.perf_counter() - began, "done", objective=cost / SCALE,
                               note="objective without soft-rule penalties",
                               details={"agents_rostered": len(weeks)}))
+    return _Start(weeks, done, cost)
+
+
+def _trim(inst, rm: RosterModel, start: _Start, phases: list[PhaseReport]) -> _Start:
+    """Phase trim: the start with the shifts that only add overstaffing dropped or ended earlier (trim.trim_start)."""
+    began = time.perf_counter()
+    weeks, done, report = trim_start(inst, rm.coverage.costs, start.weeks, start.done)
+    cost = _start_cost(inst, rm, weeks, done)
+    over = {"overstaff_before": surplus(inst, start.done), "overstaff_after": surplus(inst, done)}
+    phases.append(PhaseReport("trim", time.perf_counter() - began, "done", objective=cost / SCALE,
+                              note="objective without soft-rule penalties; overstaffing in agent-slots",
+                              details=report.as_dict() | over))
     return _Start(weeks, done, cost)
 
 
