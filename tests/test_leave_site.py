@@ -17,7 +17,7 @@ from planner.io.tables import read_agents, read_bids, read_history, read_leave
 from planner.leave.bid_round import bid_round
 from planner.leave.decide import Request, State, commit, decide, evaluate, initial_state, requests_from
 from planner.leave.plan import leave_plan
-from planner.sample import generate_site, write_site
+from planner.sample import write_site
 
 WEEKS = 52
 REPRODUCED = 80  # denials re-evaluated (the first ones in decision order)
@@ -26,11 +26,11 @@ ALONE_CODES = {"UNKNOWN_AGENT", "INVALID_PERIOD", "NO_ENTITLEMENT", "NOTICE_TOO_
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_site):
     folder = tmp_path_factory.mktemp("leave_site")
     config_path = write_demo_config(folder)
     cfg = load_config(config_path)
-    write_site(generate_site(cfg, seed=7, weeks=12), folder / "data")
+    write_site(sample_site(12), folder / "data")
     agents = read_agents(folder / "data" / "agents.csv", cfg)
     leave = read_leave(folder / "data" / "leave.csv", agents, cfg)
     history = read_history(folder / "data" / "history.csv", cfg)

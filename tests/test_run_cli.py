@@ -11,7 +11,7 @@ from planner.cli.app import main
 from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
 from planner.io.files import write_table
-from planner.sample import demo_config_path, generate_site, write_site
+from planner.sample import demo_config_path, write_site
 
 RUN_FILES = {"forecast.csv", "requirements.csv", "roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv",
              "schedule_summary.json", "roster.xlsx", "report.html", "kpis.xlsx"}
@@ -24,11 +24,11 @@ def _exit_code(args: list[str]) -> int:
 
 
 @pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
+def small_site(tmp_path_factory, sample_site):
     """A 20-week sample site with its first 30 agents, and a site.yaml naming it."""
     folder = tmp_path_factory.mktemp("site")
     config_path = write_demo_config(folder)
-    site = generate_site(load_config(config_path), seed=7, weeks=20)
+    site = sample_site(20)
     write_site(site, folder / "data")
     agents = site.agents.head(30)
     write_table(agents, folder / "data" / "agents.csv")

@@ -15,7 +15,7 @@ from planner.config import load_config
 from planner.errors import ConfigError
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave
-from planner.sample import generate_site, write_site
+from planner.sample import write_site
 from planner.scenarios.apply import apply_scenario, untouched_changes
 from planner.scenarios.evaluate import baseline_week, day_table, evaluate, fixed_roster, scenario_inputs
 from planner.scenarios.overlay import parse_scenario
@@ -26,12 +26,12 @@ CONTRACTS = ["full_time", "part_time", "weekend"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_site):
     """A 12-week sample site with its first 40 agents, a site.yaml naming it, and the baseline week."""
     folder = tmp_path_factory.mktemp("whatif")
     config_path = write_demo_config(folder)
     cfg = load_config(config_path)
-    generated = generate_site(cfg, seed=7, weeks=12)
+    generated = sample_site(12)
     write_site(generated, folder / "data")
     write_table(generated.agents.head(40), folder / "data" / "agents.csv")
     agents = read_agents(folder / "data" / "agents.csv", cfg)
