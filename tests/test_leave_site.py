@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+import planner.leave.plan
 from planner.cli.app import main
 from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
@@ -263,14 +264,31 @@ def test_sub_command_help_has_an_example_the_global_flags_and_fits_80_columns(na
 # --- the yearly bid round ----------------------------------------------------------------------------------------
 
 
+def _once(plan_horizon):
+    """plan_horizon computed once per argument list and handed out again: a function of its arguments alone."""
+    made: dict = {}
+
+    def cached(config, history, weeks, start=None, model=None):
+        key = (id(config), id(history), weeks, start, model)
+        if key not in made:
+            made[key] = plan_horizon(config, history, weeks, start, model)
+        return made[key]
+
+    return cached
+
+
 @pytest.fixture(scope="module")
 def bid_rounds(site):
     """The sample's bids allocated fair and by seniority, and the capacity plan before either round."""
     folder, _, cfg, history, agents, leave = site
     bids = read_bids(folder / "data" / "bids.csv", agents, cfg)
-    fair = bid_round(cfg, history, agents, leave, bids, mode="fair", time_limit_s=60)
-    senior = bid_round(cfg, history, agents, leave, bids, mode="seniority", time_limit_s=60)
-    before = leave_plan(cfg, history, agents, leave, fair.plan.horizon.weeks, fair.plan.horizon.start).tables()[1]
+    # The three plans cover the same weeks: forecast and staff them once (a year of Erlang days is most of a round's
+    # time); each plan still builds its own capacity from the agents and the leave.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner.leave.plan, "plan_horizon", _once(planner.leave.plan.plan_horizon))
+        fair = bid_round(cfg, history, agents, leave, bids, mode="fair", time_limit_s=60)
+        senior = bid_round(cfg, history, agents, leave, bids, mode="seniority", time_limit_s=60)
+        before = leave_plan(cfg, history, agents, leave, fair.plan.horizon.weeks, fair.plan.horizon.start).tables()[1]
     return bids, fair, senior, before
 
 
