@@ -170,19 +170,19 @@ def test_the_plan_says_a_year_ahead_rests_on_no_yearly_shape(decided):
 def test_cli_plan_and_decide_write_their_tables(site, tmp_path, capsys):
     _, config_path, *_ = site
     with pytest.raises(SystemExit) as done:
-        main(["leave", "plan", "--config", str(config_path), "--weeks", "8", "--out", str(tmp_path)])
+        main(["leave", "plan", "--config", str(config_path), "--weeks", "4", "--out", str(tmp_path)])
     assert done.value.code == 0
     assert (tmp_path / "capacity_plan.csv").exists() and (tmp_path / "leave_allowance.csv").exists()
     assert "no yearly shape" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
-        main(["leave", "decide", "--config", str(config_path), "--out", str(tmp_path), "--weeks", "8", "--quiet",
+        main(["leave", "decide", "--config", str(config_path), "--out", str(tmp_path), "--weeks", "4", "--quiet",
               "--xlsx", str(tmp_path / "leave.xlsx")])
     assert done.value.code == 0
     assert capsys.readouterr().out == ""  # --quiet after the sub-command name
     decisions = pd.read_csv(tmp_path / "leave_decisions.csv")
     assert {"request_id", "agent_id", "start_date", "end_date", "decision", "reason_code", "failing_dates",
             "detail"} <= set(decisions.columns)
-    assert "OUTSIDE_PLAN" in set(decisions["reason_code"])  # requests beyond the 8 weeks
+    assert "OUTSIDE_PLAN" in set(decisions["reason_code"])  # requests beyond the 4 weeks
     assert (tmp_path / "balances.csv").exists() and (tmp_path / "leave.csv").exists()
     from openpyxl import load_workbook
 
@@ -370,18 +370,20 @@ def test_bid_round_leave_table_approves_the_granted_bids(site, bid_rounds, tmp_p
 def test_bid_round_refuses_up_front_clashes_and_other_leave_years(site):
     _, _, cfg, history, agents, leave = site
     approved = leave[(leave["status"] == "approved") & (leave["kind"] == "annual")].iloc[0]
-    leaver = agents[agents["employed_to"].notna()].iloc[0]
+    # the first leaver and bids early in the year: a round forecasts from the end of the history to its last bid
+    leaver = agents[agents["employed_to"].notna()].sort_values("employed_to").iloc[0]
     gone = leaver["employed_to"] + dt.timedelta(days=3)
+    assert gone.year == 2027
     bids = pd.DataFrame({"agent_id": [approved["agent_id"], leaver["agent_id"], agents["agent_id"].iloc[5]],
                          "rank": [1, 1, 1],
-                         "start_date": [approved["start_date"], gone, dt.date(2027, 3, 1)],
-                         "end_date": [approved["end_date"], gone + dt.timedelta(days=2), dt.date(2027, 3, 3)]})
+                         "start_date": [approved["start_date"], gone, dt.date(2027, 2, 1)],
+                         "end_date": [approved["end_date"], gone + dt.timedelta(days=2), dt.date(2027, 2, 3)]})
     if approved["start_date"] < dt.date(2026, 11, 23):
         bids = bids.iloc[1:].reset_index(drop=True)  # inside the history: see the error below
     result = bid_round(cfg, history, agents, leave, bids, time_limit_s=10)
     reasons = dict(zip(result.allocation.preferences["agent_id"], result.allocation.preferences["reason"], strict=True))
     assert reasons[leaver["agent_id"]] == "OUTSIDE_EMPLOYMENT"
-    assert reasons[agents["agent_id"].iloc[5]] == ""  # an ordinary March bid is granted
+    assert reasons[agents["agent_id"].iloc[5]] == ""  # an ordinary February bid is granted
     two_years = bids.assign(start_date=[dt.date(2027, 3, 1)] * (len(bids) - 1) + [dt.date(2027, 12, 30)],
                             end_date=[dt.date(2027, 3, 2)] * (len(bids) - 1) + [dt.date(2028, 1, 2)])
     with pytest.raises(RequestError, match="one leave year"):
@@ -393,13 +395,14 @@ def test_bid_round_refuses_up_front_clashes_and_other_leave_years(site):
 def test_bid_round_overlapping_approved_leave_is_refused_with_its_dates(site):
     _, _, cfg, history, agents, leave = site
     aid = agents.loc[agents["skills"].map(lambda s: list(s) == ["voice"]), "agent_id"].iloc[3]  # the largest group
-    own = pd.DataFrame({"agent_id": [aid], "start_date": [dt.date(2027, 5, 3)], "end_date": [dt.date(2027, 5, 7)],
+    # early in the year: a round forecasts from the end of the history to its last bid
+    own = pd.DataFrame({"agent_id": [aid], "start_date": [dt.date(2027, 2, 1)], "end_date": [dt.date(2027, 2, 5)],
                         "kind": ["annual"], "status": ["approved"]})
-    bids = pd.DataFrame({"agent_id": [aid, aid], "rank": [1, 2], "start_date": [dt.date(2027, 5, 6), dt.date(2027, 3, 9)],
-                         "end_date": [dt.date(2027, 5, 10), dt.date(2027, 3, 10)]})
+    bids = pd.DataFrame({"agent_id": [aid, aid], "rank": [1, 2], "start_date": [dt.date(2027, 2, 4), dt.date(2027, 1, 19)],
+                         "end_date": [dt.date(2027, 2, 8), dt.date(2027, 1, 20)]})
     result = bid_round(cfg, history, agents, pd.concat([leave, own], ignore_index=True), bids, time_limit_s=10)
     prefs = result.allocation.preferences.set_index("rank")
-    assert prefs.loc[1, "reason"] == "OVERLAPS_APPROVED_LEAVE" and "2027-05-03..2027-05-07" in prefs.loc[1, "detail"]
+    assert prefs.loc[1, "reason"] == "OVERLAPS_APPROVED_LEAVE" and "2027-02-01..2027-02-05" in prefs.loc[1, "detail"]
     assert bool(prefs.loc[2, "granted"])
 
 
