@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from planner.config import parse_config
 from planner.errors import ConfigError
 
 DEMO = (Path(__file__).resolve().parents[1] / "configs" / "demo.yaml").read_text()
+DEMO_DATA = yaml.safe_load(DEMO)  # parsed once: reading the demo takes longer than checking a case
 LINES = DEMO.splitlines()
 WHERE = re.compile(r"demo\.yaml(, line \d+, column \d+:|: invalid configuration\n  - .*\(line \d+, column \d+\))")
 
@@ -55,7 +57,7 @@ def mutated(draw) -> str:
 @st.composite
 def restructured(draw) -> str:
     """The demo as data with one value replaced by a generated one, dumped back to YAML."""
-    data = yaml.safe_load(DEMO)
+    data = copy.deepcopy(DEMO_DATA)
     paths = _leaf_paths(data)
     path = draw(st.sampled_from(paths))
     leaf = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
