@@ -12,6 +12,7 @@ accepted, clean errors, anything else; in all and per reader) as JSON.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -93,12 +94,13 @@ def _delimiter(name: str) -> str:
     return "\t" if name == "bank_import" else ","
 
 
-def _base_rows(name: str) -> list[list[str]]:
+@functools.cache  # made once per reader, not per case (the bank's rows decompress the whole log); callers copy them
+def _base_rows(name: str) -> tuple[tuple[str, ...], ...]:
     if name == "bank_import":
-        return _bank_rows()
+        return tuple(map(tuple, _bank_rows()))
     buffer = io.StringIO()
     tables.lists_joined(FRAMES[name]).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S")
-    return list(csv.reader(io.StringIO(buffer.getvalue())))
+    return tuple(map(tuple, csv.reader(io.StringIO(buffer.getvalue()))))
 
 
 @st.composite
