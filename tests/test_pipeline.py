@@ -78,7 +78,7 @@ def test_deferred_monday_inherits_the_weekend_backlog(cfg, site):
 def test_plan_week_passes_the_independent_check(cfg, site):
     agents = site["agents"].head(40)
     leave = site["leave"][site["leave"]["agent_id"].isin(agents["agent_id"])]
-    plan = plan_week(cfg, site["history"], agents, leave, WEEK, time_limit_s=20)
+    plan = plan_week(cfg, site["history"], agents, leave, WEEK, time_limit_s=10)
     assert plan.roster.status in {"OPTIMAL", "FEASIBLE"}
     assert set(plan.roster.roster["agent_id"]) <= set(agents["agent_id"])
     assert check_roster(plan.roster, cfg, agents, leave, plan.requirements) == []
