@@ -53,7 +53,7 @@ def test_run_refuses_a_week_far_outside_the_history_before_looking_for_a_previou
 @pytest.mark.slow
 def test_run_writes_the_run_folder_and_verifies(small_site, tmp_path, capsys):
     out = tmp_path / "week"
-    code = _exit_code(["-q", "run", "--config", str(small_site), "--out", str(out), "--time-limit", "10", "--verify"])
+    code = _exit_code(["-q", "run", "--config", str(small_site), "--out", str(out), "--time-limit", "5", "--verify"])
     assert code == 0, capsys.readouterr().err
     assert {p.name for p in out.iterdir()} >= RUN_FILES
     roster = pd.read_csv(out / "roster.csv")
