@@ -1,10 +1,18 @@
-"""Shared fixtures: repository paths, the demo config, the shipped bank log and the reference tables in tests/data."""
+"""Shared fixtures: repository paths, the demo config, the shipped bank log, the reference tables in tests/data and the
+sample sites generated once per session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields, replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from planner.config import load_config
+from planner.sample import SampleSite, generate_site
+from planner.sample import demo_config_path as packaged_demo_config
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DATA = REPO / "tests" / "data"
@@ -33,3 +41,19 @@ def bank_log() -> Path:
 def demo_config_path() -> Path:
     """configs/demo.yaml."""
     return REPO / "configs" / "demo.yaml"
+
+
+@pytest.fixture(scope="session")
+def sample_site() -> Callable[[int], SampleSite]:
+    """generate_site(demo config, seed 7, weeks) made once per weeks for the whole session: several modules write the
+    same sample site; each call hands out copies of its tables, so no module sees another's changes."""
+    config = load_config(packaged_demo_config())
+    made: dict[int, SampleSite] = {}
+
+    def site(weeks: int) -> SampleSite:
+        if weeks not in made:
+            made[weeks] = generate_site(config, seed=7, weeks=weeks)
+        tables = {f.name: getattr(made[weeks], f.name) for f in fields(SampleSite)}
+        return replace(made[weeks], **{k: v.copy() for k, v in tables.items() if isinstance(v, pd.DataFrame)})
+
+    return site

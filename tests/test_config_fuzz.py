@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from planner.config import parse_config
 from planner.errors import ConfigError
 
 DEMO = (Path(__file__).resolve().parents[1] / "configs" / "demo.yaml").read_text()
+DEMO_DATA = yaml.safe_load(DEMO)  # parsed once: reading the demo takes longer than checking a case
 LINES = DEMO.splitlines()
 WHERE = re.compile(r"demo\.yaml(, line \d+, column \d+:|: invalid configuration\n  - .*\(line \d+, column \d+\))")
 
@@ -24,6 +26,8 @@ TOKENS = [".nan", ".inf", "-.inf", "true", "no", "null", "~", "-1", "-1000", "0"
           "{open: '08:15', close: '17:45'}", "'24:00'", "'7:5'", "2026-13-45", "2026-02-30", "!!binary x", "!!int x",
           "!!python/object:os.system x", "*nothere", "&a [*a]", "[" * 40 + "x" + "]" * 40,
           "'", '"', "[", "{", "|", "? x", "- x", "x: y: z", "\t", "%", "@", "`", "é", "\ud800"]
+MUTATIONS = ["value", "value", "value", "delete", "duplicate", "insert", "text", "indent"]
+KINDS: Counter = Counter()  # mutation kinds drawn in the current run, and restructured cases
 
 
 @st.composite
@@ -31,7 +35,8 @@ def mutated(draw) -> str:
     lines = list(LINES)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(lines) - 1))
-        kind = draw(st.sampled_from(["value", "value", "value", "delete", "duplicate", "insert", "text", "indent"]))
+        kind = draw(st.sampled_from(MUTATIONS))
+        KINDS[kind] += 1
         line = lines[i]
         if kind == "value" and ":" in line:
             key = line[: line.index(":") + 1]
@@ -55,7 +60,8 @@ def mutated(draw) -> str:
 @st.composite
 def restructured(draw) -> str:
     """The demo as data with one value replaced by a generated one, dumped back to YAML."""
-    data = yaml.safe_load(DEMO)
+    KINDS["restructured"] += 1
+    data = copy.deepcopy(DEMO_DATA)
     paths = _leaf_paths(data)
     path = draw(st.sampled_from(paths))
     leaf = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
@@ -95,13 +101,14 @@ def _check(text: str) -> None:
 
 def _run(examples: int) -> Counter:
     COUNTS.clear()
+    KINDS.clear()
     options = settings(max_examples=examples, deadline=None, database=None,
                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     def check(text: str) -> None:  # a fresh function per run: hypothesis decorates it with this run's settings
         _check(text)
 
     given(mutated() | restructured())(options(check))()
-    print(f"\nconfig fuzz: {dict(COUNTS)}")
+    print(f"\nconfig fuzz: {dict(COUNTS)}, mutations drawn: {dict(KINDS)}")
     return COUNTS
 
 
@@ -112,5 +119,7 @@ def test_loader_never_crashes_on_mutated_configs():
 
 @pytest.mark.slow
 def test_loader_never_crashes_on_many_mutated_configs():
-    counts = _run(5000)
+    # 3,000 cases (5,000 before): every mutation kind and the restructured cases are still drawn hundreds of times
+    counts = _run(3000)
     assert counts["anything else"] == 0 and counts["clean errors"] > 0 and counts["accepted"] > 0
+    assert min(KINDS[kind] for kind in [*MUTATIONS, "restructured"]) >= 100, KINDS

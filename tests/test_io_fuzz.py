@@ -5,13 +5,14 @@ Each reader (the ten contract tables, and the contacts import with the bank's ma
 fuzzed as text (cells replaced by hostile text, rows duplicated or cut, raw bytes inserted, header names changed) and as
 Parquet (cells replaced by hostile strings or numbers; columns made categorical, dictionary-encoded, nested (list,
 struct, map), renamed or dropped; timestamps far out of range). The default run tries 80 examples per reader and
-format (1,760 in all); the `slow` variant 500 (11,000). Set PLANNER_FUZZ_COUNTS=path to get the counts (cases,
-accepted, clean errors, anything else; in all and per reader) as JSON.
+format (1,760 in all); the `slow` variant 300 (6,600) and checks that it drew every mutation kind. Set
+PLANNER_FUZZ_COUNTS=path to get the counts (cases, accepted, clean errors, anything else; in all and per reader) as JSON.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -40,7 +41,10 @@ READERS = ["history", "contacts", "agents", "leave", "forecast", "requirements",
            "forecast_daily", "bank_import"]
 CONFIG = load_config(REPO / "configs" / "demo.yaml")
 BANK = load_config(REPO / "configs" / "anonymous_bank.yaml")
-DEFAULT_EXAMPLES, SLOW_EXAMPLES = 80, 500
+DEFAULT_EXAMPLES, SLOW_EXAMPLES = 80, 300
+CSV_MUTATIONS = ["cell", "cell", "cell", "header", "dup_row", "drop_row", "short_row", "blank"]
+PARQUET_MUTATIONS = ["text", "text", "number", "category", "drop", "timestamp", "dictionary", "nested"]
+KINDS: Counter = Counter()  # (format, mutation kind) drawn in the current run
 COUNTS: Counter = Counter()
 PER_READER: dict[str, Counter] = {}
 NASTY = ["", " ", "  \t ", "inf", "-inf", "Infinity", "nan", "NaN", "1e400", "-1", "-0", "0.5", "1e19",
@@ -93,12 +97,13 @@ def _delimiter(name: str) -> str:
     return "\t" if name == "bank_import" else ","
 
 
-def _base_rows(name: str) -> list[list[str]]:
+@functools.cache  # made once per reader, not per case (the bank's rows decompress the whole log); callers copy them
+def _base_rows(name: str) -> tuple[tuple[str, ...], ...]:
     if name == "bank_import":
-        return _bank_rows()
+        return tuple(map(tuple, _bank_rows()))
     buffer = io.StringIO()
     tables.lists_joined(FRAMES[name]).to_csv(buffer, index=False, date_format="%Y-%m-%dT%H:%M:%S")
-    return list(csv.reader(io.StringIO(buffer.getvalue())))
+    return tuple(map(tuple, csv.reader(io.StringIO(buffer.getvalue()))))
 
 
 @st.composite
@@ -106,11 +111,12 @@ def csv_files(draw, name: str) -> bytes:
     rows = [list(r) for r in _base_rows(name)]
     delimiter = _delimiter(name)
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["cell", "cell", "cell", "header", "dup_row", "drop_row", "short_row", "blank"]))
+        kind = draw(st.sampled_from(CSV_MUTATIONS))
+        KINDS["csv", kind] += 1
         i = draw(st.integers(1, len(rows) - 1)) if len(rows) > 1 else 0
         if kind == "cell" and rows[i]:
             rows[i][draw(st.integers(0, len(rows[i]) - 1))] = draw(CELL)
-        elif kind == "header":
+        elif kind == "header" and rows[0]:  # a short_row may have emptied the header line
             rows[0][draw(st.integers(0, len(rows[0]) - 1))] = draw(st.one_of(st.sampled_from(rows[0]), CELL))
         elif kind == "dup_row":
             rows.insert(i, list(rows[i]))
@@ -152,7 +158,8 @@ def parquet_tables(draw, name: str) -> pa.Table:
     arrow_changes = []
     for _ in range(draw(st.integers(1, 3))):
         column = draw(st.sampled_from(list(frame.columns)))
-        kind = draw(st.sampled_from(["text", "text", "number", "category", "drop", "timestamp", "dictionary", "nested"]))
+        kind = draw(st.sampled_from(PARQUET_MUTATIONS))
+        KINDS["parquet", kind] += 1
         row = draw(st.integers(0, len(frame) - 1))
         if kind == "text":
             values = frame[column].astype(str).tolist()
@@ -280,4 +287,8 @@ def test_reader_fuzz(name, fmt):
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 @pytest.mark.parametrize("name", READERS)
 def test_reader_fuzz_many(name, fmt):
+    # 300 examples (500 before): every mutation kind of the format is still drawn, most of them dozens of times
+    KINDS.clear()
     _fuzz(name, fmt, SLOW_EXAMPLES)
+    kinds = CSV_MUTATIONS if fmt == "csv" else PARQUET_MUTATIONS
+    assert min(KINDS[fmt, kind] for kind in kinds) >= 5, KINDS

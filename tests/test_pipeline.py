@@ -11,7 +11,6 @@ from planner.config import load_config
 from planner.errors import RequestError
 from planner.io.tables import validate_agents, validate_history, validate_leave
 from planner.pipeline import history_end, next_monday, plan_week, week_requirements
-from planner.sample import generate_site
 from planner.scheduling import check_roster
 from planner.staffing import requirements
 
@@ -24,8 +23,8 @@ def cfg(demo_config_path):
 
 
 @pytest.fixture(scope="module")
-def site(cfg):
-    raw = generate_site(cfg, seed=7, weeks=20)
+def site(cfg, sample_site):
+    raw = sample_site(20)
     agents = validate_agents(raw.agents, "agents.csv", cfg)
     return {
         "history": validate_history(raw.history, "history.csv", cfg),
@@ -79,7 +78,7 @@ def test_deferred_monday_inherits_the_weekend_backlog(cfg, site):
 def test_plan_week_passes_the_independent_check(cfg, site):
     agents = site["agents"].head(40)
     leave = site["leave"][site["leave"]["agent_id"].isin(agents["agent_id"])]
-    plan = plan_week(cfg, site["history"], agents, leave, WEEK, time_limit_s=20)
+    plan = plan_week(cfg, site["history"], agents, leave, WEEK, time_limit_s=10)
     assert plan.roster.status in {"OPTIMAL", "FEASIBLE"}
     assert set(plan.roster.roster["agent_id"]) <= set(agents["agent_id"])
     assert check_roster(plan.roster, cfg, agents, leave, plan.requirements) == []

@@ -16,7 +16,7 @@ from planner.config import load_config
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave, read_roster_table, write_contract
 from planner.run_files import check_previous_roster
-from planner.sample import generate_site, write_site
+from planner.sample import write_site
 from planner.scheduling.check import check_roster
 from planner.scheduling.instance import previous_shifts
 
@@ -31,11 +31,11 @@ def _exit_code(args: list[str]) -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_site):
     """A 20-week sample site with its first 24 agents and their leave, and the site.yaml naming it."""
     folder = tmp_path_factory.mktemp("site")
     config_path = write_demo_config(folder)
-    sample = generate_site(load_config(config_path), seed=7, weeks=20)
+    sample = sample_site(20)
     write_site(sample, folder / "data")
     agents = sample.agents.head(AGENTS)
     write_table(agents, folder / "data" / "agents.csv")

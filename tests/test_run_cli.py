@@ -11,7 +11,7 @@ from planner.cli.app import main
 from planner.cli.commands.demo import write_demo_config
 from planner.config import load_config
 from planner.io.files import write_table
-from planner.sample import demo_config_path, generate_site, write_site
+from planner.sample import demo_config_path, write_site
 
 RUN_FILES = {"forecast.csv", "requirements.csv", "roster.csv", "roster_slots.csv", "coverage.csv", "agent_summary.csv",
              "schedule_summary.json", "roster.xlsx", "report.html", "kpis.xlsx"}
@@ -24,11 +24,11 @@ def _exit_code(args: list[str]) -> int:
 
 
 @pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
+def small_site(tmp_path_factory, sample_site):
     """A 20-week sample site with its first 30 agents, and a site.yaml naming it."""
     folder = tmp_path_factory.mktemp("site")
     config_path = write_demo_config(folder)
-    site = generate_site(load_config(config_path), seed=7, weeks=20)
+    site = sample_site(20)
     write_site(site, folder / "data")
     agents = site.agents.head(30)
     write_table(agents, folder / "data" / "agents.csv")
@@ -53,7 +53,7 @@ def test_run_refuses_a_week_far_outside_the_history_before_looking_for_a_previou
 @pytest.mark.slow
 def test_run_writes_the_run_folder_and_verifies(small_site, tmp_path, capsys):
     out = tmp_path / "week"
-    code = _exit_code(["-q", "run", "--config", str(small_site), "--out", str(out), "--time-limit", "10", "--verify"])
+    code = _exit_code(["-q", "run", "--config", str(small_site), "--out", str(out), "--time-limit", "5", "--verify"])
     assert code == 0, capsys.readouterr().err
     assert {p.name for p in out.iterdir()} >= RUN_FILES
     roster = pd.read_csv(out / "roster.csv")

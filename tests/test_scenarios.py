@@ -15,7 +15,7 @@ from planner.config import load_config
 from planner.errors import ConfigError
 from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave
-from planner.sample import generate_site, write_site
+from planner.sample import write_site
 from planner.scenarios.apply import apply_scenario, untouched_changes
 from planner.scenarios.evaluate import baseline_week, day_table, evaluate, fixed_roster, scenario_inputs
 from planner.scenarios.overlay import parse_scenario
@@ -26,12 +26,12 @@ CONTRACTS = ["full_time", "part_time", "weekend"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_site):
     """A 12-week sample site with its first 40 agents, a site.yaml naming it, and the baseline week."""
     folder = tmp_path_factory.mktemp("whatif")
     config_path = write_demo_config(folder)
     cfg = load_config(config_path)
-    generated = generate_site(cfg, seed=7, weeks=12)
+    generated = sample_site(12)
     write_site(generated, folder / "data")
     write_table(generated.agents.head(40), folder / "data" / "agents.csv")
     agents = read_agents(folder / "data" / "agents.csv", cfg)
@@ -67,6 +67,14 @@ def _roster_from_requirement(week) -> tuple[pd.DataFrame, pd.DataFrame]:
     slots = pd.DataFrame(rows, columns=["agent_id", "interval_start", "activity"])
     shifts = pd.DataFrame({"agent_id": sorted(set(slots["agent_id"])), "date": WEEK, "paid_hours": 8.0})
     return slots, shifts
+
+
+@pytest.fixture(scope="module")
+def stand_in(site):
+    """The stand-in roster (slots, shifts) and the baseline week against it, made once for the module's tests."""
+    *_, week = site
+    slots, shifts = _roster_from_requirement(week)
+    return slots, shifts, fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts)
 
 
 # --- files ---------------------------------------------------------------------------------------------------------
@@ -182,9 +190,9 @@ def test_headcount_adds_hires_with_training_and_blocks_leavers_after_their_last_
 # --- fixed-roster evaluation -------------------------------------------------------------------------------------------
 
 
-def test_fixed_roster_service_level_falls_as_the_campaign_grows(site):
+def test_fixed_roster_service_level_falls_as_the_campaign_grows(site, stand_in):
     *_, week = site
-    slots, shifts = _roster_from_requirement(week)
+    slots, shifts, baseline = stand_in
     levels = []
     for uplift in (0.0, 0.1, 0.3):
         sc = _scenario(f"  - campaign: {{channels: [voice, chat], start: 2026-11-23, end: 2026-11-29, uplift: {uplift}}}\n")
@@ -192,16 +200,14 @@ def test_fixed_roster_service_level_falls_as_the_campaign_grows(site):
         imm = days[days["channel"].isin(["voice", "chat"])]
         levels.append((imm["service_level"] * imm["offered"]).sum() / imm["offered"].sum())
     assert levels[0] > levels[1] > levels[2]
-    base = day_table(fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts))
+    base = day_table(baseline)
     zero = day_table(fixed_roster(week, "S", scenario_inputs(week, _scenario(
         "  - campaign: {channels: [voice], start: 2026-11-23, end: 2026-11-29, uplift: 0.0}\n")), slots, shifts))
     pd.testing.assert_frame_equal(zero, base)  # +0 % equals the baseline exactly
 
 
-def test_fixed_roster_day_figures_replay_from_the_slots(site):
-    *_, week = site
-    slots, shifts = _roster_from_requirement(week)
-    outcome = fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts)
+def test_fixed_roster_day_figures_replay_from_the_slots(stand_in):
+    *_, outcome = stand_in
     days = day_table(outcome)
     cov = outcome.coverage.assign(date=pd.to_datetime(outcome.coverage["interval_start"]).dt.date)
     voice = cov[(cov["channel"] == "voice") & (cov["date"] == WEEK)]
@@ -216,21 +222,20 @@ def test_fixed_roster_day_figures_replay_from_the_slots(site):
     assert row["service_level"] >= 0.8 - 1e-9  # the plan's staffing meets the 80 % target on the day
 
 
-def test_a_leaver_s_shifts_leave_the_fixed_roster_after_the_last_day(site):
+def test_a_leaver_s_shifts_leave_the_fixed_roster_after_the_last_day(site, stand_in):
     *_, week = site
-    slots, shifts = _roster_from_requirement(week)
+    slots, shifts, base = stand_in
     gone = slots["agent_id"].iloc[0]
     sc = _scenario("  - headcount: {leavers: [{agent_id: A001, last_day: 2026-11-24}]}\n")
     inputs = scenario_inputs(week, sc)
     inputs.gone[gone] = dt.date(2026, 11, 24)
     outcome = fixed_roster(week, "S", inputs, slots, shifts)
-    base = fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts)
     late = pd.to_datetime(slots["interval_start"]).dt.date > dt.date(2026, 11, 24)
     removed = int((late & (slots["agent_id"] == gone)).sum())
     assert removed > 0 and outcome.coverage["scheduled"].sum() == base.coverage["scheduled"].sum() - removed
 
 
-def test_changes_outside_the_week_are_named_and_noted_in_the_summary(site):
+def test_changes_outside_the_week_are_named_and_noted_in_the_summary(site, stand_in):
     *_, week = site
     sc = _scenario("  - campaign: {channels: [voice], start: 2026-11-25, end: 2026-11-27, uplift: 0.2}\n"
                    "  - volume: {channels: [chat], start: 2026-12-01, end: 2026-12-03, factor: 2.0}\n"
@@ -239,7 +244,7 @@ def test_changes_outside_the_week_are_named_and_noted_in_the_summary(site):
                    "  - target: {channel: voice, service_level: 0.9, answer_within_s: 20}\n")
     assert untouched_changes(sc, WEEK, WEEK + dt.timedelta(days=6)) == [
         "change 2 (volume, 2026-12-01 to 2026-12-03)", "change 4 (headcount: hires from 2026-12-07)"]
-    slots, shifts = _roster_from_requirement(week)
+    slots, shifts, _ = stand_in
     outcomes = evaluate(week, [sc], ("fixed",), slots, shifts)
     assert outcomes[0].note == ""
     assert outcomes[1].note == ("not applied, no day in the week: change 2 (volume, 2026-12-01 to 2026-12-03); "
@@ -281,17 +286,18 @@ def test_cli_whatif_bad_scenario_or_mode_exits_2_with_one_message(site, tmp_path
     assert not (tmp_path / "o").exists()
 
 
-def _stand_in_roster_files(week, folder):
+def _stand_in_roster_files(stand_in, folder):
     """The stand-in roster as a run folder's roster.csv and roster_slots.csv (for --roster)."""
-    slots, shifts = _roster_from_requirement(week)
+    slots, shifts, _ = stand_in
     write_table(slots, folder / "roster_slots.csv")
     write_table(shifts.assign(shift_start="08:00", shift_end="16:00", breaks="", channels="voice"), folder / "roster.csv")
     return folder / "roster.csv"
 
 
-def test_cli_whatif_warns_of_a_change_outside_the_week_and_refuses_a_scenario_wholly_outside(site, tmp_path, capsys):
-    _, config_path, _, week = site
-    roster = _stand_in_roster_files(week, tmp_path)
+def test_cli_whatif_warns_of_a_change_outside_the_week_and_refuses_a_scenario_wholly_outside(site, stand_in, tmp_path,
+                                                                                              capsys):
+    _, config_path, *_ = site
+    roster = _stand_in_roster_files(stand_in, tmp_path)
     partly = tmp_path / "partly.yaml"
     partly.write_text("name: Partly\nchanges:\n  - campaign: {channels: [voice], start: 2026-11-25, end: 2026-11-27, "
                       "uplift: 0.2}\n  - volume: {channels: [chat], start: 2026-12-01, end: 2026-12-03, factor: 2.0}\n")
@@ -319,14 +325,13 @@ def test_cli_whatif_warns_of_a_change_outside_the_week_and_refuses_a_scenario_wh
     assert not (tmp_path / "o2").exists()
 
 
-def test_uncertainty_with_no_dispersion_is_the_projection_and_lowers_it_with_some(site):
+def test_uncertainty_with_no_dispersion_is_the_projection_and_lowers_it_with_some(site, stand_in):
     import dataclasses
 
     from planner.scenarios.evaluate import with_uncertainty
 
     *_, week = site
-    slots, shifts = _roster_from_requirement(week)
-    outcome = fixed_roster(week, "S", scenario_inputs(week, None), slots, shifts)
+    *_, outcome = stand_in
     days = day_table(outcome)
     exact = with_uncertainty(days, outcome, dataclasses.replace(week, day_dispersion={}), 50, 1)
     imm = exact[exact["channel"].isin(["voice", "chat"])]
