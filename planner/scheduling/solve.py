@@ -175,7 +175,7 @@ def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
 
 
 def _trim(inst, rm: RosterModel, start: _Start, phases: list[PhaseReport]) -> _Start:
-    """Phase trim: the start with the shifts that only add overstaffing dropped or ended earlier (trim.trim_start)."""
+    """Phase trim: the start reshaped by the one-agent moves that save under every hard rule (trim.trim_start)."""
     began = time.perf_counter()
     weeks, done, report = trim_start(inst, rm.coverage.costs, start.weeks, start.done)
     cost = _start_cost(inst, rm, weeks, done)

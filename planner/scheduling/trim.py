@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -55,6 +56,19 @@ class TrimReport:
         return {"shifts_dropped": self.dropped, "shifts_reshaped": self.reshaped, "shifts_added": self.added,
                 "shifts_moved_to_another_day": self.moved, "passes": self.passes,
                 "paid_hours_saved": round(self.paid_min_saved / 60, 2)}
+
+
+class _Move(NamedTuple):
+    """One agent's move: the day left (None: a day off is worked), the day worked and its template (None: dropped),
+    the slots the agent was on task and the break placements given back, and the new shift's break placements."""
+
+    saving: int  # scaled cost units
+    day_out: int | None
+    day_in: int | None
+    template: int | None
+    here: np.ndarray
+    given: list[tuple]
+    new_breaks: list[tuple]
 
 
 class _State:
@@ -210,7 +224,6 @@ class _Rules:
         self.inst = inst
         self.rest = math.ceil(inst.config.labour_rules.min_rest_h * 60 / inst.slot_min)
         self.max_consecutive = inst.config.labour_rules.max_consecutive_days
-        self.week_of = {d: w for w, days in enumerate(inst.weeks) for d in days}
 
     def week_ok(self, i: int, week: dict[int, int]) -> bool:
         """Every hard rule of agent i's week (day -> template index)."""
@@ -252,8 +265,8 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
         value[here] = state.lose[g, here]
         return value
 
-    def best_move(i: int):
-        """(saving, day removed or None, day added or None, new template or None, ...) of agent i's best move."""
+    def best_move(i: int) -> _Move | None:
+        """Agent i's most saving move under every hard rule, or None when no move saves."""
         agent = inst.agents[i]
         g = agent.group
         week = state.weeks[i]
@@ -273,8 +286,8 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
             rest_of_week = {d: kk for d, kk in week.items() if d != day}
             if rules.week_ok(i, rest_of_week):  # drop
                 saving = -leave_cost
-                if saving > 0 and (best is None or saving > best[0]):
-                    best = (saving, day, None, None, here, given)
+                if saving > 0 and (best is None or saving > best.saving):
+                    best = _Move(saving, day, None, None, here, given, [])
             prices = _Prices(value_of_presence(g, here))
             for k2 in agent.templates.get(day, []):
                 if k2 == k:
@@ -284,9 +297,9 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
                 if placed is None:
                     continue
                 worth, new_breaks = placed
-                saving = worth - int(state.lose[g, here].sum()) + paid[k] - paid[k2]
-                if saving > 0 and (best is None or saving > best[0]) and rules.week_ok(i, rest_of_week | {day: k2}):
-                    best = (saving, day, day, k2, here, given, new_breaks)
+                saving = worth - leave_cost - paid[k2]
+                if saving > 0 and (best is None or saving > best.saving) and rules.week_ok(i, rest_of_week | {day: k2}):
+                    best = _Move(saving, day, day, k2, here, given, new_breaks)
         # a day the agent asked to have off is left off: the soft rule's price is not in the start's cost
         free = [d for d in sorted(agent.templates)
                 if d not in week and agent.templates[d] and d not in agent.requested_leave]
@@ -301,19 +314,19 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
                         continue
                     worth, new_breaks = placed
                     add = worth - paid[k2]
-                    if add > 0 and (best is None or add > best[0]) and rules.week_ok(i, week | {day: k2}):
-                        best = (add, None, day, k2, empty, [], new_breaks)
+                    if add > 0 and (best is None or add > best.saving) and rules.week_ok(i, week | {day: k2}):
+                        best = _Move(add, None, day, k2, empty, [], new_breaks)
                     for d1, (here, given, leave_cost) in leaving.items():  # move a shift from d1 to this day
                         saving = add - leave_cost
-                        if saving > 0 and (best is None or saving > best[0]):
+                        if saving > 0 and (best is None or saving > best.saving):
                             moved = {d: kk for d, kk in week.items() if d != d1} | {day: k2}
                             if rules.week_ok(i, moved):
-                                best = (saving, d1, day, k2, here, given, new_breaks)
+                                best = _Move(saving, d1, day, k2, here, given, new_breaks)
         return best
 
     for _ in range(MAX_PASSES):
         report.passes += 1
-        moves = [(m[0], i) for i in agents if (m := best_move(i)) is not None]
+        moves = [(m.saving, i) for i in agents if (m := best_move(i)) is not None]
         applied = 0
         for _, i in sorted(moves, key=lambda m: (-m[0], m[1])):
             move = best_move(i)  # earlier moves of this pass may have changed its prices
@@ -326,11 +339,10 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
     return {i: week for i, week in state.weeks.items() if week}, state.completion(), report
 
 
-def _apply(inst: Instance, state: _State, i: int, move: tuple, report: TrimReport) -> None:
+def _apply(inst: Instance, state: _State, i: int, move: _Move, report: TrimReport) -> None:
     """Carry out agent i's move on the state and count it."""
     g = inst.agents[i].group
-    _, day_out, day_in, k_new, here, given = move[:6]
-    new_breaks = move[6] if len(move) > 6 else []
+    day_out, day_in, k_new, here, given, new_breaks = move[1:]
     week = state.weeks[i]
     old_paid = inst.templates[week[day_out]].paid_min if day_out is not None else 0
     new_here = set()
@@ -361,8 +373,7 @@ def _apply(inst: Instance, state: _State, i: int, move: tuple, report: TrimRepor
         report.reshaped += 1
     else:
         report.moved += 1
-    if touched:
-        state.refresh(range(min(touched), max(touched) + 1))
+    state.refresh(sorted(touched))  # a slot's prices depend on that slot's cover, working agents and flows only
 
 
 def surplus(inst: Instance, done: Completion) -> int:
