@@ -99,6 +99,7 @@ def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, in
     joined = contiguous & np.r_[False, is_open[:-1]] & is_open  # slot i continues the run of slot i − 1
     empty = contiguous & ~np.r_[False, is_open[:-1]] if opens is None else np.asarray(opens, dtype=bool)
     want = np.ones(offered.size, dtype=bool) if wanted is None else np.asarray(wanted, dtype=bool)
+    spans, runs = [], []
     for a in np.flatnonzero(is_open & ~joined):
         b = a + 1
         while b < offered.size and joined[b]:
@@ -108,8 +109,11 @@ def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, in
         if transient.work(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
                           channel.patience_s) > transient.WORK_BUDGET:
             continue  # too large a chain to follow: the slots keep their steady state (see transient.WORK_BUDGET)
-        m = transient.measures(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
-                               answer_within_s(channel), channel.patience_s, "empty" if empty[a] else "steady")
+        spans.append((a, b))
+        runs.append((agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], "empty" if empty[a] else "steady"))
+    # the runs are independent (each starts empty or steady), so they are followed side by side
+    for (a, b), m in zip(spans, transient.measures_runs(runs, interval_s, answer_within_s(channel), channel.patience_s),
+                         strict=True):
         for k in out:
             if k != "occupancy":
                 out[k][a:b] = m[k]
