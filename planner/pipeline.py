@@ -57,7 +57,8 @@ def week_requirements(config: Config, history: pd.DataFrame, week_start: dt.date
 def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, model: str | None = None, weeks: int = 1
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Slot forecast, daily forecast and requirements for the `weeks` weeks from week_start (a Monday), and the
-    requirements over the whole staffing horizon (warm-up and cool-down weeks included).
+    requirements over the whole staffing horizon (warm-up and cool-down weeks included; there the immediate
+    channels' service figures are NaN: only the deferred channels' backlog is carried across the roster weeks).
 
     Deferred channels carry a backlog across slots, so their plan is computed over a warm-up week
     of actual history before the forecast and a cool-down week after the roster weeks, then cropped:
@@ -66,7 +67,7 @@ def week_forecast(config: Config, history: pd.DataFrame, week_start: dt.date, mo
     check_week(history, week_start)
     week_end = week_start + dt.timedelta(days=7 * weeks)
     forecast_all, daily_all, staffing_input, _ = horizon_forecast(config, history, week_start, model, weeks)
-    req_all = requirements(staffing_input, config)
+    req_all = requirements(staffing_input, config, measures_between=(pd.Timestamp(week_start), pd.Timestamp(week_end)))
     in_week = _between(week_start, week_end)
     daily_in_week = (daily_all["date"] >= week_start) & (daily_all["date"] < week_end)
     return (forecast_all[in_week(forecast_all)].reset_index(drop=True),

@@ -290,3 +290,25 @@ def test_late_contacts_curves_per_channel(forecast, cfg, req):
             np.testing.assert_allclose(got[opened], expected[opened], atol=1e-9)
         else:
             assert np.allclose(curve[np.arange(len(rows)), rows["agents_productive"].to_numpy()], 0)
+
+
+def test_measures_between_gives_the_same_figures_in_the_span_and_nan_outside(req, forecast, cfg):
+    lo, hi = pd.Timestamp("2026-11-25 13:00"), pd.Timestamp("2026-11-27")
+    part = requirements(forecast, cfg, measures_between=(lo, hi))
+    inside = ((req["interval_start"] >= lo) & (req["interval_start"] < hi)).to_numpy()
+    immediate = req["channel"].isin(["voice", "chat"]).to_numpy()
+    pd.testing.assert_frame_equal(part[inside | ~immediate], req[inside | ~immediate])  # bit for bit
+    for column in ("service_level", "asa_s", "occupancy", "abandon_rate"):
+        assert part.loc[~inside & immediate, column].isna().all()
+    for column in ("offered", "aht_s", "workload_erlangs", "agents_productive", "agents_required", "backlog"):
+        pd.testing.assert_series_equal(part[column], req[column])
+
+
+def test_without_measures_the_agents_are_the_same_and_the_immediate_service_figures_nan(req, forecast, cfg):
+    bare = requirements(forecast, cfg, measures=False)
+    immediate = req["channel"].isin(["voice", "chat"]).to_numpy()
+    pd.testing.assert_frame_equal(bare[~immediate], req[~immediate])  # deferred channels: their backlog plan
+    for column in ("service_level", "asa_s", "occupancy", "abandon_rate"):
+        assert bare.loc[immediate, column].isna().all()
+    for column in ("offered", "aht_s", "workload_erlangs", "agents_productive", "agents_required"):
+        pd.testing.assert_series_equal(bare[column], req[column])

@@ -128,3 +128,20 @@ def test_a_chain_too_large_to_follow_keeps_each_slots_steady_state():
     m = channel_models.day_measures(voice, agents, offered, 300.0, SLOT_S, opens=np.r_[True, np.zeros(7, bool)])
     steady = channel_models.immediate_measures(voice, agents, offered, 300.0, SLOT_S)
     np.testing.assert_allclose(m["service_level"], steady["service_level"])
+
+
+def test_runs_followed_side_by_side_give_each_runs_own_figures_bit_for_bit():
+    rng = np.random.default_rng(5)
+    runs = []
+    for length, start in ((12, "empty"), (3, "steady"), (20, "empty"), (1, "steady")):
+        offered = rng.poisson(30, length).astype(float)
+        offered[length // 2] = 0.0
+        servers = np.maximum(rng.integers(4, 14, length), 0)
+        servers[-1] = 0 if length > 2 else servers[-1]  # a slot without agents after agents
+        runs.append((servers, offered, rng.uniform(200, 400, length), start))
+    for patience_s in (None, 90.0):
+        together = transient.measures_runs(runs, SLOT_S, 20.0, patience_s)
+        for run, got in zip(runs, together, strict=True):
+            alone = transient.measures(*run[:3], SLOT_S, 20.0, patience_s, run[3])
+            for key, value in alone.items():
+                np.testing.assert_array_equal(got[key], value)

@@ -81,7 +81,7 @@ def plan_horizon(config: Config, history: pd.DataFrame, weeks: int, start: dt.da
     days = (end - forecast_from).days
     tables = forecast_tables_stage(config, history, forecast_from, weeks=-(-days // 7), model=model)
     slots = tables.slots[["interval_start", "channel", "offered", "aht_s"]]
-    req = requirements(slots, config)
+    req = requirements(slots, config, measures=False)  # required_by_day reads the agents only
     by_day = required_by_day(config, req)
     by_day = by_day[(by_day["date"] >= start) & (by_day["date"] < end)].reset_index(drop=True)
     return Horizon(start, weeks, by_day, basis_text(first_day, last_day, start, weeks))

@@ -59,7 +59,7 @@ class Outcome:
     mode: str
     config: Config
     coverage: pd.DataFrame
-    requirements: pd.DataFrame
+    requirements: pd.DataFrame  # agents and load; the immediate channels' service figures NaN (see _requirements)
     shifts: pd.DataFrame  # agent_id, date, paid_hours (the agents' contracts come from agents)
     agents: pd.DataFrame
     roster: RosterResult | None = None
@@ -83,7 +83,9 @@ def scenario_inputs(week: Week, scenario: Scenario | None) -> ScenarioInputs:
 
 
 def _requirements(week: Week, inputs: ScenarioInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    horizon = requirements(inputs.staffing_input, inputs.config)
+    """(the week's requirement, the horizon's) for the scenario: agents, load and the deferred backlog; the immediate
+    channels' service figures are NaN (never read: every outcome projects its own roster's service)."""
+    horizon = requirements(inputs.staffing_input, inputs.config, measures=False)
     start = pd.Timestamp(week.week_start)
     in_week = (horizon["interval_start"] >= start) & (horizon["interval_start"] < start + pd.Timedelta(days=7))
     return horizon[in_week].reset_index(drop=True), horizon

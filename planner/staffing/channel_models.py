@@ -78,13 +78,15 @@ def immediate_measures(channel: Channel, agents, offered, aht_s, interval_s: flo
 
 
 def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, interval_start=None, open_mask=None,
-                 opens=None) -> dict[str, np.ndarray]:
+                 opens=None, wanted=None) -> dict[str, np.ndarray]:
     """immediate_measures with the queue carried from slot to slot (planner.staffing.transient) through each run of
     consecutive open slots (time order; a gap in `interval_start` or a closed slot ends a run). A run starts empty
     where the channel opens (`opens`, bool per slot: closed in the slot before; default: the row before is a closed
     slot) and in the steady state of its first slot otherwise (the table starts, or resumes, while the channel is
     open). Contacts arriving while the channel is closed (open_mask False) do not queue: their slot keeps
-    immediate_measures. Occupancy stays the slot's own (its work over its seats, what max_occupancy caps)."""
+    immediate_measures. Occupancy stays the slot's own (its work over its seats, what max_occupancy caps).
+    `wanted` (bool per slot, default all): a run with no wanted slot is not followed and keeps immediate_measures;
+    a run with one is followed from its own start, so the wanted slots get the same figures as without `wanted`."""
     agents = np.atleast_1d(np.asarray(agents, dtype=float))
     offered = np.atleast_1d(np.asarray(offered, dtype=float))
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float), offered.shape)
@@ -96,15 +98,22 @@ def day_measures(channel: Channel, agents, offered, aht_s, interval_s: float, in
         contiguous[1:] = np.abs(step_s - interval_s) < 1e-6
     joined = contiguous & np.r_[False, is_open[:-1]] & is_open  # slot i continues the run of slot i − 1
     empty = contiguous & ~np.r_[False, is_open[:-1]] if opens is None else np.asarray(opens, dtype=bool)
+    want = np.ones(offered.size, dtype=bool) if wanted is None else np.asarray(wanted, dtype=bool)
+    spans, runs = [], []
     for a in np.flatnonzero(is_open & ~joined):
         b = a + 1
         while b < offered.size and joined[b]:
             b += 1
+        if not want[a:b].any():
+            continue  # nobody reads these slots' figures: the chain is not followed
         if transient.work(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
                           channel.patience_s) > transient.WORK_BUDGET:
             continue  # too large a chain to follow: the slots keep their steady state (see transient.WORK_BUDGET)
-        m = transient.measures(agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], interval_s,
-                               answer_within_s(channel), channel.patience_s, "empty" if empty[a] else "steady")
+        spans.append((a, b))
+        runs.append((agents[a:b] * channel.concurrency, offered[a:b], aht[a:b], "empty" if empty[a] else "steady"))
+    # the runs are independent (each starts empty or steady), so they are followed side by side
+    for (a, b), m in zip(spans, transient.measures_runs(runs, interval_s, answer_within_s(channel), channel.patience_s),
+                         strict=True):
         for k in out:
             if k != "occupancy":
                 out[k][a:b] = m[k]

@@ -44,7 +44,9 @@ def backlog_clear_s(config: Config) -> float:
     return min(lengths) * 3600.0 if lengths else 0.0
 
 
-def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config, measures: bool = True,
+                          measures_between: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """One channel's REQUIREMENTS rows (see requirements for `measures` and `measures_between`)."""
     interval_s = config.site.interval_s
     offered = rows["offered"].to_numpy(float)
     aht = rows["aht_s"].to_numpy(float)
@@ -63,13 +65,20 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd
         agents = np.zeros(offered.size, dtype=np.int64)
         agents[is_open] = channel_models.immediate_agents(ch, offered[is_open], aht[is_open], interval_s)
         agents[is_open] = np.maximum(agents[is_open], ch.min_agents)
-        m = channel_models.day_measures(ch, agents, offered, aht, interval_s, rows["interval_start"], is_open,
-                                        openings(config, ch.name, rows["interval_start"]))
-        sl = np.where(is_open, m["service_level"], np.nan)
-        asa = np.where(is_open, m["asa_s"], np.nan)
-        occ = np.where(is_open, m["occupancy"], 0.0)
-        if "abandon_rate" in m:
-            abandon = np.where(is_open, m["abandon_rate"], np.nan)
+        shown = np.full(offered.size, measures)
+        if measures and measures_between is not None:
+            lo, hi = measures_between
+            shown = ((rows["interval_start"] >= lo) & (rows["interval_start"] < hi)).to_numpy()
+        if shown.any():
+            m = channel_models.day_measures(ch, agents, offered, aht, interval_s, rows["interval_start"], is_open,
+                                            openings(config, ch.name, rows["interval_start"]), wanted=shown)
+            sl = np.where(is_open & shown, m["service_level"], np.nan)
+            asa = np.where(is_open & shown, m["asa_s"], np.nan)
+            occ = np.where(shown, np.where(is_open, m["occupancy"], 0.0), np.nan)
+            if "abandon_rate" in m:
+                abandon = np.where(is_open & shown, m["abandon_rate"], np.nan)
+        else:
+            sl, asa, occ = np.full(offered.size, np.nan), np.full(offered.size, np.nan), np.full(offered.size, np.nan)
     return pd.DataFrame({
         "interval_start": rows["interval_start"].to_numpy(),
         "channel": ch.name,
@@ -86,16 +95,24 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config) -> pd
     })
 
 
-def requirements(forecast_df: pd.DataFrame, config: Config) -> pd.DataFrame:
+def requirements(forecast_df: pd.DataFrame, config: Config, *, measures: bool = True,
+                 measures_between: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """Agents per slot per channel (productive and after shrinkage) and the service expected with them.
 
     Closed slots of immediate channels get 0 agents (service_level and asa_s NaN). Deferred channels carry a FIFO
     backlog across slots and closed hours (backlog = contacts waiting at the end of the slot); their service_level is
     the share of the slot's arrivals answered within the target and asa_s their mean response time in seconds.
     abandon_rate is set for Erlang A channels only.
+
+    The immediate channels' service figures (service_level, asa_s, occupancy, abandon_rate) follow the queue through
+    the day and cost far more than the agents. measures=False leaves them NaN on every row (agents only: a caller that
+    reads nothing else); measures_between=(start, end) computes them only for slots starting in [start, end), NaN
+    elsewhere, with the same values there as over the whole table (a run of open slots reaching into the span is
+    followed from its own start). Agents, workload and the deferred channels' figures are always computed.
     """
     per_channel = channel_rows(forecast_df, config)
-    parts = [_channel_requirements(config.channel(name), rows, config) for name, rows in per_channel.items()]
+    parts = [_channel_requirements(config.channel(name), rows, config, measures, measures_between)
+             for name, rows in per_channel.items()]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
     order = {name: i for i, name in enumerate(config.channel_names)}
