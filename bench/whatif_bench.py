@@ -1,6 +1,8 @@
 """What-if speed and agreement: DES of a demo week (100 replications) and Monte Carlo (1,000 replications).
 
 Run: /work/venv/bin/python bench/whatif_bench.py   (from the repository root; wall times are the median of 3 runs)
+     --replications N sets the DES replications of the agreement table (default 100; its standard error falls as
+     1/√N: about 0.9 points on social's busiest day at 100, 0.2 at 2,000); --no-timing skips the wall-time runs.
 
 The demo site (planner.sample.generate_site, 8 weeks of history) is forecast for the week after its history; the
 staffing requirement's productive agents per slot are the staffing simulated (no roster solve). The DES-vs-analytic
@@ -12,6 +14,7 @@ the mean over replications of each day's simulated service level with the requir
 
 from __future__ import annotations
 
+import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -56,7 +59,13 @@ def _analytic_daily(req: pd.DataFrame) -> pd.DataFrame:
     return g.assign(analytic=g["w"] / g["offered"])[["date", "channel", "analytic"]]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Print the wall times and the DES-vs-analytic daily service level table of the demo week."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=DES_REPLICATIONS,
+                        help="DES replications of the agreement table (default %(default)s)")
+    parser.add_argument("--no-timing", action="store_true", help="skip the wall-time runs (the table only)")
+    args = parser.parse_args(argv)
     config, req, horizon = demo_week()
     load = req[["interval_start", "channel", "offered", "aht_s"]]
     agents = _agents(req)
@@ -65,22 +74,15 @@ def main() -> None:
           f"({', '.join(f'{k} {v:,.0f}' for k, v in per_week.items())}), {req['channel'].nunique()} channels")
 
     rows = []
-    t1 = median_s(lambda: simulate(agents, load, config, DES_REPLICATIONS, seed=1), REPEATS)
-    rows.append((f"DES {DES_REPLICATIONS} replications of the week, 1 process", t1))
     with ProcessPoolExecutor(2) as pool:
-        t2 = median_s(lambda: simulate(agents, load, config, DES_REPLICATIONS, seed=1, executor=pool, chunks=2), REPEATS)
-        rows.append((f"DES {DES_REPLICATIONS} replications of the week, 2 processes", t2))
-        t3 = median_s(lambda: monte_carlo(load, agents, config, MC_REPLICATIONS, seed=1, rate_cv=RATE_CV, aht_cv=AHT_CV),
-                      REPEATS)
-        rows.append((f"Monte Carlo {MC_REPLICATIONS:,} replications of the week, 1 process", t3))
-        t4 = median_s(lambda: monte_carlo(load, agents, config, MC_REPLICATIONS, seed=1, rate_cv=RATE_CV, aht_cv=AHT_CV,
-                                          executor=pool, chunks=2), REPEATS)
-        rows.append((f"Monte Carlo {MC_REPLICATIONS:,} replications of the week, 2 processes", t4))
+        if not args.no_timing:
+            rows = timings(config, load, agents, pool)
         sim = simulate(_agents(horizon), horizon[["interval_start", "channel", "offered", "aht_s"]], config,
-                       DES_REPLICATIONS, seed=2, executor=pool, chunks=2)
-    print(f"\n{'run':<58} {'wall s':>8}")
-    for name, t in rows:
-        print(f"{name:<58} {t:>8.2f}")
+                       args.replications, seed=2, executor=pool, chunks=2)
+    if rows:
+        print(f"\n{'run':<58} {'wall s':>8}")
+        for name, t in rows:
+            print(f"{name:<58} {t:>8.2f}")
 
     week_days = set(req["interval_start"].dt.date)
     days = daily(sim)
@@ -89,7 +91,7 @@ def main() -> None:
     both = des.merge(_analytic_daily(req), on=["date", "channel"])
     both["diff"] = both["des"] - both["analytic"]
     kinds = {c.name: c.kind for c in config.channels}
-    print(f"\nDES ({DES_REPLICATIONS} replications over the staffing horizon) vs analytic daily service level, roster week")
+    print(f"\nDES ({args.replications} replications over the staffing horizon) vs analytic daily service level, roster week")
     print(f"{'channel':<8} {'kind':<10} {'days':>4} {'DES mean':>9} {'analytic':>9} {'max |diff|':>10} "
           f"{'worst day':>11} {'max SE':>7} {'target':>7} {'within':>7}")
     for name in config.channel_names:
@@ -104,7 +106,24 @@ def main() -> None:
     print("\nper day (DES − analytic, points):")
     pivot = both.assign(points=100 * both["diff"]).pivot(index="date", columns="channel", values="points")
     print(pivot[[c for c in config.channel_names if c in pivot]].round(2).to_string())
-    issue_example(config)
+    if not args.no_timing:
+        issue_example(config)
+
+
+def timings(config, load: pd.DataFrame, agents: pd.DataFrame, pool: ProcessPoolExecutor) -> list[tuple[str, float]]:
+    """(run, median wall s) of the DES and Monte Carlo runs, one process and two."""
+    rows = []
+    t1 = median_s(lambda: simulate(agents, load, config, DES_REPLICATIONS, seed=1), REPEATS)
+    rows.append((f"DES {DES_REPLICATIONS} replications of the week, 1 process", t1))
+    t2 = median_s(lambda: simulate(agents, load, config, DES_REPLICATIONS, seed=1, executor=pool, chunks=2), REPEATS)
+    rows.append((f"DES {DES_REPLICATIONS} replications of the week, 2 processes", t2))
+    t3 = median_s(lambda: monte_carlo(load, agents, config, MC_REPLICATIONS, seed=1, rate_cv=RATE_CV, aht_cv=AHT_CV),
+                  REPEATS)
+    rows.append((f"Monte Carlo {MC_REPLICATIONS:,} replications of the week, 1 process", t3))
+    t4 = median_s(lambda: monte_carlo(load, agents, config, MC_REPLICATIONS, seed=1, rate_cv=RATE_CV, aht_cv=AHT_CV,
+                                      executor=pool, chunks=2), REPEATS)
+    rows.append((f"Monte Carlo {MC_REPLICATIONS:,} replications of the week, 2 processes", t4))
+    return rows
 
 
 def issue_example(config) -> None:
