@@ -190,6 +190,14 @@ def test_a_longer_requirements_file_projects_the_roster_week_as_a_one_week_file_
     assert pd.read_csv(site / "one_week" / "roster.csv").equals(pd.read_csv(site / "two_weeks" / "roster.csv"))
     two = runs["two_weeks"]
     assert two["interval_start"].min() >= pd.Timestamp(WEEK)  # no rows of the week before
-    pd.testing.assert_frame_equal(two, runs["one_week"])
+    one = runs["one_week"]
+    others = [c for c in two.columns if c != "service_level_projected"]
+    pd.testing.assert_frame_equal(two[others], one[others])
+    # The fluid plan leaves nothing waiting on Sunday night, but with random arrivals and handle times some email
+    # may still wait: the two-week file's queue knows it and Monday morning's projection is lower; from Tuesday the
+    # weeks' figures agree
+    sl = two["service_level_projected"] - one["service_level_projected"]
+    later = two["interval_start"] >= pd.Timestamp(WEEK) + pd.Timedelta(days=1)
+    assert sl[later].abs().max() < 1e-6 and sl[~later].min() < -0.01 and sl.max() < 1e-6
     email = two[(two["channel"] == "email") & two["service_level_projected"].notna()]
     assert email["service_level_projected"].mean() > 0.5

@@ -10,7 +10,7 @@ import pytest
 
 from planner.config import load_config
 from planner.scheduling.outputs import daily_summary
-from planner.staffing import deferred, open_slots, projected_coverage, requirements
+from planner.staffing import deferred, deferred_queue, open_slots, projected_coverage, requirements
 
 INTERVAL_S = 900.0
 
@@ -122,7 +122,12 @@ def test_demo_social_sunday_has_no_backlog_spike(cfg, two_weeks):
     bound = math.ceil(social.loc[hopeless, "offered"].sum() / per_agent / 16 + fresh_peak) + 1
     # the night's backlog costs a few agents over the first 4 h, not a spike in the first hour (it was due within 1 h)
     assert social.loc[first_4h, "agents_productive"].max() <= bound
-    assert social.loc[first_4h, "service_level"].min() == 1.0  # while the day's own contacts stay within 1 h
+    # while the day's own contacts stay within 1 h: all of them as planned (the fluid replay), and nearly all once
+    # arrivals and handle times are random (the table's service level)
+    fluid = deferred.serve(social["agents_productive"], social["offered"], social["aht_s"], INTERVAL_S, 3600.0,
+                           ch.max_occupancy, open_slots(cfg, "social", t), 4 * 3600.0)
+    assert (fluid.within_target[first_4h] == social.loc[first_4h, "offered"]).all()
+    assert 0.97 < social.loc[first_4h, "service_level"].min() < 1.0
 
 
 def _coverage(req: pd.DataFrame, cfg, scheduled: pd.Series) -> pd.DataFrame:
@@ -147,11 +152,14 @@ def test_projecting_the_plans_own_staffing_reproduces_the_plan(cfg, two_weeks):
         for name in ("email", "social"):
             plan = week[(week["channel"] == name) & (week["offered"] > 0)]
             got = out[out["channel"] == name].set_index("interval_start")["service_level_projected"]
-            if context is None and name == "email":
-                # the week alone does not know the email arriving on Sunday evening is answered on Monday
-                plan = plan[plan["interval_start"] < "2026-11-29"]
-            np.testing.assert_allclose(got.loc[plan["interval_start"]].to_numpy(), plan["service_level"].to_numpy(),
-                                       atol=1e-9, err_msg=f"{name} context={context is not None}")
+            diff = np.abs(got.loc[plan["interval_start"]].to_numpy() - plan["service_level"].to_numpy())
+            if context is not None:
+                assert diff.max() <= 1e-9, name
+            else:
+                # the week alone knows only how many wait at its start (its first row's backlog), not how likely each
+                # number is, nor that the email arriving on Sunday evening is answered on Monday: close, not exact
+                later = (plan["interval_start"] >= "2026-11-27").to_numpy()
+                assert diff.max() <= 0.04 and diff[later].max() <= 1e-3, (name, diff.max(), diff[later].max())
 
 
 def test_projection_counts_closed_hour_arrivals_and_matches_a_replay(cfg, two_weeks):
@@ -175,9 +183,9 @@ def test_projection_counts_closed_hour_arrivals_and_matches_a_replay(cfg, two_we
     keep = 1 - (ch.shrinkage - cfg.leave.leave_in_shrinkage)  # planned leave is blocked by name, not shrunk again
     agents = np.where(in_week, np.floor(sched.fillna(0).to_numpy() * keep + 1e-9), ctx["agents_productive"])
     mask = open_slots(cfg, "social", ctx["interval_start"])
-    res = deferred.serve(agents, ctx["offered"], ctx["aht_s"], INTERVAL_S, 3600.0, ch.max_occupancy, mask, 4 * 3600.0)
+    within = deferred_queue.within_expected(agents, ctx["offered"], ctx["aht_s"], INTERVAL_S, 3600.0, mask, 4 * 3600.0)
     sunday = (ctx["interval_start"].dt.dayofweek == 6).to_numpy() & in_week
-    expected_sunday = res.within_target[sunday].sum() / ctx["offered"].to_numpy()[sunday].sum()
+    expected_sunday = within[sunday].sum() / ctx["offered"].to_numpy()[sunday].sum()
     days = daily_summary(out, cfg, week)
     got_sunday = days[(days["channel"] == "social") & (pd.to_datetime(days["date"]).dt.dayofweek == 6)]
     assert got_sunday["service_level_projected"].iloc[0] == pytest.approx(expected_sunday)

@@ -3,7 +3,8 @@
 - fixed: the roster's agents per slot and channel (roster_slots) serve the scenario's demand; shifts of agents gone
   (headcount leavers, attrition) after their last day are taken out, hires are not in it. The service level is the
   one every roster figure uses (staffing.projected_coverage: the queueing model per slot for immediate channels, every
-  arrival replayed first come first served for deferred ones, backlog carried across closed hours and the week).
+  arrival queued in due order for deferred ones (staffing.deferred_queue), backlog carried across closed hours and the
+  week).
 - reroster: the scenario's requirement rostered again with the scenario's agents and leave (solve_roster), the same
   projection on the new roster.
 Per channel and day: offered, required and scheduled agent-hours, shortfall hours, offered-weighted service level,

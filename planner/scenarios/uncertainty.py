@@ -8,8 +8,9 @@ the Poisson part of the variance is already inside the queueing models. Factors 
 
 Service per slot comes from the planner's analytic models at the drawn rate (channel_models.immediate_measures for
 immediate channels, vectorised over replications, plus the difference the day model (channel_models.day_measures:
-the queue carried from slot to slot) makes at the forecast; deferred.serve, one replay per replication, for
-deferred ones), so zero dispersion gives exactly staffing.project. A day's service level is the slot service levels weighted by
+the queue carried from slot to slot) makes at the forecast; deferred.serve, one fluid replay per replication, for
+deferred ones, plus the difference the queue's randomness (deferred_queue) makes at the forecast), so zero dispersion
+gives exactly staffing.project. A day's service level is the slot service levels weighted by
 the slot's arrivals. Per day and channel: the projection at the forecast, the expected service level (mean over
 replications), and P(service level ≥ target). Per slot: the fewest agents with P(slot meets target) ≥ p_target:
 immediate channels, the p_target quantile (inverted CDF) over replications of the agents each replication needs, which
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from planner.config.schema import AsaTarget, Channel, Config
-from planner.staffing import channel_models, deferred
+from planner.staffing import channel_models, deferred, deferred_queue
 from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.requirements import backlog_clear_s, channel_rows
 
@@ -102,15 +103,17 @@ def _immediate(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_a
     return sl, needed
 
 
-def _deferred_shares(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, mask, clear_s) -> np.ndarray:
-    """[reps, slots] share of each slot's arrivals answered within target, one fluid replay per replication."""
+def _deferred_shares(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, mask, clear_s,
+                     carried=0.0) -> np.ndarray:
+    """[reps, slots] share of each slot's arrivals answered within target, one fluid replay per replication plus
+    `carried` ([slots]: the queue's randomness, see _randomness)."""
     t = channel_models.answer_within_s(ch)
     out = np.empty(f_rate.shape[:1] + offered.shape)
     for r in range(f_rate.shape[0]):  # the backlog couples the slots: no vectorising over replications
         rate = offered * f_rate[r, day]
         res = deferred.serve(agents, rate, aht * f_aht[r, day], interval_s, t, ch.max_occupancy, mask, clear_s)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[r] = np.where(rate > 0, res.within_target / rate, np.nan)
+            out[r] = np.where(rate > 0, np.clip(res.within_target / rate + carried, 0.0, 1.0), np.nan)
     return out
 
 
@@ -119,10 +122,11 @@ def _deferred_star(args: tuple) -> np.ndarray:
 
 
 def _deferred(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_aht, day, n_days, p_target, mask, clear_s,
-              executor: Executor | None = None, chunks: int = 1):
+              carried, executor: Executor | None = None, chunks: int = 1):
     """([reps, days] service level, [slots] agents planned at the p_target volume) for a deferred channel."""
     parts = np.array_split(np.arange(f_rate.shape[0]), max(chunks, 1))
-    args = [(ch, offered, aht, agents, interval_s, f_rate[p], f_aht[p], day, mask, clear_s) for p in parts if p.size]
+    args = [(ch, offered, aht, agents, interval_s, f_rate[p], f_aht[p], day, mask, clear_s, carried)
+            for p in parts if p.size]
     mapper = map if executor is None else executor.map
     within = np.concatenate(list(mapper(_deferred_star, args)))
     sl = _weighted_by_day(within, offered[None, :] * f_rate[:, day], day, n_days)
@@ -131,6 +135,17 @@ def _deferred(ch: Channel, offered, aht, agents, interval_s: float, f_rate, f_ah
     needed = deferred.plan(offered * q_rate, aht * q_aht, interval_s, mask, channel_models.answer_within_s(ch),
                            ch.max_occupancy, ch.min_agents, clear_s)
     return sl, needed
+
+
+def _randomness(ch: Channel, offered, aht, agents, interval_s: float, mask, clear_s) -> np.ndarray:
+    """Per slot: the expected share within target with Poisson arrivals and random handle times (deferred_queue, as
+    staffing.project reports it) minus the fluid replay's, at the forecast. The replications add it to their fluid
+    replays, as immediate channels add _carried: the queue at every drawn rate would cost a chain per replication."""
+    t = channel_models.answer_within_s(ch)
+    fluid = deferred.serve(agents, offered, aht, interval_s, t, ch.max_occupancy, mask, clear_s).within_target
+    within = deferred_queue.within_expected(agents, offered, aht, interval_s, t, mask, clear_s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(offered > 0, (within - fluid) / offered, 0.0)
 
 
 def _carried(ch: Channel, offered, aht, agents, interval_s: float, interval_start, is_open, opens) -> np.ndarray:
@@ -177,9 +192,12 @@ def monte_carlo(load: pd.DataFrame, agents: pd.DataFrame, config: Config, replic
         ones = np.ones((1, len(days)))
         if ch.kind == "deferred":
             mask = open_slots(config, name, rows["interval_start"])
-            args = (interval_s, f_rate, f_aht, day, len(days), p_target, mask, backlog_clear_s(config))
+            clear_s = backlog_clear_s(config)
+            carried = _randomness(ch, offered, aht, n, interval_s, mask, clear_s)
+            args = (interval_s, f_rate, f_aht, day, len(days), p_target, mask, clear_s, carried)
             sl, needed = _deferred(ch, offered, aht, n, *args, executor=executor, chunks=chunks)
-            base = _deferred(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5, mask, args[-1])[0][0]
+            base = _deferred(ch, offered, aht, n, interval_s, ones, ones, day, len(days), 0.5, mask, clear_s,
+                             carried)[0][0]
         else:
             starts = rows["interval_start"]
             carried = _carried(ch, offered, aht, n, interval_s, starts, open_slots(config, name, starts),

@@ -7,7 +7,7 @@ import pandas as pd
 
 from planner.config.schema import Config
 from planner.errors import DataError
-from planner.staffing import channel_models, deferred
+from planner.staffing import channel_models, deferred, deferred_queue
 from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.requirements import backlog_clear_s, channel_rows
 from planner.staffing.shrinkage import productive_agents
@@ -43,10 +43,11 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
     agents_productive|agents|scheduled, or an array aligned with forecast_df rows).
 
     agents_are='scheduled' takes shrinkage off first (productive = floor(scheduled × (1 − shrinkage))). Columns:
-    service_level (deferred: share of the slot's arrivals answered within target, served as planned: every forecast
-    row is an arrival, agents missing from the table are 0, nothing waits at the start), asa_s (deferred: mean response, s),
-    occupancy, abandon_rate (Erlang A), backlog (deferred, contacts waiting at slot end), late_contacts (answered
-    after target or abandoned; deferred: of the slot's arrivals).
+    service_level (deferred: expected share of the slot's arrivals answered within target, deferred_queue: every
+    forecast row is an arrival, agents missing from the table are 0, nothing waits at the start), asa_s (deferred: mean
+    response of the fluid replay, deferred.serve, s), occupancy, abandon_rate (Erlang A), backlog (deferred, contacts
+    waiting at slot end in the fluid replay), late_contacts (answered after target or abandoned; deferred: the slot's
+    arrivals not expected within target, those whose target ends after the table included).
     """
     if agents_are not in ("productive", "scheduled"):
         raise ValueError("agents_are must be 'productive' or 'scheduled'")
@@ -63,12 +64,14 @@ def project(agents, forecast_df: pd.DataFrame, config: Config, agents_are: str =
         aht = rows["aht_s"].to_numpy(float)
         nan = np.full(offered.size, np.nan)
         if ch.kind == "deferred":
-            res = deferred.serve(n, offered, aht, interval_s, channel_models.answer_within_s(ch), ch.max_occupancy,
-                                 open_slots(config, name, rows["interval_start"]), backlog_clear_s(config))
+            args = (n, offered, aht, interval_s, channel_models.answer_within_s(ch))
+            is_open, clear_s = open_slots(config, name, rows["interval_start"]), backlog_clear_s(config)
+            res = deferred.serve(*args, ch.max_occupancy, is_open, clear_s)
+            within = deferred_queue.within_expected(*args, is_open, clear_s)
             with np.errstate(divide="ignore", invalid="ignore"):
-                sl = np.where(offered > 0, res.within_target / offered, np.nan)
+                sl = np.where(offered > 0, within / offered, np.nan)
             cols = {"service_level": sl, "asa_s": res.response_s, "occupancy": res.occupancy, "abandon_rate": nan,
-                    "backlog": res.backlog, "late_contacts": res.late}
+                    "backlog": res.backlog, "late_contacts": offered - within}
         else:
             starts = rows["interval_start"]
             m = channel_models.day_measures(ch, n, offered, aht, interval_s, starts, open_slots(config, name, starts),
@@ -108,9 +111,10 @@ def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, co
     """Coverage (interval_start, channel, required, scheduled, gap) with service_level_projected at its scheduled agents
     and offered (the slot's arrivals in requirements_df, 0 without a row).
 
-    Immediate channels: the queueing model per coverage slot. Deferred channels replay every arrival of
-    requirements_df, closed hours included, served as the plan serves them (deferred.serve) by the scheduled agents,
-    and report per slot the share of the slot's arrivals answered within target; a coverage row (required = scheduled =
+    Immediate channels: the queueing model per coverage slot. Deferred channels follow every arrival of
+    requirements_df, closed hours included, served in the plan's order by the scheduled agents (deferred_queue: Poisson
+    arrivals, random handle times), and report per slot the expected share of the slot's arrivals answered within
+    target; a coverage row (required = scheduled =
     0) is added for each slot with arrivals that the roster does not cover, so per-day figures weighted by arrivals
     count every contact. Outside the roster's span the plan's agents_productive serve: over `context` when given (the
     plan's requirements over a longer horizon, e.g. with a warm-up before and a cool-down after the roster week), else
@@ -139,18 +143,24 @@ def projected_coverage(coverage: pd.DataFrame, requirements_df: pd.DataFrame, co
                             config, agents_are=agents_are)
         sl = cov[keys].merge(projected[keys + ["service_level"]], on=keys, how="left")["service_level"]
         cov.loc[immediate, "service_level_projected"] = sl.to_numpy()[immediate]
-    for name in deferred_names:
-        sl = _deferred_projection(name, cov, req, context, config, agents_are)
-        if sl is not None:
-            at = cov["channel"] == name
-            here = cov.loc[at, ["interval_start"]].merge(sl, on="interval_start", how="left")
-            cov.loc[at, "service_level_projected"] = here["sl"].to_numpy()
+    specs = {name: _deferred_run(name, cov, req, context, config, agents_are) for name in deferred_names}
+    specs = {name: spec for name, spec in specs.items() if spec is not None}
+    within = deferred_queue.within_expected_many([spec for _, spec in specs.values()], config.site.interval_s)
+    for (name, (starts, spec)), got in zip(specs.items(), within, strict=True):
+        in_span, offered = spec["wanted"], spec["offered"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sl = np.where(offered > 0, got / offered, np.nan)
+        sl = pd.DataFrame({"interval_start": starts[in_span], "sl": sl[in_span]})
+        at = cov["channel"] == name
+        here = cov.loc[at, ["interval_start"]].merge(sl, on="interval_start", how="left")
+        cov.loc[at, "service_level_projected"] = here["sl"].to_numpy()
     return cov
 
 
-def _deferred_projection(name: str, cov: pd.DataFrame, req: pd.DataFrame, context: pd.DataFrame | None,
-                         config: Config, agents_are: str) -> pd.DataFrame | None:
-    """interval_start, sl: per slot of the roster's span, the share of the slot's arrivals answered within target."""
+def _deferred_run(name: str, cov: pd.DataFrame, req: pd.DataFrame, context: pd.DataFrame | None,
+                  config: Config, agents_are: str) -> tuple[np.ndarray, dict] | None:
+    """(interval starts, deferred_queue.within_expected arguments) of a deferred channel over its horizon, `wanted`
+    the roster's span (the share of each slot's arrivals answered within target is read there)."""
     week = channel_rows(req[req["channel"] == name], config).get(name)
     if week is None:
         return None
@@ -171,13 +181,10 @@ def _deferred_projection(name: str, cov: pd.DataFrame, req: pd.DataFrame, contex
     aht = horizon["aht_s"].to_numpy(float)
     is_open = open_slots(config, name, horizon["interval_start"])
     carry = _carried_in(horizon, interval_s, ch.max_occupancy)
-    # what waits at the start goes first, as one arrival just before the first slot (its age is not in the table)
-    res = deferred.serve(np.r_[0.0, agents], np.r_[carry, offered], np.r_[aht[:1], aht], interval_s,
-                         channel_models.answer_within_s(ch), ch.max_occupancy, np.r_[False, is_open],
-                         backlog_clear_s(config))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sl = np.where(offered > 0, res.within_target[1:] / offered, np.nan)
-    return pd.DataFrame({"interval_start": horizon["interval_start"].to_numpy()[in_span], "sl": sl[in_span]})
+    # what waits at the start goes first (its age is not in the table)
+    return horizon["interval_start"].to_numpy(), dict(
+        agents=agents, offered=offered, aht_s=aht, answer_within_s=channel_models.answer_within_s(ch), open_mask=is_open,
+        backlog_clear_s=backlog_clear_s(config), wanted=in_span, waiting=carry)
 
 
 def _carried_in(rows: pd.DataFrame, interval_s: float, max_occupancy: float) -> float:

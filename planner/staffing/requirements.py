@@ -7,7 +7,7 @@ import pandas as pd
 
 from planner.config.schema import Channel, Config
 from planner.errors import DataError
-from planner.staffing import channel_models, deferred
+from planner.staffing import channel_models, deferred, deferred_queue
 from planner.staffing.erlang_c import traffic
 from planner.staffing.open_hours import open_slots, openings
 from planner.staffing.shrinkage import scheduled_agents
@@ -44,6 +44,14 @@ def backlog_clear_s(config: Config) -> float:
     return min(lengths) * 3600.0 if lengths else 0.0
 
 
+def _shown(rows: pd.DataFrame, measures: bool, measures_between: tuple[pd.Timestamp, pd.Timestamp] | None) -> np.ndarray:
+    """Per row: whether its service figures are wanted (see requirements)."""
+    if measures and measures_between is not None:
+        lo, hi = measures_between
+        return ((rows["interval_start"] >= lo) & (rows["interval_start"] < hi)).to_numpy()
+    return np.full(len(rows), measures)
+
+
 def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config, measures: bool = True,
                           measures_between: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """One channel's REQUIREMENTS rows (see requirements for `measures` and `measures_between`)."""
@@ -58,17 +66,16 @@ def _channel_requirements(ch: Channel, rows: pd.DataFrame, config: Config, measu
         clear_s = backlog_clear_s(config)
         agents = deferred.plan(offered, aht, interval_s, is_open, t, ch.max_occupancy, ch.min_agents, clear_s)
         result = deferred.serve(agents, offered, aht, interval_s, t, ch.max_occupancy, is_open, clear_s)
+        shown = _shown(rows, measures, measures_between) & (offered > 0)
+        within = deferred_queue.within_expected(agents, offered, aht, interval_s, t, is_open, clear_s, wanted=shown)
         with np.errstate(divide="ignore", invalid="ignore"):
-            sl = np.where(offered > 0, result.within_target / offered, np.nan)
+            sl = np.where(shown, within / offered, np.nan)
         asa, occ, backlog = result.response_s, result.occupancy, result.backlog
     else:
         agents = np.zeros(offered.size, dtype=np.int64)
         agents[is_open] = channel_models.immediate_agents(ch, offered[is_open], aht[is_open], interval_s)
         agents[is_open] = np.maximum(agents[is_open], ch.min_agents)
-        shown = np.full(offered.size, measures)
-        if measures and measures_between is not None:
-            lo, hi = measures_between
-            shown = ((rows["interval_start"] >= lo) & (rows["interval_start"] < hi)).to_numpy()
+        shown = _shown(rows, measures, measures_between)
         if shown.any():
             m = channel_models.day_measures(ch, agents, offered, aht, interval_s, rows["interval_start"], is_open,
                                             openings(config, ch.name, rows["interval_start"]), wanted=shown)
@@ -99,16 +106,18 @@ def requirements(forecast_df: pd.DataFrame, config: Config, *, measures: bool = 
                  measures_between: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
     """Agents per slot per channel (productive and after shrinkage) and the service expected with them.
 
-    Closed slots of immediate channels get 0 agents (service_level and asa_s NaN). Deferred channels carry a FIFO
-    backlog across slots and closed hours (backlog = contacts waiting at the end of the slot); their service_level is
-    the share of the slot's arrivals answered within the target and asa_s their mean response time in seconds.
-    abandon_rate is set for Erlang A channels only.
+    Closed slots of immediate channels get 0 agents (service_level and asa_s NaN). Deferred channels carry a backlog
+    across slots and closed hours (backlog = contacts waiting at the end of the slot, asa_s their mean response time in
+    seconds, occupancy: both from the fluid replay, deferred.serve); their service_level is the expected share of the
+    slot's arrivals answered within the target under Poisson arrivals and random handle times (deferred_queue), a few
+    points below the fluid replay's where a backlog is cleared with little to spare. abandon_rate is set for Erlang A
+    channels only.
 
-    The immediate channels' service figures (service_level, asa_s, occupancy, abandon_rate) follow the queue through
-    the day and cost far more than the agents. measures=False leaves them NaN on every row (agents only: a caller that
-    reads nothing else); measures_between=(start, end) computes them only for slots starting in [start, end), NaN
-    elsewhere, with the same values there as over the whole table (a run of open slots reaching into the span is
-    followed from its own start). Agents, workload and the deferred channels' figures are always computed.
+    The service levels, and the immediate channels' asa_s, occupancy and abandon_rate, follow the queue slot by slot
+    and cost far more than the agents. measures=False leaves them NaN on every row (agents only: a caller that reads
+    nothing else); measures_between=(start, end) computes them only for slots starting in [start, end), NaN elsewhere,
+    with the same values there as over the whole table (the queue is followed from where it starts). Agents, workload
+    and the deferred channels' backlog, asa_s and occupancy are always computed.
     """
     per_channel = channel_rows(forecast_df, config)
     parts = [_channel_requirements(config.channel(name), rows, config, measures, measures_between)
@@ -137,21 +146,30 @@ def daily_summary(requirements_df: pd.DataFrame, interval_s: float, weekly_hours
 
 
 def deferred_shares(requirements_df: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Per deferred channel: share of judged contacts answered within the target (the table's agents, served as planned).
+    """Per deferred channel: the expected share of judged contacts answered within the target (the table's agents,
+    deferred_queue), and the fluid replay's share (within_target_share_fluid: served exactly as planned, what the
+    opening hours allow).
 
-    Contacts still waiting at the end of the table whose target time has not yet passed are not judged.
+    Contacts whose target time ends after the table are not judged.
     """
     rows = []
     for ch in config.channels:
         g = requirements_df[requirements_df["channel"] == ch.name].sort_values("interval_start", kind="stable")
         if ch.kind != "deferred" or g.empty:
             continue
-        served = deferred.serve(g["agents_productive"], g["offered"], g["aht_s"], config.site.interval_s,
-                                ch.target.answer_within_s, ch.max_occupancy, open_slots(config, ch.name, g["interval_start"]),
-                                backlog_clear_s(config))
-        rows.append({"channel": ch.name, "within_target_share": served.within_target_share,
-                     "target": ch.target.service_level, "answer_within_s": ch.target.answer_within_s})
-    return pd.DataFrame(rows, columns=["channel", "within_target_share", "target", "answer_within_s"])
+        interval_s, t = config.site.interval_s, ch.target.answer_within_s
+        args = (g["agents_productive"], g["offered"], g["aht_s"], interval_s, t)
+        is_open, clear_s = open_slots(config, ch.name, g["interval_start"]), backlog_clear_s(config)
+        served = deferred.serve(*args, ch.max_occupancy, is_open, clear_s)
+        offered = g["offered"].to_numpy(float)
+        judged = (np.arange(offered.size) + deferred._slots_within(t, interval_s) <= offered.size) & (offered > 0)
+        within = deferred_queue.within_expected(*args, is_open, clear_s, wanted=judged)
+        share = float(within[judged].sum() / offered[judged].sum()) if judged.any() else 1.0
+        rows.append({"channel": ch.name, "within_target_share": share,
+                     "within_target_share_fluid": served.within_target_share,
+                     "target": ch.target.service_level, "answer_within_s": t})
+    return pd.DataFrame(rows, columns=["channel", "within_target_share", "within_target_share_fluid", "target",
+                                       "answer_within_s"])
 
 
 def late_contacts_curves(forecast_df: pd.DataFrame, config: Config, max_agents: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
