@@ -1,4 +1,4 @@
-"""What-if speed and agreement: DES of a demo week (100 replications) and Monte Carlo (1,000 replications).
+"""What-if speed and agreement: fixed-roster projection, DES of a demo week (100 replications), Monte Carlo (1,000).
 
 Run: /work/venv/bin/python bench/whatif_bench.py   (from the repository root; wall times are the median of 3 runs)
      --replications N sets the DES replications of the agreement table (default 100; its standard error falls as
@@ -9,7 +9,10 @@ staffing requirement's productive agents per slot are the staffing simulated (no
 table simulates the requirement's whole horizon (the warm-up week of actual history before the forecast and the
 cool-down week after, as the planner's own deferred projection does) and compares, per channel over the roster week,
 the mean over replications of each day's simulated service level with the requirement table's service level
-(arrival-weighted per day).
+(arrival-weighted per day; for deferred channels staffing.deferred_queue, the projection every roster figure uses).
+The fixed-roster projection runs are each the scenario's requirement over the horizon and projected_coverage of the
+plan's own staffing as the roster (as planner whatif --mode fixed evaluates a scenario): the first (the deferred
+channels' warm-up followed from its start), a later one (the warm-up's state reused) and 20 in a row.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from planner.config import load_config  # noqa: E402
 from planner.sample import generate_site  # noqa: E402
 from planner.scenarios.simulate import daily, simulate  # noqa: E402
 from planner.scenarios.uncertainty import monte_carlo  # noqa: E402
+from planner.staffing import deferred_queue, open_slots, projected_coverage, requirements  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
 REPEATS = 3
@@ -41,11 +45,11 @@ TOLERANCE = {"immediate": 0.02, "deferred": 0.03}  # the issue's agreement targe
 
 
 def demo_week():
-    """(config, week requirements, requirements over the whole staffing horizon)."""
+    """(config, week requirements, requirements over the whole staffing horizon, the horizon's load)."""
     config = load_config(DEMO)
     site = generate_site(config, weeks=8)
     _, _, req, horizon = pipeline.week_forecast(config, site.history, pipeline.next_monday(site.end))
-    return config, req, horizon
+    return config, req, horizon, horizon[["interval_start", "channel", "offered", "aht_s"]]
 
 
 def _agents(req: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="DES replications of the agreement table (default %(default)s)")
     parser.add_argument("--no-timing", action="store_true", help="skip the wall-time runs (the table only)")
     args = parser.parse_args(argv)
-    config, req, horizon = demo_week()
+    config, req, horizon, staffing_input = demo_week()
     load = req[["interval_start", "channel", "offered", "aht_s"]]
     agents = _agents(req)
     per_week = req.groupby("channel")["offered"].sum()
@@ -76,7 +80,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     with ProcessPoolExecutor(2) as pool:
         if not args.no_timing:
-            rows = timings(config, load, agents, pool)
+            rows = projection_timings(config, staffing_input, req["interval_start"].min().normalize())
+            rows += timings(config, load, agents, pool)
         sim = simulate(_agents(horizon), horizon[["interval_start", "channel", "offered", "aht_s"]], config,
                        args.replications, seed=2, executor=pool, chunks=2)
     if rows:
@@ -108,6 +113,39 @@ def main(argv: list[str] | None = None) -> None:
     print(pivot[[c for c in config.channel_names if c in pivot]].round(2).to_string())
     if not args.no_timing:
         issue_example(config)
+
+
+def _plan_as_roster(config, req: pd.DataFrame) -> pd.DataFrame:
+    """Coverage rows (interval_start, channel, required, scheduled, gap) with the plan's agents as the roster."""
+    parts = []
+    for name in config.channel_names:
+        part = req[req["channel"] == name]
+        is_open = open_slots(config, name, part["interval_start"])
+        parts.append(part.loc[is_open, ["interval_start", "channel"]].assign(
+            required=part.loc[is_open, "agents_required"], scheduled=part.loc[is_open, "agents_required"]))
+    return pd.concat(parts, ignore_index=True).assign(gap=0.0)
+
+
+def projection_timings(config, staffing_input: pd.DataFrame, week_start: pd.Timestamp) -> list[tuple[str, float]]:
+    """(run, wall s) of the fixed-roster projection of the demo week: the first scenario (every deferred chain followed
+    from the warm-up's start), a later one (the warm-up's state reused), and 20 scenarios (+0..19% on the week's
+    volume, each its requirement and projection, as planner whatif --mode fixed does)."""
+    end = week_start + pd.Timedelta(days=7)
+
+    def scenario(uplift: float) -> None:
+        in_week = (staffing_input["interval_start"] >= week_start) & (staffing_input["interval_start"] < end)
+        load = staffing_input.assign(offered=staffing_input["offered"].where(~in_week, staffing_input["offered"] * uplift))
+        horizon = requirements(load, config, measures=False)
+        week = horizon[(horizon["interval_start"] >= week_start) & (horizon["interval_start"] < end)]
+        week = week.reset_index(drop=True)
+        projected_coverage(_plan_as_roster(config, week), week, config, agents_are="scheduled", context=horizon)
+
+    deferred_queue._PREFIXES.clear()
+    rows = [("fixed-roster projection of the week, first scenario", median_s(lambda: scenario(1.0), 1))]
+    rows.append(("fixed-roster projection of the week, a later scenario", median_s(lambda: scenario(1.0), REPEATS)))
+    rows.append(("fixed-roster projection, 20 scenarios (+0..19% volume), total",
+                 median_s(lambda: [scenario(1.0 + k / 100) for k in range(20)], 1)))
+    return rows
 
 
 def timings(config, load: pd.DataFrame, agents: pd.DataFrame, pool: ProcessPoolExecutor) -> list[tuple[str, float]]:
