@@ -39,12 +39,10 @@ def open_mask(config: Config, channel: str | None, slot_starts) -> np.ndarray:
 
 def _window_mask(config: Config, channel: str | None, starts: pd.DatetimeIndex) -> np.ndarray:
     slot_min = config.site.slot_minutes
-    days = starts.normalize()
-    unique = pd.DatetimeIndex(days.unique())
-    windows = {d.date(): day_window(config, d.date(), channel) or (0, 0)
-               for d in unique.union(unique - pd.Timedelta(days=1))}
-    today = np.array([windows[d] for d in days.date]).reshape(-1, 2)
-    yesterday = np.array([windows[d - dt.timedelta(days=1)] for d in days.date]).reshape(-1, 2)
+    code, unique = pd.factorize(starts.normalize())  # the windows per day, looked up once per day, not per slot
+    today = np.array([day_window(config, d.date(), channel) or (0, 0) for d in unique]).reshape(-1, 2)[code]
+    yesterday = np.array([day_window(config, (d - pd.Timedelta(days=1)).date(), channel) or (0, 0)
+                          for d in unique]).reshape(-1, 2)[code]
     minute = (starts.hour * 60 + starts.minute).to_numpy()
     end = minute + slot_min
     # a window closing after midnight (close > 1440) spills into the next morning

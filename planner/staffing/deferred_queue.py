@@ -115,18 +115,16 @@ def _share_within(lo: int, average: np.ndarray, servers: int, departures: np.nda
     the system it waits for N − servers + 1 − added departures, D ~ Poisson(departures) (one value per arrival
     instant, averaged), so P(D ≥ N − servers + 1 − added) = Σ_k P(D = k) · P(N ≤ k + servers − 1 + added)."""
     cdf = np.cumsum(average)
-    share = 0.0
-    for d, a in zip(departures.tolist(), np.asarray(added).tolist(), strict=True):
-        if d <= 0.0:
-            k = np.zeros(1)
-            pmf = np.ones(1)
-        else:
-            spread = 9.0 * math.sqrt(d) + 20.0  # Poisson(d) has no mass (< 1e-16) beyond
-            k = np.arange(max(math.floor(d - spread), 0), math.ceil(d + spread) + 1, dtype=float)
-            pmf = np.exp(special.xlogy(k, d) - d - special.gammaln(k + 1.0))
-        at = (k + (servers - 1 + a - lo)).astype(np.int64)
-        share += float(pmf @ np.where(at < 0, 0.0, cdf[np.clip(at, 0, cdf.size - 1)]))
-    return share / departures.size
+    d = departures[:, None]
+    spread = 9.0 * np.sqrt(d) + 20.0  # Poisson(d) has no mass (< 1e-16) beyond d ± spread
+    k = np.arange(max(math.floor(float((d - spread).min())), 0), math.ceil(float((d + spread).max())) + 1,
+                  dtype=float)[None, :]
+    pmf = np.exp(special.xlogy(k, d) - d - special.gammaln(k + 1.0))  # one row per arrival instant
+    at = (k + (servers - 1 - lo) + np.asarray(added, dtype=float)[:, None]).astype(np.int64)
+    below = at < 0
+    at[below] = 0
+    np.minimum(at, cdf.size - 1, out=at)
+    return float((pmf * np.where(below, 0.0, cdf[at])).sum()) / departures.size
 
 
 class _Channel:
@@ -306,10 +304,12 @@ def within_expected_many(channels: list[dict], interval_s: float) -> list[np.nda
                     servers.append(c)
                     mus.append(float(run.mu[i]))
                     where.append((k, j))
-        if batch:
-            for (k, j), chain, (end, average) in zip(where, batch, _steps(batch, births, servers, mus, tau),
-                                                     strict=True):
-                results[k][j] = (chain[0], end, average)
+        for run_k in sorted({k for k, _ in where}):  # a channel's chains together (their widths are alike)
+            at = [n for n, (k, _) in enumerate(where) if k == run_k]
+            stepped = _steps([batch[n] for n in at], [births[n] for n in at], [servers[n] for n in at],
+                             [mus[n] for n in at], tau)
+            for n, (end, average) in zip(at, stepped, strict=True):
+                results[run_k][where[n][1]] = (batch[n][0], end, average)
         for (run, _), res in zip(todo, results, strict=True):
             run.end(i, res)
     return [run.within[1:] if shifted else run.within for run, shifted in runs]
