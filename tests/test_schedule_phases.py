@@ -54,6 +54,10 @@ def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, hand
     trim = next(p for p in result.phases if p.name == "trim")
     assert trim.objective <= min(starts)  # the trim never makes the start dearer
     assert start.objective is not None
+    for p in result.phases:  # the greedy placement comes first: a complete roster exists before the exact sub-solve
+        if p.name == "complete_breaks":
+            assert 0.0 <= p.details["greedy_ready_s"] <= p.wall_s
+            assert p.details["greedy_objective"] >= p.objective  # the kept placement is the cheaper one
     summary = json.loads(json.dumps(schedule_summary(result)))  # JSON-ready
     assert [p["name"] for p in summary["solver"]["phases"]] == names
     assert summary["solver"]["plan"]["handouts"] == handouts

@@ -7,8 +7,9 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
   placed greedily (complete.greedy_completion): the first roster when there are no hand-outs;
 - lp_plan: the LP bound (bound.py) and its group plan, the proven floor of the shortfall;
 - hand_out: the plan handed to named agents under every hard rule (plan.weeks_from_plan), once per match bonus;
-- complete_breaks: each hand-out's breaks and channels placed by an exact sub-solve (complete.complete_shifts) or
-  greedily, whichever costs less by the cost model; the cheapest completed hand-out is the first roster;
+- complete_breaks: each hand-out's breaks and channels placed greedily (a complete roster from then on:
+  greedy_ready_s) and by an exact sub-solve (complete.complete_shifts), whichever costs less by the cost model kept;
+  the cheapest completed hand-out is the start;
 - trim: the first roster reshaped by one-agent moves that save by the cost model under every hard rule (trim.py:
   drop a shift, start or end it at another time, work a day off or move a shift to one); deterministic, no budget
   (about 5 s on the sample week), and it never makes the start dearer;
