@@ -32,7 +32,7 @@ from collections import OrderedDict
 import numpy as np
 from scipy import special
 
-from planner.staffing import deferred
+from planner.staffing import deferred, uniformization
 from planner.staffing.transient import _TAIL, _poisson
 
 # A chain is (lo, p): p[k] = P(lo + k contacts in the system). The window follows the mass: a day's email backlog
@@ -76,9 +76,8 @@ def _arrivals_only(lo: int, p: np.ndarray, lam_tau: float) -> tuple[int, np.ndar
 def _steps(chains: list[tuple[int, np.ndarray]], births: list[float], servers: list[int], mus: list[float], tau: float
            ) -> list[tuple[np.ndarray, np.ndarray]]:
     """(end, time average) over a slot of tau seconds of birth–death chains (births λ, deaths min(n, c)·μ), each by
-    uniformization at its own rate, stepped side by side on one array: every step's vector is kept and the sums
-    Σ Poisson(k; Λτ) pP^k and Σ P(X > k) pP^k / Λτ are taken once at the end (one product per step instead of three,
-    which is what costs at these sizes); a chain's figures do not depend on the chains beside it."""
+    uniformization at its own rate, side by side (uniformization.power_sums); a chain's figures do not depend on the
+    chains beside it."""
     rows, width = len(chains), max(p.size for _, p in chains)
     up, down, q = np.zeros((rows, width)), np.zeros((rows, width)), np.zeros((rows, width))
     sums = []
@@ -92,22 +91,12 @@ def _steps(chains: list[tuple[int, np.ndarray]], births: list[float], servers: l
         up[r, : n - 1] = lam / rate
         down[r, :n] = np.minimum(lo + np.arange(n), c) * mu / rate
         q[r, :n] = p
-        sums.append((last, weight[: last + 1], tail[: last + 1] / m))
-    stay = 1.0 - up - down
-    steps = max(last for last, _, _ in sums)
-    kept = np.empty((steps + 1, rows, width))
-    kept[0] = q
-    up_, down_ = up[:, :-1], down[:, 1:]
-    for k in range(1, steps + 1):
-        nxt = stay * q
-        nxt[:, 1:] += up_ * q[:, :-1]
-        nxt[:, :-1] += down_ * q[:, 1:]
-        kept[k] = q = nxt
-    out = []
-    for r, ((_, p), (last, weight, tail)) in enumerate(zip(chains, sums, strict=True)):
-        states = kept[: last + 1, r, : p.size]
-        out.append((weight @ states, tail @ states))
-    return out
+        sums.append((weight[: last + 1], tail[: last + 1] / m))
+    coefs = np.zeros((2, rows, max(weight.size for weight, _ in sums)))
+    for r, (weight, tail) in enumerate(sums):
+        coefs[0, r, : weight.size], coefs[1, r, : tail.size] = weight, tail
+    end, average = uniformization.power_sums(q, up, down, coefs)
+    return [(end[r, : p.size], average[r, : p.size]) for r, (_, p) in enumerate(chains)]
 
 
 def _share_within(lo: int, average: np.ndarray, servers: int, departures: np.ndarray, added: np.ndarray) -> float:

@@ -31,6 +31,8 @@ import math
 import numpy as np
 from scipy import special
 
+from planner.staffing import uniformization
+
 _TAIL = 1e-13  # probability mass below which the chain is cut (uniformization steps, states)
 # Following the chain costs about (uniformization steps × states) per slot, which grows with the square of the
 # agents: about 1e6 for a demo chat day (0.2 s), 3.5e7 for a 400-agent voice day, 1e11 for a day of 10,000 Erlangs. Above this
@@ -55,10 +57,8 @@ def _step(p: np.ndarray, birth: float, death: np.ndarray, tau: float) -> tuple[n
 
 def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], tau: float
            ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """_step of several independent chains (one slot of tau seconds each) at once: their uniformization steps run in
-    lockstep on one zero-padded array, longest first, each chain stopping after its own last step. Every state's
-    arithmetic is the one chain's own, in the same order (the padding only ever adds exact zeros), so each result is
-    bit for bit what the chain alone gives."""
+    """_step of several independent chains (one slot of tau seconds each) at once, side by side on one zero-padded
+    array (uniformization.power_sums): each chain's result does not depend on the chains beside it."""
     out: list[tuple[np.ndarray, np.ndarray]] = [(p, p) for p in ps]
     chains = []
     for i, (p, birth, death) in enumerate(zip(ps, births, deaths, strict=True)):
@@ -72,33 +72,18 @@ def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], 
         weight, tail = _poisson(m)
         below = np.flatnonzero(tail[1:] < _TAIL)
         last = int(below[0]) + 1 if below.size else tail.size - 1  # the chain's last step (its tail is cut there)
-        up, down = up / rate, death / rate
-        chains.append((last, i, p, up, down, 1.0 - up - down, m, weight, tail))
+        chains.append((i, p, up / rate, death / rate, m, weight[: last + 1], tail[: last + 1]))
     if not chains:
         return out
-    chains.sort(key=lambda c: -c[0])
-    rows, width, steps = len(chains), max(c[2].size for c in chains), chains[0][0]
-    up_, down_, stay_, q = (np.zeros((rows, width)) for _ in range(4))
-    weight_, tail_ = np.zeros((rows, steps + 1)), np.zeros((rows, steps + 1))
-    lasts = np.array([c[0] for c in chains])
-    for r, (last, _, p, up, down, stay, _, weight, tail) in enumerate(chains):
-        n = p.size
-        up_[r, :n], down_[r, :n], stay_[r, :n], q[r, :n] = up, down, stay, p
-        weight_[r, : last + 1], tail_[r, : last + 1] = weight[: last + 1], tail[: last + 1]
-    end = weight_[:, :1] * q
-    avg = tail_[:, :1] * q
-    active = rows
-    for k in range(1, steps + 1):
-        while lasts[active - 1] < k:
-            active -= 1
-        q = q[:active]
-        nxt = stay_[:active] * q
-        nxt[:, 1:] += up_[:active, :-1] * q[:, :-1]
-        nxt[:, :-1] += down_[:active, 1:] * q[:, 1:]
-        q = nxt
-        end[:active] += weight_[:active, k: k + 1] * q
-        avg[:active] += tail_[:active, k: k + 1] * q
-    for r, (_, i, p, *_, m, _, _) in enumerate(chains):
+    rows, width = len(chains), max(c[1].size for c in chains)
+    count = max(c[5].size for c in chains)
+    q, up_, down_ = np.zeros((rows, width)), np.zeros((rows, width)), np.zeros((rows, width))
+    coefs = np.zeros((2, rows, count))
+    for r, (_, p, up, down, _, weight, tail) in enumerate(chains):
+        q[r, : p.size], up_[r, : p.size], down_[r, : p.size] = p, up, down
+        coefs[0, r, : weight.size], coefs[1, r, : tail.size] = weight, tail
+    end, avg = uniformization.power_sums(q, up_, down_, coefs)
+    for r, (i, p, *_, m, _, _) in enumerate(chains):
         out[i] = (end[r, : p.size].copy(), avg[r, : p.size] / m)
     return out
 
