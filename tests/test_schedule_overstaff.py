@@ -55,3 +55,13 @@ def test_floors_never_exceed_a_solved_roster(seed):
     assert sum(result.shortfall_agent_slots.values()) >= floor.shortfall_floor
     assert sum(result.overstaff_agent_slots.values()) >= floor.forced
     assert floor.required == result.coverage["required"].sum()
+
+
+def test_the_minimum_is_worked_in_whole_shifts():
+    cfg = tiny_config(hmin=36)  # 4 shifts of 8 hours are 32 h: the minimum takes 5 of them
+    req = tiny_requirements(cfg, need=MORNING, days=7)
+    agents = agents_table([{"agent_id": f"A{i}", "skills": ["voice"], "contract": "std"} for i in (1, 2)])
+    floor = _floor(cfg, req, agents)
+    # 10 shifts of 8 slots for 7 mornings of 4 required slots: 7 × 4 over on the mornings covered, 3 × 8 on the
+    # shifts beside them; the hours alone (72 h, 9 shifts) would allow 7 × 4 + 2 × 8 = 44
+    assert floor.forced == 7 * 4 + 3 * 8

@@ -4,7 +4,8 @@ The LP is the shortfall bound's (planner.scheduling.bound: per group of agents w
 daily window, one shift per agent and day from the allowed templates, breaks inside their windows, the contract's
 maximum days and paid hours per week), with what overstaffing depends on added: every shift the group may work
 (not only those that can cover a requirement), the contract's weekly minimum paid hours (less leave days, as the
-model's rule), and every worked slot serving one open channel (no working while none of the group's channels is
+model's rule) and the whole shifts it takes (each agent at least its minimum over its best-paid shift, rounded up:
+least_shifts), and every worked slot serving one open channel (no working while none of the group's channels is
 open), as the CP-SAT model has it. A roster maps to a feasible point of this LP with the same cover, so
 
 - `forced`: no roster has less overstaffing, whatever shortfall it accepts;
@@ -98,8 +99,24 @@ def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list) 
     return float(objective.Value())
 
 
+def least_shifts(inst: Instance, agents: list, days: range) -> int:
+    """Shifts the agents must work in the week between them: each agent at least its paid-minutes minimum over the
+    most paid minutes one of its shifts gives, rounded up (a 35 h minimum with at most 8 paid hours a shift is 5
+    shifts, where the group's hours alone would allow 4.4 on average)."""
+    total = 0
+    for agent in agents:
+        least_min = weekly_minimum_min(inst, agent, days)
+        most_min = max((inst.templates[k].paid_min for d in days for k in agent.templates.get(d, [])), default=0)
+        if least_min > 0 and most_min > 0:  # never above the days it may work (the model has no roster then anyway)
+            may_work = sum(1 for d in days if agent.templates.get(d))
+            days_max = inst.config.contract(agent.contract).days_per_week_max
+            total += min(math.ceil(least_min / most_min), may_work, days_max)
+    return total
+
+
 def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> None:
-    """One group's shifts, breaks, day and week limits (minimum paid hours included) and its cover per channel."""
+    """One group's shifts, breaks, day and week limits (minimum paid hours and the shifts they take included) and its
+    cover per channel."""
     inf = solver.infinity()
     contract = inst.config.contract(group.contract)
     skill_cols = [inst.channels.index(c) for c in group.skills]
@@ -135,7 +152,7 @@ def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> N
             row.SetCoefficient(x, 1)
     for w, days in enumerate(inst.weeks):
         max_days = sum(min(contract.days_per_week_max, sum(1 for d in days if a.templates.get(d))) for a in group.agents)
-        row = solver.Constraint(0, max_days)
+        row = solver.Constraint(least_shifts(inst, group.agents, days), max_days)
         for d in days:
             for x in per_day.get(d, []):
                 row.SetCoefficient(x, 1)
