@@ -10,8 +10,8 @@ table equals the sequential one exactly.
 Measured 2026-12-05 on this 2-CPU machine, that command: sequential 190.4 s, process pool (2) 97.1 s (1.96×),
 Dask LocalCluster(n_workers=2) 98.7 s (1.93×); all three tables identical. One run each, not a median.
 At the issue's 60 s per point, `--time-limit 60 --no-sequential` compares the pool with Dask (about 7 min each);
-measured 2026-12-06, another job on the machine (load about 1): process pool 413.1 s, Dask 435.7 s (0.95×), tables
-identical. One run each.
+measured 2026-12-06, another job on the machine (load about 1): process pool 413.1 s, Dask 435.7 s (Dask at 0.95×
+the pool's speed), tables identical. One run each.
 """
 
 from __future__ import annotations

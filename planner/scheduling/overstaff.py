@@ -26,7 +26,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from planner.scheduling.bound import LP_TOLERANCE, BoundNotSolved, _groups, _new_solver
-from planner.scheduling.instance import Instance
+from planner.scheduling.instance import AgentInfo, Instance
 from planner.scheduling.rules import weekly_minimum_min
 
 
@@ -99,17 +99,18 @@ def _minimise(solver: pywraplp.Solver, objective, variables: list, clear: list) 
     return float(objective.Value())
 
 
-def least_shifts(inst: Instance, agents: list, days: range) -> int:
+def least_shifts(inst: Instance, agents: list[AgentInfo], days: range) -> int:
     """Shifts the agents must work in the week between them: each agent at least its paid-minutes minimum over the
     most paid minutes one of its shifts gives, rounded up (a 35 h minimum with at most 8 paid hours a shift is 5
-    shifts, where the group's hours alone would allow 4.4 on average)."""
+    shifts, where the group's hours alone would allow 4.4 on average), capped at the days it may work."""
     total = 0
     for agent in agents:
         least_min = weekly_minimum_min(inst, agent, days)
         most_min = max((inst.templates[k].paid_min for d in days for k in agent.templates.get(d, [])), default=0)
-        if least_min > 0 and most_min > 0:  # never above the days it may work (the model has no roster then anyway)
+        if least_min > 0 and most_min > 0:
             may_work = sum(1 for d in days if agent.templates.get(d))
             days_max = inst.config.contract(agent.contract).days_per_week_max
+            # never above the days it may work: the model has no roster where the minimum cannot be met anyway
             total += min(math.ceil(least_min / most_min), may_work, days_max)
     return total
 

@@ -49,16 +49,12 @@ def _poisson(m: float) -> tuple[np.ndarray, np.ndarray]:
     return weight, special.pdtrc(ks, m)
 
 
-def _step(p: np.ndarray, birth: float, death: np.ndarray, tau: float) -> tuple[np.ndarray, np.ndarray]:
-    """(state distribution at the end of a slot of tau seconds, its time average over the slot), exactly by
-    uniformization: p(t) = Σ_k Poisson(k; Λt) p P^k with P = I + Q/Λ, so ∫₀^τ p(t) dt / τ = Σ_k P(X > k) p P^k / (Λτ)."""
-    return _steps([p], [birth], [death], tau)[0]
-
-
 def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], tau: float
            ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """_step of several independent chains (one slot of tau seconds each) at once, side by side on one zero-padded
-    array (uniformization.power_sums): each chain's result does not depend on the chains beside it."""
+    """(state distribution at the end of a slot of tau seconds, its time average over the slot) of several independent
+    chains, exactly by uniformization: p(t) = Σ_k Poisson(k; Λt) p P^k with P = I + Q/Λ, so ∫₀^τ p(t) dt / τ =
+    Σ_k P(X > k) p P^k / (Λτ); the chains go side by side on one zero-padded array (uniformization.power_sums), and
+    each chain's result does not depend on the chains beside it."""
     out: list[tuple[np.ndarray, np.ndarray]] = [(p, p) for p in ps]
     chains = []
     for i, (p, birth, death) in enumerate(zip(ps, births, deaths, strict=True)):

@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-# Steps per banded product (2·BLOCK + 1 diagonals). A fixed-roster projection of the demo week took 0.70 s with 4,
-# about 0.8 s with 2 or 8 and 1.06 s with 12: a wider band costs more to build than its fewer calls save.
+# Steps per banded product (2·BLOCK + 1 diagonals). A fixed-roster projection of the demo week (three later
+# scenarios in one process, each value its own run) took about 0.70 s with 4, 0.8 s with 2 or 8 and 1.06 s with 12:
+# a wider band costs more to build than its fewer calls save.
 BLOCK = 4
 
 
@@ -48,7 +49,9 @@ def _band(up: np.ndarray, stay: np.ndarray, down: np.ndarray, block: int) -> np.
 
 def power_sums(q: np.ndarray, up: np.ndarray, down: np.ndarray, coefs: np.ndarray) -> np.ndarray:
     """Σ_k coefs[c, r, k] · q[r] P_r^k for each set c, as an array [sets, rows, width]; q, up, down are [rows, width]
-    (up[r, i] = P_r[i, i+1], down[r, i] = P_r[i, i−1], P_r[i, i] = 1 − up − down), coefs [sets, rows, steps + 1]."""
+    (up[r, i] = P_r[i, i+1], down[r, i] = P_r[i, i−1], P_r[i, i] = 1 − up − down), coefs [sets, rows, steps + 1].
+    The callers keep up + down ≤ 1 (P is stochastic, nothing cancels) and up = 0 at each chain's last state and in
+    its padding (no mass reaches the padding, so a chain's result does not depend on the rows beside it)."""
     sets, rows, count = coefs.shape
     width = q.shape[1]
     stay = 1.0 - up - down
