@@ -11,8 +11,8 @@ measures it). This module follows the same channel as a time-varying M/M/c queue
   contacts in it) at the first slot whose fresh arrivals are due at or after it, as the simulator's due-order key has it.
 - With the on-time contacts first, their number in the system is a birth–death chain of its own (servers min(n, c)),
   and so is the number of all contacts (a busy agent is busy whichever class it serves): two one-dimensional chains,
-  stepped exactly through each slot by planner.staffing.transient, instead of the two-class chain they are the
-  marginals of. When the late backlog joins the line the on-time chain becomes the total one.
+  stepped exactly through each slot by uniformization (planner.staffing.uniformization), instead of the two-class
+  chain they are the marginals of. When the late backlog joins the line the on-time chain becomes the total one.
 - A contact arriving with n on-time contacts in the system, c agents, waits for n − c + 1 departures, less the agents
   added during its wait; departures are Poisson with mean ∫ c(s)/aht ds over the target window (agents work all their
   time, as the simulator's do by default; closed slots have none). Arrivals see the slot's time-average state
@@ -33,7 +33,7 @@ import numpy as np
 from scipy import special
 
 from planner.staffing import deferred, uniformization
-from planner.staffing.transient import _TAIL, _poisson
+from planner.staffing.uniformization import TAIL as _TAIL
 
 # A chain is (lo, p): p[k] = P(lo + k contacts in the system). The window follows the mass: a day's email backlog
 # sits at hundreds of contacts with nothing near 0, and each uniformization step costs the window's width.
@@ -69,7 +69,7 @@ def _arrivals_only(lo: int, p: np.ndarray, lam_tau: float) -> tuple[int, np.ndar
         lo, p = lo + int(held[0]), p[held[0]: held[-1] + 1]
     if lam_tau <= 0.0:
         return lo, p, p.copy()
-    weight, tail = _poisson(lam_tau)
+    weight, tail = uniformization.poisson(lam_tau)
     return lo, np.convolve(p, weight), np.convolve(p, tail) / lam_tau
 
 
@@ -85,13 +85,11 @@ def _steps(chains: list[tuple[int, np.ndarray]], births: list[float], servers: l
         n = p.size
         rate = lam + min(lo + n - 1, c) * mu  # the fastest state's (the last gets no arrivals, see _window)
         m = rate * tau
-        weight, tail = _poisson(m)
-        below = np.flatnonzero(tail[1:] < _TAIL)
-        last = int(below[0]) + 1 if below.size else tail.size - 1
+        weight, tail = uniformization.slot_weights(m)
         up[r, : n - 1] = lam / rate
         down[r, :n] = np.minimum(lo + np.arange(n), c) * mu / rate
         q[r, :n] = p
-        sums.append((weight[: last + 1], tail[: last + 1] / m))
+        sums.append((weight, tail / m))
     coefs = np.zeros((2, rows, max(weight.size for weight, _ in sums)))
     for r, (weight, tail) in enumerate(sums):
         coefs[0, r, : weight.size], coefs[1, r, : tail.size] = weight, tail

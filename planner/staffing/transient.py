@@ -33,20 +33,12 @@ from scipy import special
 
 from planner.staffing import uniformization
 
-_TAIL = 1e-13  # probability mass below which the chain is cut (uniformization steps, states)
+_TAIL = uniformization.TAIL
 # Following the chain costs about (uniformization steps × states) per slot, which grows with the square of the
 # agents: about 1e6 for a demo chat day (0.2 s), 3.5e7 for a 400-agent voice day, 1e11 for a day of 10,000 Erlangs. Above this
 # budget a run of slots keeps each slot's steady state (Erlang C / A), so a very large site is not held up for hours;
 # the carried queue matters less there anyway (many servers settle within a slot).
 WORK_BUDGET = 2e7
-
-
-def _poisson(m: float) -> tuple[np.ndarray, np.ndarray]:
-    """(pmf, survival function) of Poisson(m) at 0..k_max, k_max far in its upper tail (the values scipy.stats.poisson
-    gives, without its per-call argument checks)."""
-    ks = np.arange(int(math.ceil(m + 12.0 * math.sqrt(m) + 30.0)) + 1)
-    weight = np.clip(np.exp(special.xlogy(ks, m) - special.gammaln(ks + 1) - m), 0.0, 1.0)
-    return weight, special.pdtrc(ks, m)
 
 
 def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], tau: float
@@ -65,10 +57,7 @@ def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], 
             out[i] = (p, p.copy())
             continue
         m = rate * tau
-        weight, tail = _poisson(m)
-        below = np.flatnonzero(tail[1:] < _TAIL)
-        last = int(below[0]) + 1 if below.size else tail.size - 1  # the chain's last step (its tail is cut there)
-        chains.append((i, p, up / rate, death / rate, m, weight[: last + 1], tail[: last + 1]))
+        chains.append((i, p, up / rate, death / rate, m, *uniformization.slot_weights(m)))
     if not chains:
         return out
     rows, width = len(chains), max(c[1].size for c in chains)

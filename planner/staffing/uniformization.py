@@ -14,13 +14,35 @@ chain, and the zero padding only ever adds exact zeros (tests/test_uniformizatio
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from scipy import special
+
+TAIL = 1e-13  # probability mass below which a chain is cut (uniformization steps, states)
 
 # Steps per banded product (2·BLOCK + 1 diagonals). A fixed-roster projection of the demo week (three later
 # scenarios in one process, each value its own run) took about 0.70 s with 4, 0.8 s with 2 or 8 and 1.06 s with 12:
 # a wider band costs more to build than its fewer calls save.
 BLOCK = 4
+
+
+def poisson(m: float) -> tuple[np.ndarray, np.ndarray]:
+    """(pmf, survival function) of Poisson(m) at 0..k_max, k_max far in its upper tail (the values scipy.stats.poisson
+    gives, without its per-call argument checks)."""
+    ks = np.arange(int(math.ceil(m + 12.0 * math.sqrt(m) + 30.0)) + 1)
+    weight = np.clip(np.exp(special.xlogy(ks, m) - special.gammaln(ks + 1) - m), 0.0, 1.0)
+    return weight, special.pdtrc(ks, m)
+
+
+def slot_weights(m: float) -> tuple[np.ndarray, np.ndarray]:
+    """(Poisson(k; m), P(X > k)) for k = 0 up to the slot's last uniformization step, m = Λτ: the step after which
+    less than TAIL of the Poisson mass is left."""
+    weight, tail = poisson(m)
+    below = np.flatnonzero(tail[1:] < TAIL)
+    last = int(below[0]) + 1 if below.size else tail.size - 1
+    return weight[: last + 1], tail[: last + 1]
 
 
 def _step(q: np.ndarray, up: np.ndarray, stay: np.ndarray, down: np.ndarray) -> np.ndarray:
