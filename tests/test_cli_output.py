@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from planner.cli import common
 from planner.cli.app import app, main
-from planner.cli.schedule_view import live_progress, result_table, summary_renderable
+from planner.cli.schedule_view import live_progress, result_table, solve_time_text, summary_renderable
 from planner.errors import ConfigError
 from planner.scheduling.bound import BoundResult
+from planner.scheduling.phases import PhaseReport, choose_phases
 from planner.scheduling.result import RosterResult
 from tests.conftest import REPO
 
@@ -293,6 +294,23 @@ def test_solver_summary_speaks_shortfall_floor_and_distance():
     assert "82 agent-slots = 0.2% of 48,000 required" in text  # (562 - 480) / 48,000
     assert "overstaffing" in text and "1,515 agent-slots" in text
     assert "gap" not in text and "objective" not in text and "123,456" not in text
+
+
+def test_solve_time_past_the_limit_says_what_took_it_there():
+    result, _, _ = _roster_result()
+    result.solve_plan = choose_phases(5.0, 10_000)
+    result.phases = [PhaseReport("build", 2.9, "done"), PhaseReport("greedy_start", 7.2, "done"),
+                     PhaseReport("trim", 2.3, "deterministic_budget"), PhaseReport("search", 0.0, "wall_cap"),
+                     PhaseReport("fallback", 0.4, "optimal")]
+    result.solve_s = 13.3
+    assert solve_time_text(result).plain == ("13.3 s (over the 5 s limit: the model and first roster took 12.4 s on "
+                                             "this site; the search was skipped; the phases are in "
+                                             "schedule_summary.json)")
+    result.solve_s = 5.8  # within a second of the limit: extraction's rounding, nothing to explain
+    assert solve_time_text(result).plain == "5.8 s"
+    result.solve_plan = None
+    result.solve_s = 13.3
+    assert solve_time_text(result).plain == "13.3 s"
 
 
 def test_schedule_summary_fits_80_columns():

@@ -15,6 +15,7 @@ from planner.scheduling.costs import demand_cost, paid_cost
 from planner.scheduling.hint import greedy_weeks
 from planner.scheduling.instance import build_instance
 from planner.scheduling.model import build_model
+from planner.scheduling.phases import TRIM_MAX_PASSES, trim_passes
 from planner.scheduling.rules import weekly_minimum_min
 from planner.scheduling.solve import solve_roster
 from planner.scheduling.trim import surplus, trim_start
@@ -94,10 +95,10 @@ def _check_completion(inst, weeks, done) -> None:
     assert (cover == done.cover).all()
 
 
-def _trim(inst, rm, weeks):
+def _trim(inst, rm, weeks, max_passes=TRIM_MAX_PASSES):
     done = greedy_completion(inst, shift_counts(inst, weeks))
     before = _cost(inst, rm, weeks, done)
-    weeks2, done2, report = trim_start(inst, rm.coverage.costs, weeks, done)
+    weeks2, done2, report = trim_start(inst, rm.coverage.costs, weeks, done, max_passes)
     _check_hard_rules(inst, weeks2)
     _check_completion(inst, weeks2, done2)
     after = _cost(inst, rm, weeks2, done2)
@@ -172,6 +173,22 @@ def test_random_starts_keep_every_rule_and_cost_no_more(seed):
     assert after <= before
 
 
+def test_the_pass_budget_ends_the_trim_and_says_so():
+    cfg = tiny_config(hmin=0)
+    inst, rm = _setup(cfg, {"voice": {h: 1 for h in range(8, 16)}}, 3, days=5)
+    weeks = {i: {d: _template(inst, d, 8, 8) for d in range(5)} for i in range(3)}
+    # every agent drops at most one shift a pass, and ten of the fifteen shifts only overstaff
+    _, _, one, _, cut = _trim(inst, rm, weeks, max_passes=1)
+    assert one.passes == 1 and not one.settled and one.dropped == 3
+    _, done, full, _, settled = _trim(inst, rm, weeks)
+    assert full.settled and full.dropped == 10 and surplus(inst, done) == 0 and settled < cut
+
+
+def test_the_pass_budget_grows_with_the_limit_and_is_capped():
+    assert trim_passes(1) == 1 and trim_passes(5) == 1 and trim_passes(20) == 4
+    assert trim_passes(60) == TRIM_MAX_PASSES and trim_passes(3600) == TRIM_MAX_PASSES
+
+
 def test_the_solve_reports_the_trim_phase():
     cfg = tiny_config(hmin=0)
     req = tiny_requirements(cfg, {"voice": {h: 2 for h in range(8, 16)}}, days=5)
@@ -180,3 +197,5 @@ def test_the_solve_reports_the_trim_phase():
     trim = next(p for p in result.phases if p.name == "trim")
     assert {"shifts_dropped", "shifts_reshaped", "overstaff_before", "overstaff_after"} <= set(trim.details)
     assert trim.details["overstaff_after"] <= trim.details["overstaff_before"]
+    assert trim.budget_det == trim_passes(5) and trim.used_det == trim.details["passes"] <= trim.budget_det
+    assert trim.stopped_by == ("done" if trim.details["settled"] else "deterministic_budget")

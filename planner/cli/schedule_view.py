@@ -91,8 +91,23 @@ def result_table(result: RosterResult, bound: BoundResult | None) -> Table:
     add_row(table, "overstaffing", f"{sum(over.values()):,} agent-slots" + (f": {_per_channel(over)}" if any(over.values())
                                                                               else ""))
     add_row(table, "late contacts", f"{result.late_contacts:,.1f} expected")
-    add_row(table, "solve time", f"{result.solve_s:,.1f} s")
+    add_row(table, "solve time", solve_time_text(result))
     return table
+
+
+def solve_time_text(result: RosterResult) -> Text:
+    """The solve's wall seconds, and, past its time limit, which phases took it there (a limit too short for the site)."""
+    limit = result.solve_plan.limit_s if result.solve_plan is not None else None
+    text = Text(f"{result.solve_s:,.1f} s")
+    if limit is None or result.solve_s <= limit + 1.0:
+        return text
+    first = [p for p in result.phases if p.name not in ("search", "fallback")]
+    took = sum(p.wall_s for p in first)
+    search = next((p for p in result.phases if p.name == "search"), None)
+    cut = "; the search was skipped" if search is not None and search.wall_s == 0.0 else ""
+    text.append(f" (over the {limit:g} s limit: the model and first roster took {took:,.1f} s on this site{cut}; "
+                "the phases are in schedule_summary.json)", style="yellow")
+    return text
 
 
 def violations_table(counts: dict[str, int]) -> Table:

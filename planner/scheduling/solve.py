@@ -94,7 +94,7 @@ def solve_roster(
         start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
         if start is None:
             start = _greedy_start(inst, rm, phases)
-        start = _trim(inst, rm, start, phases)
+        start = _trim(inst, rm, plan, start, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
     if status == cp_model.INFEASIBLE:
@@ -174,14 +174,16 @@ def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
     return _Start(weeks, done, cost)
 
 
-def _trim(inst, rm: RosterModel, start: _Start, phases: list[PhaseReport]) -> _Start:
+def _trim(inst, rm: RosterModel, plan: SolvePlan, start: _Start, phases: list[PhaseReport]) -> _Start:
     """Phase trim: the start reshaped by the one-agent moves that save under every hard rule (trim.trim_start)."""
     began = time.perf_counter()
-    weeks, done, report = trim_start(inst, rm.coverage.costs, start.weeks, start.done)
+    weeks, done, report = trim_start(inst, rm.coverage.costs, start.weeks, start.done, plan.trim_passes)
     cost = _start_cost(inst, rm, weeks, done)
     over = {"overstaff_before": surplus(inst, start.done), "overstaff_after": surplus(inst, done)}
-    phases.append(PhaseReport("trim", time.perf_counter() - began, "done", objective=cost / SCALE,
-                              note="objective without soft-rule penalties; overstaffing in agent-slots",
+    stop = "done" if report.settled else "deterministic_budget"
+    phases.append(PhaseReport("trim", time.perf_counter() - began, stop, budget_det=plan.trim_passes,
+                              used_det=report.passes, objective=cost / SCALE,
+                              note="objective without soft-rule penalties; overstaffing in agent-slots; budget in passes",
                               details=report.as_dict() | over))
     return _Start(weeks, done, cost)
 

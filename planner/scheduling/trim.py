@@ -34,9 +34,6 @@ from planner.scheduling.costs import SlotCost, paid_cost
 from planner.scheduling.instance import Instance, Template
 from planner.scheduling.rules import weekly_minimum_min
 
-# Passes over every agent; each pass applies every saving move it still finds. On the sample sites the moves settle
-# within about ten passes (about a second each on 150 agents).
-MAX_PASSES = 12
 INVALID = -(10**15)  # a slot the agent cannot work: none of the group's channels is open there
 
 
@@ -50,12 +47,13 @@ class TrimReport:
     moved: int = 0
     passes: int = 0
     paid_min_saved: int = 0
+    settled: bool = False  # the last pass found no saving move (False: the pass budget ended the trim)
 
     def as_dict(self) -> dict:
         """JSON-ready."""
         return {"shifts_dropped": self.dropped, "shifts_reshaped": self.reshaped, "shifts_added": self.added,
                 "shifts_moved_to_another_day": self.moved, "passes": self.passes,
-                "paid_hours_saved": round(self.paid_min_saved / 60, 2)}
+                "settled": self.settled, "paid_hours_saved": round(self.paid_min_saved / 60, 2)}
 
 
 class _Move(NamedTuple):
@@ -248,9 +246,10 @@ class _Rules:
 
 
 def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: dict[int, dict[int, int]],
-               done: Completion) -> tuple[dict[int, dict[int, int]], Completion, TrimReport]:
+               done: Completion, max_passes: int) -> tuple[dict[int, dict[int, int]], Completion, TrimReport]:
     """A first roster (weeks: agent index -> {day: template index}, and its completion) reshaped by the one-agent moves
-    that save cost under every hard rule (see the module). Its cost is the start's less the savings reported."""
+    that save cost under every hard rule (see the module), in at most max_passes passes over every agent (each applies
+    every saving move it still finds). Its cost is the start's less the savings reported."""
     weights = inst.config.solver.weights
     paid = [paid_cost(weights, t.paid_min) for t in inst.templates]  # scaled, per template index
     state = _State(inst, costs, weeks, done)
@@ -324,7 +323,7 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
                                 best = _Move(saving, d1, day, k2, here, given, new_breaks)
         return best
 
-    for _ in range(MAX_PASSES):
+    for _ in range(max_passes):
         report.passes += 1
         moves = [(m.saving, i) for i in agents if (m := best_move(i)) is not None]
         applied = 0
@@ -335,6 +334,7 @@ def trim_start(inst: Instance, costs: dict[tuple[int, int], SlotCost], weeks: di
             _apply(inst, state, i, move, report)
             applied += 1
         if not applied:
+            report.settled = True
             break
     return {i: week for i, week in state.weeks.items() if week}, state.completion(), report
 
