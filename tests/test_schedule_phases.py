@@ -32,9 +32,22 @@ def test_the_limit_picks_the_phases_and_says_why(limit_s, handouts):
     assert f"{limit_s:g} s" in plan.reason  # 59 vs 60 s is visible in the summary, not a silent switch
 
 
-def test_large_rosters_search_by_lns_only():
-    assert choose_phases(120, template_choices=10_000).lns_only
-    assert not choose_phases(120, template_choices=1_000).lns_only
+def test_large_rosters_search_by_lns_only_and_place_breaks_greedily():
+    large, small = choose_phases(120, template_choices=10_000), choose_phases(120, template_choices=1_000)
+    assert large.lns_only and not small.lns_only
+    assert large.exact_det == 0.0 and small.exact_det > 0.0
+
+
+def test_with_no_exact_budget_the_greedy_placement_is_the_start(monkeypatch):
+    cfg, agents, req = _site()
+    plan = SolvePlan(1, exact_det=0.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    monkeypatch.setattr(solve_module, "exact_completion", lambda *a, **k: pytest.fail("no exact sub-solve"))
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    done = next(p for p in result.phases if p.name == "complete_breaks")
+    assert done.stopped_by == "done" and done.used_det is None and "greedy placement kept" in done.note
+    assert set(done.details) == {"greedy_objective", "greedy_ready_s"} and done.objective == done.details["greedy_objective"]
 
 
 @pytest.mark.parametrize("handouts", [0, 1, 2, 3])

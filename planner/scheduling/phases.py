@@ -8,8 +8,8 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
 - lp_plan: the LP bound (bound.py) and its group plan, the proven floor of the shortfall;
 - hand_out: the plan handed to named agents under every hard rule (plan.weeks_from_plan), once per match bonus;
 - complete_breaks: each hand-out's breaks and channels placed greedily (a complete roster from then on:
-  greedy_ready_s) and by an exact sub-solve (complete.complete_shifts), whichever costs less by the cost model kept;
-  the cheapest completed hand-out is the start;
+  greedy_ready_s) and, below site scale, by an exact sub-solve (complete.complete_shifts), whichever costs less by the
+  cost model kept; the cheapest completed hand-out is the start;
 - trim: the first roster reshaped by one-agent moves that save by the cost model under every hard rule (trim.py:
   drop a shift, start or end it at another time, work a day off or move a shift to one), in passes over every agent
   until no move saves or its pass budget (from the limit) is spent; deterministic, and it never makes the start dearer;
@@ -35,8 +35,11 @@ PLAN_MIN_LIMIT_S = 60.0
 # hand-out covers best varies from week to week by a few percent of the shortfall, and the search barely moves a
 # roster this close to the bound, so trying more of them is where extra time pays most.
 HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
-# Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET); the sub-solve reaches 564 short
-# in about 9 s (~1.5 units) on the sample week where the greedy placement leaves 768.
+# Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET), on small rosters only. On a
+# site week (LNS_ONLY_ABOVE) the greedy placement is far cheaper than what the sub-solve finds in its budget, so it is
+# skipped there: seed 1 at 120 s, the three hand-outs' greedy placements cost 557,385 / 392,312 / 556,693 and the
+# sub-solves 8.96 / 8.94 / 8.73 million (9-10 s each, never kept); hinted with the greedy placement, 1.5 and 4 units
+# end at 397,563 against the greedy's 391,845.
 EXACT_DET_PER_S, EXACT_MIN_DET = 0.0125, 1.5
 # Agent-day template choices above which the search is LNS only: the full search proves small rosters optimal but on
 # a site week (~10,000 choices) spends its time on the bound, which the LP gives anyway.
@@ -67,7 +70,7 @@ class SolvePlan:
     """The phases chosen for one solve and why."""
 
     handouts: int  # 0: greedy start; 1-3: LP plan, that many hand-outs, each completed exactly and greedily
-    exact_det: float  # deterministic budget of each exact completion
+    exact_det: float  # deterministic budget of each exact completion (0: greedy placement only)
     search_det: float  # deterministic budget of the search
     lns_only: bool
     reason: str
@@ -100,7 +103,7 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
     """
     lns_only = template_choices > LNS_ONLY_ABOVE
     search_det = max(1.0, LNS_BASE_DET + LNS_DET_PER_S * limit_s if lns_only else SEARCH_SHARE * limit_s)
-    exact_det = max(EXACT_MIN_DET, EXACT_DET_PER_S * limit_s)
+    exact_det = 0.0 if lns_only else max(EXACT_MIN_DET, EXACT_DET_PER_S * limit_s)
     search = "LNS only" if lns_only else "full search"
     reserve_s = min(EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE * limit_s)
     passes = trim_passes(limit_s)

@@ -220,20 +220,25 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
         chosen = shift_counts(inst, weeks)
         greedy = greedy_completion(inst, chosen)  # first: a complete roster exists from here on
         greedy_ready_s = time.perf_counter() - began
-        cap = max(1.0, min(WALL_PER_DET * plan.exact_det, deadline - time.perf_counter() - plan.reserve_s))
-        exact = exact_completion(inst, chosen, inst.config, plan.exact_det, wall_s=cap)
         costs = {"greedy": _start_cost(inst, rm, weeks, greedy)}
-        if exact.done is not None:
-            costs["exact"] = _start_cost(inst, rm, weeks, exact.done)
+        if plan.exact_det > 0:
+            cap = max(1.0, min(WALL_PER_DET * plan.exact_det, deadline - time.perf_counter() - plan.reserve_s))
+            exact = exact_completion(inst, chosen, inst.config, plan.exact_det, wall_s=cap)
+            if exact.done is not None:
+                costs["exact"] = _start_cost(inst, rm, weeks, exact.done)
+            stop = stopped_by(exact.status, exact.used_det, plan.exact_det, exact.wall_s, cap, exact.done is not None)
+            used, done = exact.used_det, {"exact": exact.done}
+        else:
+            stop, used, cap, done = "done", None, None, {}
         pick = min(costs, key=lambda k: (costs[k], k))
-        stop = stopped_by(exact.status, exact.used_det, plan.exact_det, exact.wall_s, cap, exact.done is not None)
+        skipped = "" if plan.exact_det > 0 else " (no exact sub-solve at site scale)"
         phases.append(PhaseReport("complete_breaks", time.perf_counter() - began, stop, budget_det=plan.exact_det,
-                                  used_det=exact.used_det, wall_cap_s=cap, objective=costs[pick] / SCALE,
-                                  note=f"{pick} placement kept; objective without soft-rule penalties",
+                                  used_det=used, wall_cap_s=cap, objective=costs[pick] / SCALE,
+                                  note=f"{pick} placement kept{skipped}; objective without soft-rule penalties",
                                   details={**{f"{k}_objective": v / SCALE for k, v in costs.items()},
                                            "greedy_ready_s": round(greedy_ready_s, 3)}))
         if best is None or costs[pick] < best.cost:
-            best = _Start(weeks, exact.done if pick == "exact" else greedy, costs[pick])
+            best = _Start(weeks, done.get(pick) or greedy, costs[pick])
     return best, bound
 
 
