@@ -69,7 +69,7 @@ STOPS = ("done", "optimal", "deterministic_budget", "wall_cap", "no_solution", "
 class SolvePlan:
     """The phases chosen for one solve and why."""
 
-    handouts: int  # 0: greedy start; 1-3: LP plan, that many hand-outs, each completed exactly and greedily
+    handouts: int  # 0: greedy start; 1-3: LP plan, that many hand-outs, each completed greedily (and exactly, exact_det)
     exact_det: float  # deterministic budget of each exact completion (0: greedy placement only)
     search_det: float  # deterministic budget of the search
     lns_only: bool

@@ -227,9 +227,9 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
             if exact.done is not None:
                 costs["exact"] = _start_cost(inst, rm, weeks, exact.done)
             stop = stopped_by(exact.status, exact.used_det, plan.exact_det, exact.wall_s, cap, exact.done is not None)
-            used, done = exact.used_det, {"exact": exact.done}
+            used, exact_done = exact.used_det, exact.done
         else:
-            stop, used, cap, done = "done", None, None, {}
+            stop, used, cap, exact_done = "done", None, None, None
         pick = min(costs, key=lambda k: (costs[k], k))
         skipped = "" if plan.exact_det > 0 else " (no exact sub-solve at site scale)"
         phases.append(PhaseReport("complete_breaks", time.perf_counter() - began, stop, budget_det=plan.exact_det,
@@ -238,7 +238,7 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
                                   details={**{f"{k}_objective": v / SCALE for k, v in costs.items()},
                                            "greedy_ready_s": round(greedy_ready_s, 3)}))
         if best is None or costs[pick] < best.cost:
-            best = _Start(weeks, done.get(pick) or greedy, costs[pick])
+            best = _Start(weeks, exact_done if pick == "exact" else greedy, costs[pick])
     return best, bound
 
 
