@@ -184,9 +184,12 @@ def test_the_pass_budget_ends_the_trim_and_says_so():
     assert full.settled and full.dropped == 10 and surplus(inst, done) == 0 and settled < cut
 
 
-def test_the_pass_budget_grows_with_the_limit_and_is_capped():
-    assert trim_passes(1) == 1 and trim_passes(5) == 1 and trim_passes(20) == 4
-    assert trim_passes(60) == TRIM_MAX_PASSES and trim_passes(3600) == TRIM_MAX_PASSES
+def test_the_pass_budget_grows_with_the_limit_shrinks_with_the_roster_and_is_capped():
+    week = 36_036  # the sample week's agent-day template choices (150 agents)
+    assert trim_passes(1, week) == 1 and trim_passes(5, week) == 1 and trim_passes(20, week) == 4
+    assert trim_passes(60, week) == TRIM_MAX_PASSES and trim_passes(3600, week) == TRIM_MAX_PASSES
+    assert trim_passes(20, 3 * week) == 1  # a site three times larger gets a third of the passes
+    assert trim_passes(1, 1_000) == 7 and trim_passes(1, 0) == TRIM_MAX_PASSES  # a tiny roster's passes take ms
 
 
 def test_the_solve_reports_the_trim_phase():
@@ -197,5 +200,5 @@ def test_the_solve_reports_the_trim_phase():
     trim = next(p for p in result.phases if p.name == "trim")
     assert {"shifts_dropped", "shifts_reshaped", "overstaff_before", "overstaff_after"} <= set(trim.details)
     assert trim.details["overstaff_after"] <= trim.details["overstaff_before"]
-    assert trim.budget_det == trim_passes(5) and trim.used_det == trim.details["passes"] <= trim.budget_det
+    assert trim.budget_det == result.solve_plan.trim_passes and trim.used_det == trim.details["passes"] <= trim.budget_det
     assert trim.stopped_by == ("done" if trim.details["settled"] else "deterministic_budget")

@@ -50,11 +50,13 @@ SEARCH_SHARE = 0.5
 # second on 2 cores: its budget is low enough that it, not the wall clock, stops the search on a normal load.
 LNS_BASE_DET, LNS_DET_PER_S = 4.0, 0.04
 # Trim passes (each offers every agent its most saving move): on the sample sites the moves settle within about ten
-# passes, the first saving most. A pass costs 1-1.6 s on 150 agents, and at short limits a pass is worth more than
-# search time (seed 7, from the greedy start: 30 s limit, 6 passes leave 392,819 and the search finds nothing in 5 s,
-# 3 passes and 10 s of search 408,327; 20 s limit, 4 passes 396,867, 2 passes 414,710), so one pass per
-# TRIM_S_PER_PASS seconds of limit: the pass count, not the wall clock, ends the trim, and the roster stays repeatable.
-TRIM_MAX_PASSES, TRIM_S_PER_PASS = 12, 5.0
+# passes, the first saving most. A pass costs 1-1.6 s on the sample week's 150 agents (about 36,000 agent-day template
+# choices; a pass's cost grows with them), and at short limits a pass is worth more than search time (seed 7, from the
+# greedy start: 30 s limit, 6 passes leave 392,819 and the search finds nothing in 5 s, 3 passes and 10 s of search
+# 408,327; 20 s limit, 4 passes 396,867, 2 passes 414,710), so about one pass per 5 s of limit on that week, one per
+# TRIM_CHOICES_PER_S choices per second in general: the pass count, not the wall clock, ends the trim, and the roster
+# stays repeatable.
+TRIM_MAX_PASSES, TRIM_CHOICES_PER_S = 12, 7500
 # Wall seconds kept at the end of the limit for handing out breaks and channels and building the tables: 3 s on a
 # site week; a tenth of the limit when that is less (tiny rosters extract in milliseconds).
 EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE = 3.0, 0.1
@@ -106,7 +108,7 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
     exact_det = 0.0 if lns_only else max(EXACT_MIN_DET, EXACT_DET_PER_S * limit_s)
     search = "LNS only" if lns_only else "full search"
     reserve_s = min(EXTRACT_RESERVE_S, EXTRACT_RESERVE_SHARE * limit_s)
-    passes = trim_passes(limit_s)
+    passes = trim_passes(limit_s, template_choices)
     if limit_s < PLAN_MIN_LIMIT_S:
         return SolvePlan(0, exact_det, search_det, lns_only,
                          f"time limit {limit_s:g} s < {PLAN_MIN_LIMIT_S:g} s: greedy start, trim of at most {passes} "
@@ -121,9 +123,10 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
                      reserve_s, trim_passes=passes, limit_s=limit_s)
 
 
-def trim_passes(limit_s: float) -> int:
-    """The trim's pass budget for a time limit (seconds): one per TRIM_S_PER_PASS, at least 1, at most TRIM_MAX_PASSES."""
-    return max(1, min(TRIM_MAX_PASSES, int(limit_s // TRIM_S_PER_PASS)))
+def trim_passes(limit_s: float, template_choices: int) -> int:
+    """The trim's pass budget for a time limit (seconds) on a model of template_choices agent-day template booleans:
+    one pass per template_choices / TRIM_CHOICES_PER_S seconds, at least 1, at most TRIM_MAX_PASSES."""
+    return max(1, min(TRIM_MAX_PASSES, int(limit_s * TRIM_CHOICES_PER_S // max(template_choices, 1))))
 
 
 @dataclass
