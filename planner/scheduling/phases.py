@@ -12,7 +12,8 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
   cost model kept; the cheapest completed hand-out is the start;
 - trim: the first roster reshaped by one-agent moves that save by the cost model under every hard rule (trim.py:
   drop a shift, start or end it at another time, work a day off or move a shift to one), in passes over every agent
-  until no move saves or its pass budget (from the limit) is spent; deterministic, and it never makes the start dearer;
+  until no move saves or its pass budget (from the limit and the model size) is spent; deterministic, and it never
+  makes the start dearer;
 - published_start (planner replan): the published roster with the edits the changes force, then start_check: that
   roster solved with every value fixed, priced exactly and returned unless the search finds a cheaper one;
 - search: CP-SAT on the full model from the first roster (large-neighbourhood search only on large rosters);

@@ -33,7 +33,6 @@ import numpy as np
 from scipy import special
 
 from planner.staffing import deferred, uniformization
-from planner.staffing.uniformization import TAIL as _TAIL
 
 # A chain is (lo, p): p[k] = P(lo + k contacts in the system). The window follows the mass: a day's email backlog
 # sits at hundreds of contacts with nothing near 0, and each uniformization step costs the window's width.
@@ -47,9 +46,9 @@ def _finish(lo: int, p: np.ndarray, before: int, after: int) -> tuple[int, np.nd
 
 
 def _window(lo: int, p: np.ndarray, servers: int, arrivals: float, departures: float) -> tuple[int, np.ndarray]:
-    """The chain cut to its states of probability > _TAIL and padded with empty states: above, so that the slot's
+    """The chain cut to its states of probability > TAIL and padded with empty states: above, so that the slot's
     arrivals cannot reach the last state (transient._room); below, so that its departures cannot reach the first."""
-    held = np.flatnonzero(p > _TAIL)
+    held = np.flatnonzero(p > uniformization.TAIL)
     first, top = (int(held[0]), int(held[-1])) if held.size else (0, 0)
     # Poisson(m) has less than 1e-15 of its mass above m + 8√m + 10 (the chain's steps are a Poisson number of moves)
     down = int(math.ceil(departures + 8.0 * math.sqrt(departures) + 10.0)) if departures > 0.0 else 0
@@ -63,8 +62,8 @@ def _window(lo: int, p: np.ndarray, servers: int, arrivals: float, departures: f
 def _arrivals_only(lo: int, p: np.ndarray, lam_tau: float) -> tuple[int, np.ndarray, np.ndarray]:
     """(lo, end, time average) of a slot without agents: the chain only counts Poisson arrivals, so its end state is
     p convolved with Poisson(λτ) and its time average p convolved with P(X > k) / λτ (the uniformization sums); p is
-    first cut to its states of probability > _TAIL (a night of arrivals would otherwise widen it slot after slot)."""
-    held = np.flatnonzero(p > _TAIL)
+    first cut to its states of probability > TAIL (a night of arrivals would otherwise widen it slot after slot)."""
+    held = np.flatnonzero(p > uniformization.TAIL)
     if held.size:
         lo, p = lo + int(held[0]), p[held[0]: held[-1] + 1]
     if lam_tau <= 0.0:

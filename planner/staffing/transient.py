@@ -33,7 +33,6 @@ from scipy import special
 
 from planner.staffing import uniformization
 
-_TAIL = uniformization.TAIL
 # Following the chain costs about (uniformization steps × states) per slot, which grows with the square of the
 # agents: about 1e6 for a demo chat day (0.2 s), 3.5e7 for a 400-agent voice day, 1e11 for a day of 10,000 Erlangs. Above this
 # budget a run of slots keeps each slot's steady state (Erlang C / A), so a very large site is not held up for hours;
@@ -74,9 +73,9 @@ def _steps(ps: list[np.ndarray], births: list[float], deaths: list[np.ndarray], 
 
 
 def _room(p: np.ndarray, servers: int, arrivals: float) -> np.ndarray:
-    """p cut above its last state of probability > _TAIL and padded with empty states, so that the slot's arrivals
+    """p cut above its last state of probability > TAIL and padded with empty states, so that the slot's arrivals
     cannot reach the last state (the chain's size, hence its fastest rate, follows the queue that can form)."""
-    top = int(np.flatnonzero(p > _TAIL)[-1]) if (p > _TAIL).any() else 0
+    top = int(np.flatnonzero(p > uniformization.TAIL)[-1]) if (p > uniformization.TAIL).any() else 0
     need = max(top, servers) + int(math.ceil(arrivals + 12.0 * math.sqrt(arrivals) + 30.0))
     return np.pad(p[: top + 1], (0, need - top))
 
@@ -115,7 +114,7 @@ def _steady_state(servers: int, arrivals_per_s: float, mu: float, theta: float) 
     if theta > 0.0:
         size = servers + arrivals_per_s / theta + 12.0 * math.sqrt(arrivals_per_s / theta + 1.0) + 30.0
     else:  # the line beyond the servers is geometric with ratio ρ
-        size = servers + math.log(_TAIL * 1e-3) / math.log(arrivals_per_s / (servers * mu)) + 30.0
+        size = servers + math.log(uniformization.TAIL * 1e-3) / math.log(arrivals_per_s / (servers * mu)) + 30.0
     n = np.arange(1, int(math.ceil(size)) + 1)
     death = np.minimum(n, servers) * mu + np.maximum(n - servers, 0) * theta
     log_p = np.r_[0.0, np.cumsum(math.log(arrivals_per_s) - np.log(death))]
