@@ -12,7 +12,7 @@ from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_r
 from planner.scheduling import check_roster, solve_roster
 from planner.scheduling import solve as solve_module
 from planner.scheduling.outputs import schedule_summary
-from planner.scheduling.phases import PhaseReport, SolvePlan, choose_phases, stopped_by
+from planner.scheduling.phases import GREEDY_FIRST_ABOVE, PhaseReport, SolvePlan, choose_phases, stopped_by
 
 
 def _site():
@@ -50,16 +50,39 @@ def test_with_no_exact_budget_the_greedy_placement_is_the_start(monkeypatch):
     assert set(done.details) == {"greedy_objective", "greedy_ready_s"} and done.objective == done.details["greedy_objective"]
 
 
-@pytest.mark.parametrize("handouts", [0, 1, 2, 3])
-def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, handouts):
+def test_very_large_models_build_the_greedy_start_before_the_lp_plan():
+    huge, site = choose_phases(300, template_choices=GREEDY_FIRST_ABOVE + 1), choose_phases(300, GREEDY_FIRST_ABOVE)
+    assert huge.greedy_first and huge.phases[:3] == ["build", "greedy_start", "lp_plan"] and "greedy start first" in huge.reason
+    assert not site.greedy_first and "greedy_start" not in site.phases
+    assert not choose_phases(30, template_choices=GREEDY_FIRST_ABOVE + 1).greedy_first  # no LP plan: greedy start only
+
+
+def test_a_greedy_start_that_costs_less_than_every_hand_out_is_kept(monkeypatch):
     cfg, agents, req = _site()
-    plan = SolvePlan(handouts, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0)
+    plan = SolvePlan(1, exact_det=0.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, greedy_first=True)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    monkeypatch.setattr(solve_module, "weeks_from_plan", lambda inst, shifts, bonus: {})  # a hand-out rostering nobody
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    by_name = {p.name: p for p in result.phases}
+    assert by_name["complete_breaks"].objective > by_name["greedy_start"].objective
+    assert "greedy start" in by_name["complete_breaks"].note and "is kept" in by_name["complete_breaks"].note
+    assert by_name["trim"].details["overstaff_before"] >= 0 and by_name["trim"].objective <= by_name["greedy_start"].objective
+    assert result.shortfall_bound is not None  # the LP bound is still reported
+
+
+@pytest.mark.parametrize(("handouts", "greedy_first"), [(0, False), (1, False), (2, False), (3, False), (1, True), (2, True)])
+def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, handouts, greedy_first):
+    cfg, agents, req = _site()
+    plan = SolvePlan(handouts, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0,
+                     greedy_first=greedy_first)
     monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
     result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
     assert check_roster(result, cfg, agents, no_leave(), req) == []
     names = [p.name for p in result.phases]
-    expected = ["build"] + (["lp_plan"] + ["hand_out", "complete_breaks"] * handouts if handouts else ["greedy_start"])
-    assert names[:len(expected) + 2] == [*expected, "trim", "search"]
+    expected = ["build"] + (["greedy_start"] if greedy_first or not handouts else [])
+    expected += ["lp_plan"] + ["hand_out", "complete_breaks"] * handouts if handouts else []
+    assert names[:len(expected) + 2] == [*expected, "trim", "search"] == plan.phases[:len(expected) + 2]
     assert (result.shortfall_bound is not None) == bool(handouts)
     start = next(p for p in result.phases if p.name in ("greedy_start", "complete_breaks"))
     starts = [p.objective for p in result.phases if p.name in ("greedy_start", "complete_breaks", "trim")]

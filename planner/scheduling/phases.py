@@ -4,7 +4,8 @@ and every constant of that choice lives here, with the measurement behind it.
 Phases, in the order they may run (solve.solve_roster runs them and reports each as a PhaseReport):
 - build: the instance, the per-agent checks and the CP-SAT model (counts against the time limit, never cut);
 - greedy_start: each agent's best week against what the others leave short (hint.greedy_weeks), breaks and channels
-  placed greedily (complete.greedy_completion): the first roster when there are no hand-outs;
+  placed greedily (complete.greedy_completion): the first roster when there are no hand-outs, and on very large
+  models (GREEDY_FIRST_ABOVE) the first roster before the LP plan, whose hand-outs it then competes with;
 - lp_plan: the LP bound (bound.py) and its group plan, the proven floor of the shortfall;
 - hand_out: the plan handed to named agents under every hard rule (plan.weeks_from_plan), once per match bonus;
 - complete_breaks: each hand-out's breaks and channels placed greedily (a complete roster from then on:
@@ -36,6 +37,11 @@ PLAN_MIN_LIMIT_S = 60.0
 # hand-out covers best varies from week to week by a few percent of the shortfall, and the search barely moves a
 # roster this close to the bound, so trying more of them is where extra time pays most.
 HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
+# Agent-day template choices above which the greedy start runs before the LP plan too: the LP and its first hand-out
+# take longer than the greedy start there, and a complete roster should exist early. 400 agents (demo x2.67, about
+# 96,000 choices): build 3.7 s, LP 20.5 s, first hand-out 13.5 s (first roster at 38 s), greedy start 13.5 s (first
+# roster at 17 s); the 150-agent week (about 36,000) has its first hand-out at about 14 s and keeps the LP path alone.
+GREEDY_FIRST_ABOVE = 60000
 # Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET), on small rosters only. On a
 # site week (LNS_ONLY_ABOVE) the greedy placement is far cheaper than what the sub-solve finds in its budget, so it is
 # skipped there: seed 1 at 120 s, the three hand-outs' greedy placements cost 557,385 / 392,312 / 556,693 and the
@@ -81,6 +87,7 @@ class SolvePlan:
     replan: bool = False  # planner replan: the published roster is the start (phase published_start)
     trim_passes: int = TRIM_MAX_PASSES  # the trim's pass budget
     limit_s: float | None = None  # the time limit the plan was chosen for (seconds, model building included)
+    greedy_first: bool = False  # with hand-outs: the greedy start runs first and competes with them
 
     @property
     def start(self) -> str:
@@ -90,7 +97,8 @@ class SolvePlan:
     @property
     def phases(self) -> list[str]:
         """The names of the phases planned, in order (fallback only runs when needed)."""
-        first = ["greedy_start"] if not self.handouts else ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts
+        first = ["greedy_start"] if not self.handouts or self.greedy_first else []
+        first += ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts if self.handouts else []
         first = ["published_start", "start_check"] if self.replan else [*first, "trim"]
         return ["build", *first, "search"]
 
@@ -118,10 +126,13 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
     handouts = min(len(HANDOUT_BONUSES), 1 + int(max(0.0, limit_s - HANDOUT_FROM_S) // HANDOUT_EVERY_S))
     more = (f"; {len(HANDOUT_BONUSES)} hand-outs from {HANDOUT_FROM_S + (len(HANDOUT_BONUSES) - 1) * HANDOUT_EVERY_S:g} s"
             if handouts < len(HANDOUT_BONUSES) else "")
+    greedy_first = template_choices > GREEDY_FIRST_ABOVE
+    first = (f"greedy start first (more than {GREEDY_FIRST_ABOVE} agent-day template choices), then " if greedy_first
+             else "")
     return SolvePlan(handouts, exact_det, search_det, lns_only,
-                     f"time limit {limit_s:g} s >= {PLAN_MIN_LIMIT_S:g} s: LP plan with {handouts} hand-out(s){more}, "
-                     f"trim of at most {passes} passes, then {search} ({template_choices} agent-day template choices)",
-                     reserve_s, trim_passes=passes, limit_s=limit_s)
+                     f"time limit {limit_s:g} s >= {PLAN_MIN_LIMIT_S:g} s: {first}LP plan with {handouts} hand-out(s)"
+                     f"{more}, trim of at most {passes} passes, then {search} ({template_choices} agent-day template "
+                     "choices)", reserve_s, trim_passes=passes, limit_s=limit_s, greedy_first=greedy_first)
 
 
 def trim_passes(limit_s: float, template_choices: int) -> int:

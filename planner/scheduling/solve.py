@@ -91,9 +91,10 @@ def solve_roster(
         (start, fixed), bound = _replan_start(inst, rm, deadline, phases), None
         solver, status = _replan_search(inst, rm, plan, deadline, progress, phases, fixed, not replan.changes)
     else:
-        start, bound = (_plan_start(inst, rm, plan, deadline, phases) if plan.handouts else (None, None))
+        greedy = _greedy_start(inst, rm, phases) if plan.greedy_first else None
+        start, bound = (_plan_start(inst, rm, plan, deadline, phases, greedy) if plan.handouts else (None, None))
         if start is None:
-            start = _greedy_start(inst, rm, phases)
+            start = greedy or _greedy_start(inst, rm, phases)
         start = _trim(inst, rm, plan, start, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
@@ -188,10 +189,12 @@ def _trim(inst, rm: RosterModel, plan: SolvePlan, start: _Start, phases: list[Ph
     return _Start(weeks, done, cost)
 
 
-def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases: list[PhaseReport]):
+def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases: list[PhaseReport],
+                greedy: _Start | None = None):
     """Phases lp_plan, then hand_out and complete_breaks per match bonus: the cheapest completed hand-out (each placed
-    exactly or greedily, whichever costs less: a sub-solve cut short can return a poor first solution) and the LP
-    bound; (None, None) when the wall clock leaves no room for the LP, which then falls back to the greedy start."""
+    exactly or greedily, whichever costs less: a sub-solve cut short can return a poor first solution), or the greedy
+    start when one ran first and costs less, and the LP bound; (greedy, None) when the wall clock leaves no room for
+    the LP, which then falls back to the greedy start."""
     began = time.perf_counter()
     cap = max(1.0, deadline - began - plan.reserve_s)
     try:
@@ -199,13 +202,13 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
     except BoundNotSolved as exc:
         phases.append(PhaseReport("lp_plan", time.perf_counter() - began, "wall_cap", wall_cap_s=cap,
                                   note=f"{exc}; greedy start instead"))
-        return None, None
+        return greedy, None
     wall = time.perf_counter() - began
     # CLP's time limit counts its CPU seconds: on a loaded machine the wall clock can run past the cap
     over = f"ran {wall - cap:.1f} s past its wall cap (the LP's time limit counts CPU seconds)" if wall > cap else ""
     phases.append(PhaseReport("lp_plan", wall, "optimal", wall_cap_s=cap, note=over,
                               details={"shortfall_lower_bound_agent_slots": bound.total}))
-    best: _Start | None = None
+    best: _Start | None = greedy
     for n, bonus in enumerate(HANDOUT_BONUSES[:plan.handouts]):
         began = time.perf_counter()
         left = deadline - began - plan.reserve_s
@@ -218,9 +221,9 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
                                   details={"match_bonus": bonus, "agents_rostered": len(weeks)}))
         began = time.perf_counter()
         chosen = shift_counts(inst, weeks)
-        greedy = greedy_completion(inst, chosen)  # first: a complete roster exists from here on
+        greedy_done = greedy_completion(inst, chosen)  # first: a complete roster exists from here on
         greedy_ready_s = time.perf_counter() - began
-        costs = {"greedy": _start_cost(inst, rm, weeks, greedy)}
+        costs = {"greedy": _start_cost(inst, rm, weeks, greedy_done)}
         if plan.exact_det > 0:
             cap = max(1.0, min(WALL_PER_DET * plan.exact_det, deadline - time.perf_counter() - plan.reserve_s))
             exact = exact_completion(inst, chosen, inst.config, plan.exact_det, wall_s=cap)
@@ -238,7 +241,9 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
                                   details={**{f"{k}_objective": v / SCALE for k, v in costs.items()},
                                            "greedy_ready_s": round(greedy_ready_s, 3)}))
         if best is None or costs[pick] < best.cost:
-            best = _Start(weeks, exact_done if pick == "exact" else greedy, costs[pick])
+            best = _Start(weeks, exact_done if pick == "exact" else greedy_done, costs[pick])
+    if greedy is not None and best is greedy:
+        phases[-1].note += f"; the greedy start ({greedy.cost / SCALE:.2f}) costs less than every hand-out and is kept"
     return best, bound
 
 
