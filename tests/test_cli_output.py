@@ -296,7 +296,7 @@ def test_solver_summary_speaks_shortfall_floor_and_distance():
     assert "gap" not in text and "objective" not in text and "123,456" not in text
 
 
-def test_solve_time_past_the_limit_says_what_took_it_there():
+def test_solve_time_past_the_limit_says_what_took_it_there_and_a_wall_cut_says_so():
     result, _, _ = _roster_result()
     result.solve_plan = choose_phases(5.0, 10_000)
     result.phases = [PhaseReport("build", 2.9, "done"), PhaseReport("greedy_start", 7.2, "done"),
@@ -306,7 +306,11 @@ def test_solve_time_past_the_limit_says_what_took_it_there():
     assert solve_time_text(result).plain == ("13.3 s (over the 5 s limit: the model and first roster took 12.4 s on "
                                              "this site; the search was skipped; the phases are in "
                                              "schedule_summary.json)")
-    result.solve_s = 5.8  # within a second of the limit: extraction's rounding, nothing to explain
+    result.solve_s = 5.8  # within a second of the limit: extraction's rounding, nothing to explain but the cut
+    assert solve_time_text(result).plain == ("5.8 s (the wall clock cut search before its deterministic budget: the "
+                                             "same inputs may give another roster on a quieter machine or with a "
+                                             "longer limit)")
+    result.phases[3] = PhaseReport("search", 2.0, "deterministic_budget")
     assert solve_time_text(result).plain == "5.8 s"
     result.solve_plan = None
     result.solve_s = 13.3
