@@ -245,14 +245,14 @@ def main() -> None:
     keys = ("shortfall", "overstaff", "wall_s", "gap", "late", "abs_dev_totals")
     med = {k: statistics.median(r[k] for r in results) for k in keys}
     required = bound.required_total
-    limit_ok = bound.total + 0.01 * required
+    limit_ok = bound.total + 0.005 * required  # issue 12's target: the LP bound + 0.5% of required
     table = Table(title=f"Sample week, median of {runs} run(s)")
-    for col in ("required agent-slots", "shortfall", "LP bound", "bound + 1% req", "quality", "overstaffing",
-                "late contacts", "solve s", "CP-SAT gap"):
+    for col in ("required agent-slots", "shortfall", "LP bound", "bound + 0.5% req", "quality", "overstaffing",
+                "overstaffed (target 3%)", "late contacts", "solve s", "CP-SAT gap"):
         table.add_column(col, justify="right")
     table.add_row(f"{required:,.0f}", f"{med['shortfall']:,.0f}", f"{bound.total:,.0f}", f"{limit_ok:,.1f}",
                   "[green]pass[/]" if med["shortfall"] <= limit_ok else "[red]fail[/]", f"{med['overstaff']:,.0f}",
-                  f"{med['late']:,.1f}", f"{med['wall_s']:.1f}", f"{med['gap']:.1%}")
+                  f"{med['overstaff'] / required:.2%}", f"{med['late']:,.1f}", f"{med['wall_s']:.1f}", f"{med['gap']:.1%}")
     console.print(table)
     per_channel = results[len(results) // 2]["per_channel"]
     console.print("Shortfall per channel (middle run): " + ", ".join(f"{c} {v}" for c, v in per_channel.items()))
