@@ -134,11 +134,12 @@ def horizon_run(cfg, weeks: int, limit_s: float) -> None:
 
 def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> None:
     """One solve per sample site seed: shortfall, LP bound, required, above bound and overstaffed as % of required,
-    solve seconds, and the phases the wall clock cut; with floors, the overstaffing LP floors beside them."""
+    solve seconds, hard-rule violations (re-checked independently) and the phases the wall clock cut; with floors, the
+    overstaffing LP floors beside them."""
     table = Table(title=f"Sample sites by seed, one solve each, limit {limit_s:g} s")
     extra = ("over floor (forced)", "over floor at short floor", "LP s") if floors else ()
     for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", *extra, "solve s",
-                "first roster s", "start", "wall cut"):
+                "first roster s", "start", "hard-rule violations", "wall cut"):
         table.add_column(col, justify="right")
     for seed in seeds:
         req, agents, leave = sample_week(cfg, seed=seed)
@@ -148,6 +149,7 @@ def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> 
         bound = result.shortfall_bound or shortfall_lower_bound(cfg, req, agents, leave, WEEK)
         required = bound.required_total
         cut = ", ".join(p.name for p in result.phases if p.stopped_by == "wall_cap") or "none"
+        problems = check_roster(result, cfg, agents, leave, req, week_start=WEEK)
         cells: tuple[str, ...] = ()
         if floors:
             floor = overstaff_floor(build_instance(cfg, req, agents, leave, WEEK))
@@ -155,7 +157,9 @@ def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> 
         table.add_row(str(seed), str(len(agents)), f"{r['shortfall']:,}", f"{bound.total:,.0f}", f"{required:,.0f}",
                       f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}", *cells,
                       f"{r['wall_s']:.1f}", f"{first_roster_s(result):.1f}",
-                      result.solve_plan.start if result.solve_plan else "–", cut)
+                      result.solve_plan.start if result.solve_plan else "–", str(len(problems)), cut)
+        for line in problems[:10]:
+            console.print(f"  seed {seed} violation: {line}", markup=False)
         console.print(f"  seed {seed}: done in {r['wall_s']:.1f} s")
     console.print(table)
 
@@ -270,18 +274,19 @@ def main() -> None:
             s = sorted(scale_runs, key=lambda r: r["wall_s"])[len(scale_runs) // 2]
             s = {**s, "wall_s": statistics.median(r["wall_s"] for r in scale_runs)}
             sreq_total = sbound.required_total
+            problems = check_roster(s["result"], cfg, sagents, sleave, sreq, week_start=WEEK)
             row = (s["status"], f"{s['wall_s']:.1f}", f"{statistics.median(firsts):.1f}", f"{s['gap']:.1%}",
                    f"{s['shortfall']:,}", f"{sbound.total:,.0f}", f"{sreq_total:,.0f}",
                    f"{(s['shortfall'] - sbound.total) / sreq_total:.2%}", f"{s['overstaff']:,}",
-                   f"{s['overstaff'] / sreq_total:.2%}")
+                   f"{s['overstaff'] / sreq_total:.2%}", str(len(problems)))
         except Exception as exc:  # a scale failure is a measurement too
             row = (f"no roster: {exc}", "–", "–", "–", "–", f"{sbound.total:,.0f}", f"{sbound.required_total:,.0f}", "–",
-                   "–", "–")
+                   "–", "–", "–")
         title = (f"Scale: {len(sagents)} agents (agent table replicated, volumes × {ratio:.2f}), limit {scale_limit:g} s, "
                  f"median of {args.scale_runs} run(s) (quality: the median-wall run)")
         scale = Table(title=title)
         for col in ("status", "wall s", "first roster s", "CP-SAT gap", "shortfall", "LP bound", "required",
-                    "above bound", "overstaffing", "overstaffed"):
+                    "above bound", "overstaffing", "overstaffed", "hard-rule violations"):
             scale.add_column(col, justify="right")
         scale.add_row(*row)
         console.print(scale)

@@ -115,6 +115,8 @@ def test_a_cut_search_falls_back_to_the_start_roster(monkeypatch):
     # the start's cost leaves out soft rules only: the returned roster is that start
     assert result.objective == pytest.approx(greedy.objective + result.objective_terms["soft_rules"], abs=0.02)
     assert schedule_summary(result)["solver"]["wall_cut"] == ["search"]
+    # the fixed solve proves only the returned roster's own cost: with no search nothing is proven, not a 0% gap
+    assert result.best_bound == 0.0 and result.gap == 1.0 and schedule_summary(result)["gap"] == 1.0
 
 
 def test_a_time_limit_too_short_for_any_search_still_returns_a_roster():
@@ -124,6 +126,7 @@ def test_a_time_limit_too_short_for_any_search_still_returns_a_roster():
     by_name = {p.name: p for p in result.phases}
     assert by_name["search"].stopped_by == "wall_cap" and "skipped" in by_name["search"].note
     assert by_name["fallback"].objective == pytest.approx(result.objective)
+    assert result.best_bound == 0.0 and result.gap == 1.0
 
 
 def test_what_stopped_a_phase():

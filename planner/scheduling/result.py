@@ -54,7 +54,7 @@ class RosterResult:
 
     @property
     def gap(self) -> float:
-        """Relative gap between objective and best bound (0 when proven optimal)."""
+        """Relative gap between objective and the proven lower bound (0 when proven optimal, 1 when nothing is proven)."""
         if self.objective == 0:
             return 0.0
         return abs(self.objective - self.best_bound) / max(abs(self.objective), 1e-9)

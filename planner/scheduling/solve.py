@@ -89,7 +89,7 @@ def solve_roster(
     progress = _Progress(on_progress, started)
     if replan is not None:
         (start, fixed), bound = _replan_start(inst, rm, deadline, phases), None
-        solver, status = _replan_search(inst, rm, plan, deadline, progress, phases, fixed, not replan.changes)
+        solver, status, proven = _replan_search(inst, rm, plan, deadline, progress, phases, fixed, not replan.changes)
     else:
         greedy = _greedy_start(inst, rm, phases) if plan.greedy_first else None
         start, bound = (_plan_start(inst, rm, plan, deadline, phases, greedy) if plan.handouts else (None, None))
@@ -98,6 +98,7 @@ def solve_roster(
         start = _trim(inst, rm, plan, start, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
+        proven = _search_bound(solver)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError("the roster model is infeasible although every agent's week is feasible alone; "
                               "please report this with the input files")
@@ -121,7 +122,9 @@ def solve_roster(
     elif replan is not None and not found:
         raise PlannerError(f"no roster found within the time limit ({solver.status_name(status)}), and the published "
                            "roster could not be completed; raise solver.time_limit_s or --time-limit")
-    result = _result(inst, rm, solver, status, time.perf_counter() - started, progress)
+    # every objective term is non-negative, so 0 is the bound when no search proved one
+    result = _result(inst, rm, solver, status, time.perf_counter() - started, progress,
+                     0.0 if proven is None else proven)
     result.shortfall_bound = bound
     result.solve_plan = plan
     result.phases = phases
@@ -316,16 +319,27 @@ def _replan_search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, prog
     fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if nothing_changed and fixed_found:
         phases.append(PhaseReport("search", 0.0, "skipped", note="no change to repair: the published roster is returned"))
-        return fixed, fixed_status
+        return fixed, fixed_status, None
     solver, status = _search(inst, rm, plan, deadline, progress, phases)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if fixed_found and (not found or fixed.objective_value <= solver.objective_value):
         phases[-1].note += ("; " if phases[-1].note else "") + "the start roster is returned (the search found none cheaper)"
-        return fixed, fixed_status
-    return solver, status
+        return fixed, fixed_status, _search_bound(solver)
+    return solver, status, _search_bound(solver)
 
 
-def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress) -> RosterResult:
+def _search_bound(solver: cp_model.CpSolver) -> float | None:
+    """CP-SAT's proven lower bound on the full model's objective (scaled units), None when the search never ran.
+
+    A solve with every value fixed proves only that roster's own cost, so its bound is never the run's."""
+    try:
+        return solver.best_objective_bound
+    except RuntimeError:  # solve() never called: the search was skipped
+        return None
+
+
+def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress,
+            proven_bound: float) -> RosterResult:
     days = chosen_days(inst, rm, solver)
     hand_out_breaks(inst, rm, solver, days)
     hand_out_channels(inst, rm, solver, days)
@@ -358,7 +372,7 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         # the cost model on the extracted roster: CP-SAT's value of a solution not proven optimal may sit above it
         # (a gap or late-cost variable left above its floor), never below
         objective=terms["total"] / SCALE,
-        best_bound=solver.best_objective_bound / SCALE,
+        best_bound=min(proven_bound / SCALE, terms["total"] / SCALE),
         solve_s=round(elapsed, 3),
         shortfall_agent_slots=short,
         overstaff_agent_slots=over,
