@@ -204,6 +204,14 @@ def _one_agent(cfg) -> pd.DataFrame:
                           "available_from": None, "available_to": None, "preferences": None}])
 
 
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number of runs, at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} run(s): at least 1")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1 run of 30 s, scale run 60 s, pyworkforce 30 s")
@@ -211,7 +219,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default 120)")
     parser.add_argument("--scale-time-limit", type=float, default=None, help="seconds for the 400-agent run (default 300)")
     parser.add_argument("--no-scale", action="store_true", help="skip the 400-agent run")
-    parser.add_argument("--scale-runs", type=int, default=1,
+    parser.add_argument("--scale-runs", type=_at_least_one, default=1,
                         help="solves of the 400-agent week (median wall and first-roster seconds; default 1)")
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
     parser.add_argument("--seeds", default=None, help="comma-separated sample site seeds: one solve each, then stop")
@@ -266,16 +274,16 @@ def main() -> None:
         sreq, sagents, sleave = sample_week(cfg, scale=ratio, base_agents=agents)
         sbound = shortfall_lower_bound(cfg, sreq, sagents, sleave, WEEK)
         try:
-            scale_runs = [one_run(cfg, sreq, sagents, sleave, scale_limit) for _ in range(args.scale_runs)]
-            firsts = [first_roster_s(r["result"]) for r in scale_runs]
+            scale_results = [one_run(cfg, sreq, sagents, sleave, scale_limit) for _ in range(args.scale_runs)]
+            first_roster_secs = [first_roster_s(r["result"]) for r in scale_results]
             if args.scale_runs > 1:
                 console.print("  scale runs: " + "; ".join(f"wall {r['wall_s']:.1f} s, first roster {f:.1f} s"
-                                                          for r, f in zip(scale_runs, firsts, strict=True)))
-            s = sorted(scale_runs, key=lambda r: r["wall_s"])[len(scale_runs) // 2]
-            s = {**s, "wall_s": statistics.median(r["wall_s"] for r in scale_runs)}
+                                                          for r, f in zip(scale_results, first_roster_secs, strict=True)))
+            s = sorted(scale_results, key=lambda r: r["wall_s"])[len(scale_results) // 2]
+            s = {**s, "wall_s": statistics.median(r["wall_s"] for r in scale_results)}
             sreq_total = sbound.required_total
             problems = check_roster(s["result"], cfg, sagents, sleave, sreq, week_start=WEEK)
-            row = (s["status"], f"{s['wall_s']:.1f}", f"{statistics.median(firsts):.1f}", f"{s['gap']:.1%}",
+            row = (s["status"], f"{s['wall_s']:.1f}", f"{statistics.median(first_roster_secs):.1f}", f"{s['gap']:.1%}",
                    f"{s['shortfall']:,}", f"{sbound.total:,.0f}", f"{sreq_total:,.0f}",
                    f"{(s['shortfall'] - sbound.total) / sreq_total:.2%}", f"{s['overstaff']:,}",
                    f"{s['overstaff'] / sreq_total:.2%}", str(len(problems)))

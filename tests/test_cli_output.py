@@ -307,9 +307,11 @@ def test_solve_time_past_the_limit_says_what_took_it_there_and_a_wall_cut_says_s
                                              "this site; the search was skipped; the phases are in "
                                              "schedule_summary.json)")
     result.solve_s = 5.8  # within a second of the limit: extraction's rounding, nothing to explain but the cut
-    assert solve_time_text(result).plain == ("5.8 s (the wall clock cut search before its deterministic budget: the "
-                                             "same inputs may give another roster on a quieter machine or with a "
-                                             "longer limit)")
+    assert solve_time_text(result).plain == ("5.8 s (the wall clock stopped search early: the same inputs may give "
+                                             "another roster on a quieter machine or with a longer limit)")
+    result.phases[1:1] = [PhaseReport("hand_out", 0.0, "wall_cap"), PhaseReport("hand_out", 0.0, "wall_cap")]
+    assert "stopped hand_out, search early" in solve_time_text(result).plain  # each phase named once
+    del result.phases[1:3]
     result.phases[3] = PhaseReport("search", 2.0, "deterministic_budget")
     assert solve_time_text(result).plain == "5.8 s"
     result.solve_plan = None

@@ -11,6 +11,7 @@ from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_r
 
 from planner.scheduling import check_roster, solve_roster
 from planner.scheduling import solve as solve_module
+from planner.scheduling.bound import BoundNotSolved
 from planner.scheduling.outputs import schedule_summary
 from planner.scheduling.phases import GREEDY_FIRST_ABOVE, PhaseReport, SolvePlan, choose_phases, stopped_by
 
@@ -53,6 +54,7 @@ def test_with_no_exact_budget_the_greedy_placement_is_the_start(monkeypatch):
 def test_very_large_models_build_the_greedy_start_before_the_lp_plan():
     huge, site = choose_phases(300, template_choices=GREEDY_FIRST_ABOVE + 1), choose_phases(300, GREEDY_FIRST_ABOVE)
     assert huge.greedy_first and huge.phases[:3] == ["build", "greedy_start", "lp_plan"] and "greedy start first" in huge.reason
+    assert huge.start == "greedy_start+lp_plan" and site.start == "lp_plan"
     assert not site.greedy_first and "greedy_start" not in site.phases
     assert not choose_phases(30, template_choices=GREEDY_FIRST_ABOVE + 1).greedy_first  # no LP plan: greedy start only
 
@@ -67,12 +69,43 @@ def test_a_greedy_start_that_costs_less_than_every_hand_out_is_kept(monkeypatch)
     by_name = {p.name: p for p in result.phases}
     assert by_name["complete_breaks"].objective > by_name["greedy_start"].objective
     assert "greedy start" in by_name["complete_breaks"].note and "is kept" in by_name["complete_breaks"].note
-    assert by_name["trim"].details["overstaff_before"] >= 0 and by_name["trim"].objective <= by_name["greedy_start"].objective
+    assert by_name["trim"].details["start"] == "greedy_start"
+    assert by_name["trim"].objective <= by_name["greedy_start"].objective
     assert result.shortfall_bound is not None  # the LP bound is still reported
 
 
-@pytest.mark.parametrize(("handouts", "greedy_first"), [(0, False), (1, False), (2, False), (3, False), (1, True), (2, True)])
-def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, handouts, greedy_first):
+def test_with_the_greedy_start_first_a_failed_lp_plan_does_not_build_it_again(monkeypatch):
+    cfg, agents, req = _site()
+    plan = SolvePlan(2, exact_det=0.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, greedy_first=True)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+
+    def no_lp(inst, time_limit_s=None):
+        raise BoundNotSolved("the LP did not finish")
+
+    monkeypatch.setattr(solve_module, "lp_plan", no_lp)
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    names = [p.name for p in result.phases]
+    assert names[:3] == ["build", "greedy_start", "lp_plan"] and names.count("greedy_start") == 1
+    assert "hand_out" not in names and result.shortfall_bound is None
+
+
+def test_a_search_that_proves_its_roster_optimal_reports_that_bound():
+    cfg, agents, req = _site()
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    search = next(p for p in result.phases if p.name == "search")
+    assert search.stopped_by == "optimal" and result.status == "OPTIMAL"
+    assert result.best_bound == pytest.approx(result.objective) and result.gap == pytest.approx(0.0)
+
+
+HC = ["hand_out", "complete_breaks"]
+
+
+@pytest.mark.parametrize(("handouts", "greedy_first", "expected"), [
+    (0, False, ["build", "greedy_start"]), (1, False, ["build", "lp_plan", *HC]),
+    (2, False, ["build", "lp_plan", *HC, *HC]), (3, False, ["build", "lp_plan", *HC, *HC, *HC]),
+    (1, True, ["build", "greedy_start", "lp_plan", *HC]), (2, True, ["build", "greedy_start", "lp_plan", *HC, *HC])])
+def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, handouts, greedy_first, expected):
     cfg, agents, req = _site()
     plan = SolvePlan(handouts, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0,
                      greedy_first=greedy_first)
@@ -80,8 +113,6 @@ def test_each_path_gives_a_clean_roster_and_reports_its_phases(monkeypatch, hand
     result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
     assert check_roster(result, cfg, agents, no_leave(), req) == []
     names = [p.name for p in result.phases]
-    expected = ["build"] + (["greedy_start"] if greedy_first or not handouts else [])
-    expected += ["lp_plan"] + ["hand_out", "complete_breaks"] * handouts if handouts else []
     assert names[:len(expected) + 2] == [*expected, "trim", "search"] == plan.phases[:len(expected) + 2]
     assert (result.shortfall_bound is not None) == bool(handouts)
     start = next(p for p in result.phases if p.name in ("greedy_start", "complete_breaks"))

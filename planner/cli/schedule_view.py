@@ -96,17 +96,16 @@ def result_table(result: RosterResult, bound: BoundResult | None) -> Table:
 
 
 def solve_time_text(result: RosterResult) -> Text:
-    """The solve's wall seconds; past its time limit, which phases took it there (a limit too short for the site), and
-    within it, which phases the wall clock cut (a roster that may not repeat)."""
+    """The solve's wall seconds, with what took it past its limit, or within it which phases the wall clock stopped."""
     limit = result.solve_plan.limit_s if result.solve_plan is not None else None
     text = Text(f"{result.solve_s:,.1f} s")
     if limit is None:
         return text
     if result.solve_s <= limit + 1.0:
-        cut = [p.name for p in result.phases if p.stopped_by == "wall_cap"]
+        cut = list(dict.fromkeys(p.name for p in result.phases if p.stopped_by == "wall_cap"))
         if cut:
-            text.append(f" (the wall clock cut {', '.join(cut)} before its deterministic budget: the same inputs may "
-                        "give another roster on a quieter machine or with a longer limit)", style="yellow")
+            text.append(f" (the wall clock stopped {', '.join(cut)} early: the same inputs may give another roster on "
+                        "a quieter machine or with a longer limit)", style="yellow")
         return text
     first = [p for p in result.phases if p.name not in ("search", "fallback")]
     took = sum(p.wall_s for p in first)

@@ -39,8 +39,9 @@ PLAN_MIN_LIMIT_S = 60.0
 HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
 # Agent-day template choices above which the greedy start runs before the LP plan too: the LP and its first hand-out
 # take longer than the greedy start there, and a complete roster should exist early. 400 agents (demo x2.67, about
-# 96,000 choices): build 3.7 s, LP 20.5 s, first hand-out 13.5 s (first roster at 38 s), greedy start 13.5 s (first
-# roster at 17 s); the 150-agent week (about 36,000) has its first hand-out at about 14 s and keeps the LP path alone.
+# 96,000 choices): build 3.7 s, LP 20.5 s, first hand-out 13.5 s (first roster at 36-38 s); with the greedy start first
+# the first roster is at 15.9, 20.2 and 27.5 s in three runs; the 150-agent week (about 36,000) has its first hand-out
+# at 15-20 s and keeps the LP path alone.
 GREEDY_FIRST_ABOVE = 60000
 # Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET), on small rosters only. On a
 # site week (LNS_ONLY_ABOVE) the greedy placement is far cheaper than what the sub-solve finds in its budget, so it is
@@ -91,14 +92,20 @@ class SolvePlan:
 
     @property
     def start(self) -> str:
-        """'greedy_start', 'lp_plan' or 'published_start': where the first roster comes from."""
-        return "published_start" if self.replan else "lp_plan" if self.handouts else "greedy_start"
+        """'greedy_start', 'lp_plan', 'greedy_start+lp_plan' (the cheaper of both) or 'published_start': where the first
+        roster comes from."""
+        if self.replan:
+            return "published_start"
+        if self.handouts:
+            return "greedy_start+lp_plan" if self.greedy_first else "lp_plan"
+        return "greedy_start"
 
     @property
     def phases(self) -> list[str]:
         """The names of the phases planned, in order (fallback only runs when needed)."""
         first = ["greedy_start"] if not self.handouts or self.greedy_first else []
-        first += ["lp_plan"] + ["hand_out", "complete_breaks"] * self.handouts if self.handouts else []
+        if self.handouts:
+            first += ["lp_plan", *["hand_out", "complete_breaks"] * self.handouts]
         first = ["published_start", "start_check"] if self.replan else [*first, "trim"]
         return ["build", *first, "search"]
 

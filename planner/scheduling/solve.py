@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
-from planner.scheduling.bound import BoundNotSolved
+from planner.scheduling.bound import BoundNotSolved, BoundResult
 from planner.scheduling.complete import Completion, exact_completion, greedy_completion, placed_completion, shift_counts
 from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost, unit_cost
 from planner.scheduling.explain import check_agents
@@ -94,7 +94,7 @@ def solve_roster(
         greedy = _greedy_start(inst, rm, phases) if plan.greedy_first else None
         start, bound = (_plan_start(inst, rm, plan, deadline, phases, greedy) if plan.handouts else (None, None))
         if start is None:
-            start = greedy or _greedy_start(inst, rm, phases)
+            start = greedy if greedy is not None else _greedy_start(inst, rm, phases)
         start = _trim(inst, rm, plan, start, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
@@ -139,6 +139,7 @@ class _Start:
     done: Completion
     cost: int
     placed: dict[tuple[int, int], tuple[int, ...]] = field(default_factory=dict)  # replan: days kept as published
+    source: str = "greedy_start"  # the phase that built it: greedy_start, hand_out N or published_start
 
 
 def _start_cost(inst, rm: RosterModel, weeks: dict[int, dict[int, int]], done: Completion) -> int:
@@ -163,7 +164,7 @@ def _published_start(inst, rm: RosterModel, phases: list[PhaseReport], every_age
                               note="objective without soft-rule penalties",
                               details={"agents_rostered": len(weeks), "published_days_lost": lost,
                                        "agent_days_changed": changed, "every_agent_checked": every_agent}))
-    return _Start(weeks, done, cost, placed)
+    return _Start(weeks, done, cost, placed, source="published_start")
 
 
 def _greedy_start(inst, rm: RosterModel, phases: list[PhaseReport]) -> _Start:
@@ -188,12 +189,12 @@ def _trim(inst, rm: RosterModel, plan: SolvePlan, start: _Start, phases: list[Ph
     phases.append(PhaseReport("trim", time.perf_counter() - began, stop, budget_det=plan.trim_passes,
                               used_det=report.passes, objective=cost / SCALE,
                               note="objective without soft-rule penalties; overstaffing in agent-slots; budget in passes",
-                              details=report.as_dict() | over))
-    return _Start(weeks, done, cost)
+                              details=report.as_dict() | over | {"start": start.source}))
+    return _Start(weeks, done, cost, source=start.source)
 
 
 def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases: list[PhaseReport],
-                greedy: _Start | None = None):
+                greedy: _Start | None = None) -> tuple[_Start | None, BoundResult | None]:
     """Phases lp_plan, then hand_out and complete_breaks per match bonus: the cheapest completed hand-out (each placed
     exactly or greedily, whichever costs less: a sub-solve cut short can return a poor first solution), or the greedy
     start when one ran first and costs less, and the LP bound; (greedy, None) when the wall clock leaves no room for
@@ -244,9 +245,11 @@ def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases:
                                   details={**{f"{k}_objective": v / SCALE for k, v in costs.items()},
                                            "greedy_ready_s": round(greedy_ready_s, 3)}))
         if best is None or costs[pick] < best.cost:
-            best = _Start(weeks, exact_done if pick == "exact" else greedy_done, costs[pick])
+            best = _Start(weeks, exact_done if pick == "exact" else greedy_done, costs[pick], source=f"hand_out {n + 1}")
     if greedy is not None and best is greedy:
-        phases[-1].note += f"; the greedy start ({greedy.cost / SCALE:.2f}) costs less than every hand-out and is kept"
+        ran = sum(1 for p in phases if p.name == "complete_breaks")
+        phases[-1].note += (f"; the greedy start ({greedy.cost / SCALE:.2f}) costs no more than the {ran} hand-out(s) "
+                            "and is kept" if ran else "; no hand-out ran: the greedy start is kept")
     return best, bound
 
 
@@ -311,7 +314,8 @@ def _replan_start(inst, rm: RosterModel, deadline: float, phases: list[PhaseRepo
 
 
 def _replan_search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, progress: _Progress,
-                   phases: list[PhaseReport], start: tuple, nothing_changed: bool):
+                   phases: list[PhaseReport], start: tuple[cp_model.CpSolver, int],
+                   nothing_changed: bool) -> tuple[cp_model.CpSolver, int, float | None]:
     """A re-plan's search from its start ((solver, status) of start_check), whose roster is kept only when it costs
     less, so a re-plan never ends worse than the published roster with the edits the changes force. With no change
     to repair there is no search: the published roster is returned as it is."""
@@ -319,12 +323,14 @@ def _replan_search(inst, rm: RosterModel, plan: SolvePlan, deadline: float, prog
     fixed_found = fixed_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if nothing_changed and fixed_found:
         phases.append(PhaseReport("search", 0.0, "skipped", note="no change to repair: the published roster is returned"))
-        return fixed, fixed_status, None
+        return fixed, cp_model.FEASIBLE, None
     solver, status = _search(inst, rm, plan, deadline, progress, phases)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if fixed_found and (not found or fixed.objective_value <= solver.objective_value):
         phases[-1].note += ("; " if phases[-1].note else "") + "the start roster is returned (the search found none cheaper)"
-        return fixed, fixed_status, _search_bound(solver)
+        # optimal only when the search proved it: the fixed solve proves only the start's own cost
+        proved = found and status == cp_model.OPTIMAL and fixed.objective_value == solver.objective_value
+        return fixed, cp_model.OPTIMAL if proved else cp_model.FEASIBLE, _search_bound(solver)
     return solver, status, _search_bound(solver)
 
 
@@ -339,7 +345,8 @@ def _search_bound(solver: cp_model.CpSolver) -> float | None:
 
 
 def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elapsed: float, progress: _Progress,
-            proven_bound: float) -> RosterResult:
+            proven_bound_scaled: float) -> RosterResult:
+    """The roster tables and figures of a solved model, objective and bound in planner units."""
     days = chosen_days(inst, rm, solver)
     hand_out_breaks(inst, rm, solver, days)
     hand_out_channels(inst, rm, solver, days)
@@ -372,7 +379,7 @@ def _result(inst, rm: RosterModel, solver: cp_model.CpSolver, status: int, elaps
         # the cost model on the extracted roster: CP-SAT's value of a solution not proven optimal may sit above it
         # (a gap or late-cost variable left above its floor), never below
         objective=terms["total"] / SCALE,
-        best_bound=min(proven_bound / SCALE, terms["total"] / SCALE),
+        best_bound=min(proven_bound_scaled, terms["total"]) / SCALE,
         solve_s=round(elapsed, 3),
         shortfall_agent_slots=short,
         overstaff_agent_slots=over,
