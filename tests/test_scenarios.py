@@ -17,7 +17,7 @@ from planner.io.files import write_table
 from planner.io.tables import read_agents, read_history, read_leave
 from planner.sample import write_site
 from planner.scenarios.apply import apply_scenario, untouched_changes
-from planner.scenarios.evaluate import baseline_week, day_table, evaluate, fixed_roster, scenario_inputs
+from planner.scenarios.evaluate import baseline_week, day_table, evaluate, fixed_roster, reroster, scenario_inputs
 from planner.scenarios.overlay import parse_scenario
 
 WEEK = dt.date(2026, 11, 23)
@@ -90,6 +90,11 @@ def stand_in(site):
      "shrinkage: 0.3}}\n", "a change is exactly one of"),
     ("  - headcount: {hires: [{count: 2, skills: [voice], contract: fulltime, start: 2026-11-23}]}\n",
      "unknown contract 'fulltime'"),
+    ("  - contract: {name: fulltime, weekly_hours_min: 30}\n", "unknown contract 'fulltime'"),
+    ("  - contract: {name: full_time}\n", "give at least one of weekly_hours_min"),
+    ("  - contract: {name: full_time, weekly_hour_min: 30}\n", "unknown key, did you mean 'weekly_hours_min'?"),
+    ("  - contract: {name: full_time, shift_lengths_h: [seven]}\n",
+     "changes[0].contract.shift_lengths_h[0] (line 3, column 51): Input should be a valid number"),
 ])
 def test_a_bad_scenario_file_names_the_key_line_and_what_was_expected(changes, expected):
     with pytest.raises(ConfigError) as err:
@@ -169,6 +174,31 @@ def test_config_changes_touch_only_their_channel_and_stay_valid(site):
     assert got.channel("email") == week.config.channel("email")
     with pytest.raises(ConfigError, match="opening_hours"):  # a channel open when the site is closed
         _apply(week, "  - opening_hours: {channel: chat, hours: {monday: {open: '00:00', close: '24:00'}}}\n")
+
+
+def test_a_contract_change_sets_only_its_terms_and_an_inconsistent_one_is_refused(site):
+    *_, week = site
+    got = _apply(week, "  - contract: {name: full_time, weekly_hours_min: 30, shift_lengths_h: [6, 7, 8, 8.5]}\n")
+    before, after = week.config.contract("full_time"), got.config.contract("full_time")
+    assert after.weekly_hours_min == 30 and after.shift_lengths_h == [6, 7, 8, 8.5]
+    assert after.weekly_hours_max == before.weekly_hours_max and after.days_per_week_max == before.days_per_week_max
+    assert got.config.contract("part_time") == week.config.contract("part_time")
+    assert got.contracts_changed == ("full_time",)
+    with pytest.raises(ConfigError, match=r"change contract: .*contracts\.0: weekly_hours_min 45\.0 > weekly_hours_max 40\.0"):
+        _apply(week, "  - contract: {name: full_time, weekly_hours_min: 45}\n")
+
+
+def test_a_contract_change_shapes_the_re_roster_and_the_fixed_roster_says_it_does_not_follow(site, stand_in):
+    *_, week = site
+    slots, shifts, _ = stand_in
+    sc = _scenario("  - contract: {name: full_time, weekly_hours_min: 30, shift_lengths_h: [7]}\n")
+    inputs = scenario_inputs(week, sc)
+    assert "contract full_time changed" in fixed_roster(week, "S", inputs, slots, shifts).note
+    outcome = reroster(week, "S", inputs, time_limit_s=5)
+    roster = outcome.roster.roster.merge(week.agents[["agent_id", "contract"]], on="agent_id")
+    full = roster[roster["contract"] == "full_time"]
+    hours = (pd.to_datetime(full["shift_end"]) - pd.to_datetime(full["shift_start"])).dt.total_seconds() / 3600
+    assert len(full) > 0 and set(hours.round(2)) == {7.0}  # every full-time shift has the scenario's only length
 
 
 def test_headcount_adds_hires_with_training_and_blocks_leavers_after_their_last_day(site):

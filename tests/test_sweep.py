@@ -56,6 +56,19 @@ def test_points_are_the_cartesian_product_first_axis_slowest():
     assert p.scenario.changes[0].campaign.uplift == 0.2 and p.scenario.changes[1].aht.factor == 1.1
 
 
+def test_an_axis_can_vary_a_contract_term_of_a_base_change():
+    grid = _grid("name: Full-time terms\nbase:\n  changes:\n"
+                 "    - contract: {name: full_time, weekly_hours_min: 35, shift_lengths_h: [7, 8]}\n"
+                 "parameters:\n  - {change: 0, field: weekly_hours_min, values: [30, 35]}\n")
+    points = grid.points()
+    assert [p.scenario.changes[0].contract.terms() for p in points] == [
+        {"weekly_hours_min": 30, "shift_lengths_h": [7, 8]}, {"weekly_hours_min": 35, "shift_lengths_h": [7, 8]}]
+    assert points[0].scenario.name == "contract.weekly_hours_min=30"
+    with pytest.raises(ConfigError, match="unknown contract 'fulltime'"):
+        _grid("name: G\nbase:\n  changes:\n    - contract: {name: fulltime, weekly_hours_min: 35}\n"
+              "parameters:\n  - {change: 0, field: weekly_hours_min, values: [30]}\n")
+
+
 def test_the_shipped_sweep_parses(repo):
     from planner.config import load_config
     from planner.scenarios.grid import load_grid

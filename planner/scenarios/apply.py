@@ -9,8 +9,9 @@ Rules, in plain words:
   channel's configured aht_s first).
 - channel_shift: share of from_channel's contacts per slot move to to_channel in the same slot; they take
   to_channel's handle time there.
-- target, shrinkage, opening_hours: change the config, which is validated again as a whole (a channel's hours must
-  stay inside the site's, on the slot grid).
+- target, shrinkage, opening_hours, contract: change the config, which is validated again as a whole (a channel's
+  hours must stay inside the site's, on the slot grid; a contract's minimum hours at most its maximum). A contract's
+  terms shape only the roster: the fixed mode's roster keeps its shifts, so they show when re-rostered.
 - headcount: hires become agents (ids H001, …) on leave (kind `not_started`) before start and on `training` for
   training_days from it; leavers and the attrition's agents are on leave (kind `left`) after their last day. With
   attrition_per_month r, by day d the expected number gone is n × (1 − (1 − r)^(months since the history ended)); the
@@ -44,6 +45,7 @@ class ScenarioInputs:
     agents: pd.DataFrame
     leave: pd.DataFrame | None
     gone: dict[str, dt.date]  # agent_id → last day worked (leavers and attrition)
+    contracts_changed: tuple[str, ...] = ()  # contracts whose terms the scenario changes (they shape only the roster)
 
 
 def apply_scenario(scenario: Scenario, config: Config, staffing_input: pd.DataFrame, agents: pd.DataFrame,
@@ -57,15 +59,18 @@ def apply_scenario(scenario: Scenario, config: Config, staffing_input: pd.DataFr
     frame["aht_s"] = frame["aht_s"].astype(float).fillna(defaults)
     forecast_from = pd.Timestamp(history_end + dt.timedelta(days=1))
     gone: dict[str, dt.date] = {}
+    contracts: list[str] = []
     for change in scenario.changes:
-        if change.kind in ("target", "shrinkage", "opening_hours"):
+        if change.kind in ("target", "shrinkage", "opening_hours", "contract"):
             config = _config_change(config, change)
+            if change.kind == "contract" and change.contract.name not in contracts:
+                contracts.append(change.contract.name)
         elif change.kind == "headcount":
             agents, leave, more = _headcount(change.headcount, agents, leave, first_day, last_day, history_end)
             gone.update(more)
         else:
             frame = _forecast_change(frame, change, config, forecast_from)
-    return ScenarioInputs(config, frame, agents, leave, gone)
+    return ScenarioInputs(config, frame, agents, leave, gone, tuple(contracts))
 
 
 def untouched_changes(scenario: Scenario, first_day: dt.date, last_day: dt.date) -> list[str]:
@@ -150,6 +155,9 @@ def _config_change(config: Config, change: Change) -> Config:
     elif change.kind == "shrinkage":
         for name in value.channels:
             data["channels"][index[name]]["shrinkage"] = value.shrinkage
+    elif change.kind == "contract":
+        at = next(i for i, c in enumerate(data["contracts"]) if c["name"] == value.name)
+        data["contracts"][at] = {**data["contracts"][at], **value.terms()}
     else:
         hours = {d: (h if isinstance(h, str) else h.model_dump()) for d, h in value.hours.items()}
         if value.channel is None:
@@ -162,7 +170,7 @@ def _config_change(config: Config, change: Change) -> Config:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise ConfigError(f"scenario change {change.kind}: the config it makes is invalid: "
-                          f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+                          f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 def _headcount(change: Headcount, agents: pd.DataFrame, leave: pd.DataFrame | None, first_day: dt.date,

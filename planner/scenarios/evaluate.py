@@ -110,8 +110,11 @@ def fixed_roster(week: Week, name: str, inputs: ScenarioInputs, roster_slots: pd
     cov = cov.assign(scheduled=cov["scheduled"].fillna(0).astype(float), required=cov["agents_required"].astype(float))
     cov = cov.assign(gap=cov["scheduled"] - cov["required"])[KEYS + ["required", "scheduled", "gap"]]
     projected = projected_coverage(cov, req_week, inputs.config, agents_are="scheduled", context=horizon)
-    note = f"{len(inputs.gone)} agent(s) gone: their later shifts removed" if inputs.gone else ""
-    return Outcome(name, "fixed", inputs.config, projected, req_week, kept_shifts, inputs.agents, None, note)
+    notes = [f"{len(inputs.gone)} agent(s) gone: their later shifts removed"] if inputs.gone else []
+    if inputs.contracts_changed:
+        notes.append(f"contract {', '.join(inputs.contracts_changed)} changed: the kept roster's shifts do not follow "
+                     "it (re-roster to see it)")
+    return Outcome(name, "fixed", inputs.config, projected, req_week, kept_shifts, inputs.agents, None, "; ".join(notes))
 
 
 def reroster(week: Week, name: str, inputs: ScenarioInputs, time_limit_s: float | None = None,

@@ -48,6 +48,7 @@ class Axis(Strict):
 
     name: str | None = Field(default=None, min_length=1, max_length=40)
     change: Annotated[int, Field(strict=True, ge=0)] | None = None
+    # not contract: its `name` would be the axis's column name; a grid varies a contract through a base change
     add: Literal["campaign", "volume", "aht", "target", "shrinkage", "headcount", "channel_shift", "opening_hours"] | None = None
     field: str
     values: list[Any] = Field(min_length=1, max_length=1000)

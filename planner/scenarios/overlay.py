@@ -14,6 +14,7 @@ A scenario file is a name and a list of changes, applied in order; each change i
                     leavers: [{agent_id: A001, last_day: 2026-11-25}], attrition_per_month: 0.02}
       - channel_shift: {from_channel: voice, to_channel: chat, share: 0.1, start: 2026-11-23, end: 2026-11-29}
       - opening_hours: {channel: chat, hours: {sunday: closed, saturday: {open: "09:00", close: "17:00"}}}
+      - contract: {name: full_time, weekly_hours_min: 30, shift_lengths_h: [6, 7, 8, 8.5]}
 
 Shares are fractions (uplift 0.25 = +25 %); dates are inclusive local calendar days.
 """
@@ -221,7 +222,38 @@ class OpeningHoursChange(Strict):
         return v
 
 
-CHANGE_KINDS = ("campaign", "volume", "aht", "target", "shrinkage", "headcount", "channel_shift", "opening_hours")
+class ContractChange(Strict):
+    """A contract's new terms: any of its weekly paid hours, days per week, shift lengths (hours) and hourly cost."""
+
+    name: str
+    weekly_hours_min: Annotated[float, Field(strict=True)] | None = None
+    weekly_hours_max: Annotated[float, Field(strict=True)] | None = None
+    days_per_week_max: Annotated[int, Field(strict=True)] | None = None
+    shift_lengths_h: list[Annotated[float, Field(strict=True)]] | None = None
+    cost_per_paid_hour: Annotated[float, Field(strict=True)] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str, info: ValidationInfo) -> str:
+        known = (info.context or {}).get("contracts")
+        if known is not None and v not in known:
+            raise ValueError(f"unknown contract {v!r}; the site's contracts are {', '.join(known)}")
+        return v
+
+    @model_validator(mode="after")
+    def _something(self) -> ContractChange:
+        if not self.terms():
+            raise ValueError("give at least one of weekly_hours_min, weekly_hours_max, days_per_week_max, "
+                             "shift_lengths_h, cost_per_paid_hour")
+        return self
+
+    def terms(self) -> dict[str, Any]:
+        """The contract fields this change sets, as the config writes them."""
+        return {k: v for k, v in self.model_dump().items() if k != "name" and v is not None}
+
+
+CHANGE_KINDS = ("campaign", "volume", "aht", "target", "shrinkage", "headcount", "channel_shift", "opening_hours",
+                "contract")
 
 
 class Change(Strict):
@@ -235,6 +267,7 @@ class Change(Strict):
     headcount: Headcount | None = None
     channel_shift: ChannelShift | None = None
     opening_hours: OpeningHoursChange | None = None
+    contract: ContractChange | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Change:
