@@ -46,6 +46,8 @@ def test_misspelt_key_names_path_line_and_suggestion(demo_config_path):
         ("timezone: Europe/London", "timezone: Mars/Olympus", "unknown IANA time zone"),
         ('monday:    {open: "08:00", close: "22:00"}', 'monday:    {open: "08:00", close: "25:00"}', "out of range"),
         ("weekly_hours_min: 35", "weekly_hours_min: 45", "weekly_hours_min 45.0 > weekly_hours_max 40.0"),
+        ("shift_lengths_h: [8, 8.5]", "shift_lengths_h: [8, 7.3]",
+         "contracts[0].shift_lengths_h[1] (line 77, column 26): a 7.3 h shift is not a whole number of 15-minute slots"),
     ],
 )
 def test_bad_values_are_rejected(demo_config_path, old, new, expected):

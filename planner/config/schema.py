@@ -637,6 +637,12 @@ class Config(Strict):
             if name in contract_names[:i]:
                 raise LocatedError(("contracts", i, "name"), f"contract {name!r} appears more than once "
                                    f"(first as contracts[{contract_names.index(name)}])")
+        for i, contract in enumerate(self.contracts):
+            for j, hours in enumerate(contract.shift_lengths_h):
+                if abs(hours * 60 / self.site.slot_minutes - round(hours * 60 / self.site.slot_minutes)) > 1e-9:
+                    raise LocatedError(("contracts", i, "shift_lengths_h", j),
+                                       f"a {hours:g} h shift is not a whole number of {self.site.slot_minutes}-minute "
+                                       "slots; shifts start and end on the slot grid")
         for i, ch in enumerate(self.channels):
             bad = off_grid(ch.opening_hours or {}, self.site.slot_minutes)
             if bad is not None:
