@@ -188,6 +188,35 @@ def test_a_contract_change_sets_only_its_terms_and_an_inconsistent_one_is_refuse
         _apply(week, "  - contract: {name: full_time, weekly_hours_min: 45}\n")
 
 
+@pytest.mark.parametrize(("terms", "expected"), [
+    ("weekly_hours_min: 45", "changes[0].contract.weekly_hours_min (line 3, column 33): weekly_hours_min 45.0 > "
+                             "weekly_hours_max 40.0 (with full_time's other terms)"),
+    ("shift_lengths_h: [8, 7.3]", "changes[0].contract.shift_lengths_h[1] (line 3, column 54): a 7.3 h shift is not a "
+                                  "whole number of 15-minute slots"),
+    ("weekly_hours_min: -1", "changes[0].contract.weekly_hours_min (line 3, column 33): Input should be greater than or "
+                             "equal to 0"),
+    ("days_per_week_max: 8", "Input should be less than or equal to 7"),
+    ("shift_lengths_h: []", "List should have at least 1 item"),
+    ("shift_lengths_h: [30]", "shift_lengths_h must be in (0, 16] hours, got 30"),
+])
+def test_a_contract_change_is_checked_against_the_contract_it_edits_when_the_file_is_read(site, terms, expected):
+    *_, week = site
+    with pytest.raises(ConfigError) as err:
+        parse_scenario(f"name: S\nchanges:\n  - contract: {{name: full_time, {terms}}}\n", "s.yaml", CHANNELS,
+                       CONTRACTS, week.config)
+    assert expected in str(err.value)
+
+
+def test_a_cost_only_contract_change_needs_no_re_roster(site, stand_in):
+    *_, week = site
+    slots, shifts, _ = stand_in
+    inputs = scenario_inputs(week, _scenario("  - contract: {name: full_time, cost_per_paid_hour: 30}\n"))
+    assert inputs.config.contract("full_time").cost_per_paid_hour == 30 and inputs.contracts_changed == ()
+    assert "contract" not in fixed_roster(week, "S", inputs, slots, shifts).note
+    same = scenario_inputs(week, _scenario("  - contract: {name: full_time, weekly_hours_min: 35}\n"))
+    assert same.contracts_changed == ()  # the config's own value: nothing changes
+
+
 def test_a_contract_change_shapes_the_re_roster_and_the_fixed_roster_says_it_does_not_follow(site, stand_in):
     *_, week = site
     slots, shifts, _ = stand_in

@@ -12,6 +12,7 @@ import pytest
 
 from planner.errors import ConfigError
 from planner.scenarios.grid import parse_grid
+from planner.scenarios.html import sweep_heatmap
 from planner.scenarios.sweep import SweepExecutor, point_seeds, run_sweep
 from tests.test_scenarios import CHANNELS, CONTRACTS, _roster_from_requirement, site  # noqa: F401
 
@@ -67,6 +68,27 @@ def test_an_axis_can_vary_a_contract_term_of_a_base_change():
     with pytest.raises(ConfigError, match="unknown contract 'fulltime'"):
         _grid("name: G\nbase:\n  changes:\n    - contract: {name: fulltime, weekly_hours_min: 35}\n"
               "parameters:\n  - {change: 0, field: weekly_hours_min, values: [30]}\n")
+
+
+def test_a_list_valued_axis_is_one_text_cell_in_the_table_and_the_heatmap(site, tmp_path):  # noqa: F811
+    *_, week = site
+    grid = parse_grid("name: G\nbase:\n  changes:\n    - contract: {name: full_time, weekly_hours_min: 35}\n"
+                      "parameters:\n  - {change: 0, field: shift_lengths_h, values: [[8, 8.5], [6, 7, 8, 8.5]]}\n",
+                      "g.yaml", CHANNELS, CONTRACTS, week.config)
+    slots, shifts = _roster_from_requirement(week)
+    table = run_sweep(week, grid, "fixed", slots, shifts)
+    assert set(table["contract.shift_lengths_h"]) == {"[8, 8.5]", "[6, 7, 8, 8.5]"}
+    fig = sweep_heatmap(table, grid.labels)
+    assert list(fig.data[0].x) == ["[8, 8.5]", "[6, 7, 8, 8.5]"]
+
+
+def test_a_grid_point_that_breaks_its_contract_names_the_axis_line(site):  # noqa: F811
+    *_, week = site
+    text = ("name: G\nbase:\n  changes:\n    - contract: {name: full_time, weekly_hours_min: 35}\n"
+            "parameters:\n  - {change: 0, field: weekly_hours_min, values: [30, 45]}\n")
+    with pytest.raises(ConfigError) as err:
+        parse_grid(text, "g.yaml", CHANNELS, CONTRACTS, week.config)
+    assert "line 6" in str(err.value) and "weekly_hours_min 45.0 > weekly_hours_max 40.0" in str(err.value)
 
 
 def test_the_shipped_sweep_parses(repo):

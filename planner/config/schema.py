@@ -263,26 +263,48 @@ class Channel(Strict):
         return self
 
 
+# A contract's terms, shared with the what-if contract change (planner.scenarios.overlay) so both refuse the same values.
+WeeklyHoursMin = Annotated[Real, Field(ge=0), _at_most(168, "the hours in a week")]
+WeeklyHoursMax = Annotated[Real, Field(gt=0), _at_most(168, "the hours in a week")]
+DaysPerWeek = Annotated[Whole, Field(ge=1, le=7)]
+ShiftLengths = Annotated[list[Real], Field(min_length=1)]
+
+
+def contract_terms_problem(terms: dict) -> tuple[tuple, str] | None:
+    """The first inconsistency among a contract's terms (weekly hours, shift lengths in hours) as (location, message)."""
+    low, high = terms.get("weekly_hours_min"), terms.get("weekly_hours_max")
+    if low is not None and high is not None and low > high:
+        return ("weekly_hours_min",), f"weekly_hours_min {low} > weekly_hours_max {high}"
+    lengths = terms.get("shift_lengths_h") or []
+    for i, h in enumerate(lengths):
+        if h <= 0 or h > 16:
+            return ("shift_lengths_h", i), f"shift_lengths_h must be in (0, 16] hours, got {h:g}"
+    if lengths and high is not None and min(lengths) > high:
+        return ("shift_lengths_h",), "the shortest shift is longer than weekly_hours_max"
+    return None
+
+
+def off_slot_length(lengths: list[float], slot_minutes: int) -> int | None:
+    """The index of the first shift length (hours) that is not a whole number of slots, or None."""
+    return next((j for j, h in enumerate(lengths)
+                 if abs(h * 60 / slot_minutes - round(h * 60 / slot_minutes)) > 1e-9), None)
+
+
 class Contract(Strict):
     """An employment contract: weekly paid hours, days per week and allowed shift lengths (paid hours)."""
 
     name: str
-    weekly_hours_min: Annotated[Real, Field(ge=0), _at_most(168, "the hours in a week")]
-    weekly_hours_max: Annotated[Real, Field(gt=0), _at_most(168, "the hours in a week")]
-    days_per_week_max: Whole = Field(ge=1, le=7)
-    shift_lengths_h: list[Real] = Field(min_length=1)
+    weekly_hours_min: WeeklyHoursMin
+    weekly_hours_max: WeeklyHoursMax
+    days_per_week_max: DaysPerWeek
+    shift_lengths_h: ShiftLengths
     cost_per_paid_hour: Money | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Contract:
-        if self.weekly_hours_min > self.weekly_hours_max:
-            raise LocatedError(("weekly_hours_min",),
-                               f"weekly_hours_min {self.weekly_hours_min} > weekly_hours_max {self.weekly_hours_max}")
-        for i, h in enumerate(self.shift_lengths_h):
-            if h <= 0 or h > 16:
-                raise LocatedError(("shift_lengths_h", i), f"shift_lengths_h must be in (0, 16] hours, got {h:g}")
-        if min(self.shift_lengths_h) > self.weekly_hours_max:
-            raise LocatedError(("shift_lengths_h",), "the shortest shift is longer than weekly_hours_max")
+        problem = contract_terms_problem(self.model_dump())
+        if problem is not None:
+            raise LocatedError(*problem)
         return self
 
 
@@ -638,11 +660,11 @@ class Config(Strict):
                 raise LocatedError(("contracts", i, "name"), f"contract {name!r} appears more than once "
                                    f"(first as contracts[{contract_names.index(name)}])")
         for i, contract in enumerate(self.contracts):
-            for j, hours in enumerate(contract.shift_lengths_h):
-                if abs(hours * 60 / self.site.slot_minutes - round(hours * 60 / self.site.slot_minutes)) > 1e-9:
-                    raise LocatedError(("contracts", i, "shift_lengths_h", j),
-                                       f"a {hours:g} h shift is not a whole number of {self.site.slot_minutes}-minute "
-                                       "slots; shifts start and end on the slot grid")
+            j = off_slot_length(contract.shift_lengths_h, self.site.slot_minutes)
+            if j is not None:
+                raise LocatedError(("contracts", i, "shift_lengths_h", j),
+                                   f"a {contract.shift_lengths_h[j]:g} h shift is not a whole number of "
+                                   f"{self.site.slot_minutes}-minute slots; shifts start and end on the slot grid")
         for i, ch in enumerate(self.channels):
             bad = off_grid(ch.opening_hours or {}, self.site.slot_minutes)
             if bad is not None:

@@ -45,7 +45,7 @@ class ScenarioInputs:
     agents: pd.DataFrame
     leave: pd.DataFrame | None
     gone: dict[str, dt.date]  # agent_id → last day worked (leavers and attrition)
-    contracts_changed: tuple[str, ...] = ()  # contracts whose terms the scenario changes (they shape only the roster)
+    contracts_changed: tuple[str, ...] = ()  # contracts whose shape (hours, days, lengths) differs: only a roster shows it
 
 
 def apply_scenario(scenario: Scenario, config: Config, staffing_input: pd.DataFrame, agents: pd.DataFrame,
@@ -62,9 +62,11 @@ def apply_scenario(scenario: Scenario, config: Config, staffing_input: pd.DataFr
     contracts: list[str] = []
     for change in scenario.changes:
         if change.kind in ("target", "shrinkage", "opening_hours", "contract"):
+            before = config
             config = _config_change(config, change)
-            if change.kind == "contract" and change.contract.name not in contracts:
-                contracts.append(change.contract.name)
+            name = change.contract.name if change.kind == "contract" else None
+            if name is not None and name not in contracts and _shape(before, name) != _shape(config, name):
+                contracts.append(name)
         elif change.kind == "headcount":
             agents, leave, more = _headcount(change.headcount, agents, leave, first_day, last_day, history_end)
             gone.update(more)
@@ -144,6 +146,11 @@ def _add_per_day(frame: pd.DataFrame, rows: pd.Series, per_day: float, config: C
             weights = is_open / is_open.sum() if is_open.sum() > 0 else np.full(len(g), 1 / len(g))
         frame.loc[g.index, "offered"] = base + per_day * weights
     return frame
+
+
+def _shape(config: Config, name: str) -> dict:
+    """A contract's terms that shape a roster (all but its name and hourly cost)."""
+    return config.contract(name).model_dump(exclude={"name", "cost_per_paid_hour"})
 
 
 def _config_change(config: Config, change: Change) -> Config:

@@ -27,9 +27,9 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from planner.config.loader import parse_document
-from planner.config.schema import LocatedError, Strict
+from planner.config.schema import Config, LocatedError, Strict
 from planner.errors import ConfigError
-from planner.scenarios.overlay import Change, Scenario
+from planner.scenarios.overlay import Change, Scenario, site_context
 
 MAX_POINTS = 10_000
 AXIS_KEYS = ("name", "change", "add", "field", "values")
@@ -216,7 +216,7 @@ def _blame(grid: Grid, index: tuple[int, ...], err: dict, owners: dict[int, int]
     return LocatedError(("parameters", a, "values", index[a]), f"{field + ': ' if field else ''}{msg} (at the point {at})")
 
 
-def load_grid(path: str | Path, channels: list[str], contracts: list[str]) -> Grid:
+def load_grid(path: str | Path, channels: list[str], contracts: list[str], config: Config | None = None) -> Grid:
     """Read and validate a sweep grid file against the site's channel and contract names (ConfigError with line/column)."""
     path = Path(path)
     try:
@@ -225,9 +225,9 @@ def load_grid(path: str | Path, channels: list[str], contracts: list[str]) -> Gr
         raise ConfigError(f"{path}: sweep grid file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read sweep grid file ({exc})") from None
-    return parse_grid(text, str(path), channels, contracts)
+    return parse_grid(text, str(path), channels, contracts, config)
 
 
-def parse_grid(text: str, source: str, channels: list[str], contracts: list[str]) -> Grid:
+def parse_grid(text: str, source: str, channels: list[str], contracts: list[str], config: Config | None = None) -> Grid:
     """Validate sweep grid YAML text against the site's channel and contract names."""
-    return parse_document(text, source, Grid, "sweep grid", context={"channels": channels, "contracts": contracts})
+    return parse_document(text, source, Grid, "sweep grid", context=site_context(channels, contracts, config))

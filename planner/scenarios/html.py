@@ -107,8 +107,8 @@ def sweep_heatmap(table: pd.DataFrame, labels: list[str]) -> go.Figure:
     channels = list(dict.fromkeys(table["channel"]))
     fig = make_subplots(rows=len(channels), cols=1, subplot_titles=channels, vertical_spacing=0.06)
     for row, channel in enumerate(channels, start=1):
-        part = table[table["channel"] == channel]
         keys = [x_axis] + ([y_axis] if y_axis else [])
+        part = table[table["channel"] == channel]
         grid = part.groupby(keys, sort=False)["service_level"].mean().reset_index()
         xs = list(dict.fromkeys(part[x_axis]))
         ys = list(dict.fromkeys(part[y_axis])) if y_axis else [""]

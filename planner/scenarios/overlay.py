@@ -28,7 +28,20 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError, ValidationInfo, field_validator, model_validator
 
 from planner.config.loader import parse_document
-from planner.config.schema import DayHours, LocatedError, Strict, Target
+from planner.config.schema import (
+    Config,
+    DayHours,
+    DaysPerWeek,
+    LocatedError,
+    Money,
+    ShiftLengths,
+    Strict,
+    Target,
+    WeeklyHoursMax,
+    WeeklyHoursMin,
+    contract_terms_problem,
+    off_slot_length,
+)
 from planner.errors import ConfigError
 
 Share = Annotated[float, Field(strict=True, ge=-1, le=10)]
@@ -226,11 +239,11 @@ class ContractChange(Strict):
     """A contract's new terms: any of its weekly paid hours, days per week, shift lengths (hours) and hourly cost."""
 
     name: str
-    weekly_hours_min: Annotated[float, Field(strict=True)] | None = None
-    weekly_hours_max: Annotated[float, Field(strict=True)] | None = None
-    days_per_week_max: Annotated[int, Field(strict=True)] | None = None
-    shift_lengths_h: list[Annotated[float, Field(strict=True)]] | None = None
-    cost_per_paid_hour: Annotated[float, Field(strict=True)] | None = None
+    weekly_hours_min: WeeklyHoursMin | None = None
+    weekly_hours_max: WeeklyHoursMax | None = None
+    days_per_week_max: DaysPerWeek | None = None
+    shift_lengths_h: ShiftLengths | None = None
+    cost_per_paid_hour: Money | None = None
 
     @field_validator("name")
     @classmethod
@@ -241,10 +254,22 @@ class ContractChange(Strict):
         return v
 
     @model_validator(mode="after")
-    def _something(self) -> ContractChange:
-        if not self.terms():
+    def _consistent(self, info: ValidationInfo) -> ContractChange:
+        terms = self.terms()
+        if not terms:
             raise ValueError("give at least one of weekly_hours_min, weekly_hours_max, days_per_week_max, "
                              "shift_lengths_h, cost_per_paid_hour")
+        context = info.context or {}
+        base = (context.get("contract_terms") or {}).get(self.name, {})
+        problem = contract_terms_problem({**base, **terms})
+        if problem is not None:
+            where, message = problem
+            raise LocatedError(where, f"{message} (with {self.name}'s other terms)" if base else message)
+        slot_minutes = context.get("slot_minutes")
+        j = off_slot_length(self.shift_lengths_h or [], slot_minutes) if slot_minutes else None
+        if j is not None:
+            raise LocatedError(("shift_lengths_h", j), f"a {self.shift_lengths_h[j]:g} h shift is not a whole number "
+                               f"of {slot_minutes}-minute slots; shifts start and end on the slot grid")
         return self
 
     def terms(self) -> dict[str, Any]:
@@ -295,7 +320,17 @@ class Scenario(Strict):
     changes: list[Change] = Field(default_factory=list)
 
 
-def load_scenario(path: str | Path, channels: list[str], contracts: list[str]) -> Scenario:
+def site_context(channels: list[str], contracts: list[str], config: Config | None = None) -> dict[str, Any]:
+    """The validation context of scenario and grid files: the site's channel and contract names, and with the config
+    its contracts' terms and slot length, so a contract change is checked against the contract it edits."""
+    context: dict[str, Any] = {"channels": channels, "contracts": contracts}
+    if config is not None:
+        context["contract_terms"] = {c.name: c.model_dump() for c in config.contracts}
+        context["slot_minutes"] = config.site.slot_minutes
+    return context
+
+
+def load_scenario(path: str | Path, channels: list[str], contracts: list[str], config: Config | None = None) -> Scenario:
     """Read and validate a scenario file against the site's channel and contract names (ConfigError with line/column)."""
     path = Path(path)
     try:
@@ -304,9 +339,10 @@ def load_scenario(path: str | Path, channels: list[str], contracts: list[str]) -
         raise ConfigError(f"{path}: scenario file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read scenario file ({exc})") from None
-    return parse_scenario(text, str(path), channels, contracts)
+    return parse_scenario(text, str(path), channels, contracts, config)
 
 
-def parse_scenario(text: str, source: str, channels: list[str], contracts: list[str]) -> Scenario:
+def parse_scenario(text: str, source: str, channels: list[str], contracts: list[str],
+                   config: Config | None = None) -> Scenario:
     """Validate scenario YAML text against the site's channel and contract names."""
-    return parse_document(text, source, Scenario, "scenario", context={"channels": channels, "contracts": contracts})
+    return parse_document(text, source, Scenario, "scenario", context=site_context(channels, contracts, config))

@@ -50,7 +50,9 @@ def evaluate_point(week: Week, point: Point, mode: str, roster_slots: pd.DataFra
                      "late_contacts": g["late_contacts"].sum(), "paid_h": np.nan, "cost": np.nan})
     rows.append({"channel": ALL, **{k: total[k] for k in METRICS}})
     table = pd.DataFrame(rows)
-    front = pd.DataFrame([{"point": point.index, "scenario": name, **point.values}] * len(table))
+    # a list-valued axis (a contract's shift lengths) is one cell of text, as the CSV and the HTML table show it
+    shown = {k: (str(v) if isinstance(v, list) else v) for k, v in point.values.items()}
+    front = pd.DataFrame([{"point": point.index, "scenario": name, **shown}] * len(table))
     return pd.concat([front, table], axis=1).assign(note=total["note"])
 
 

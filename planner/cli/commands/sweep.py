@@ -53,7 +53,7 @@ def sweep(
     if cluster is not None and cluster != "local" and "://" not in cluster:
         raise RequestError(f"--cluster {cluster!r}: expected local or a scheduler address like tcp://host:8786")
     cfg = config_from(config)
-    grid = load_grid(grid_path, cfg.channel_names, [c.name for c in cfg.contracts])
+    grid = load_grid(grid_path, cfg.channel_names, [c.name for c in cfg.contracts], cfg)
     with progress("Reading the site inputs"):
         inputs = read_site_inputs(cfg, with_contacts=False)
     slots, shifts, roster_week = _roster(cfg, roster) if roster is not None else (None, None, None)

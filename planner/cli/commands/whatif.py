@@ -71,7 +71,7 @@ def whatif(
     if mode not in MODES:
         raise RequestError(f"--mode {mode!r}: expected fixed, reroster or both")
     cfg = config_from(config)
-    scenarios = [load_scenario(p, cfg.channel_names, [c.name for c in cfg.contracts]) for p in scenario]
+    scenarios = [load_scenario(p, cfg.channel_names, [c.name for c in cfg.contracts], cfg) for p in scenario]
     names = [s.name for s in scenarios]
     if len(set(names)) < len(names) or "baseline" in names:
         raise RequestError(f"scenario names must be unique and not 'baseline': {', '.join(names)}")
@@ -125,7 +125,7 @@ def demo_whatif(cfg, inputs, plan, out_dir: Path) -> tuple[dict[str, Path], pd.D
     from planner.sample import demo_config_path
 
     scenario = load_scenario(demo_config_path().with_name("campaign.yaml"), cfg.channel_names,
-                             [c.name for c in cfg.contracts])
+                             [c.name for c in cfg.contracts], cfg)
     with progress(f"What-if: {scenario.name} against the roster kept fixed"), printed_warnings():
         base = baseline_week(cfg, inputs.history, inputs.agents, inputs.leave, plan.week_start)
         shifts = plan.roster.roster[["agent_id", "date", "paid_hours"]]
