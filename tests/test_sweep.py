@@ -65,6 +65,8 @@ def test_an_axis_can_vary_a_contract_term_of_a_base_change():
     assert [p.scenario.changes[0].contract.terms() for p in points] == [
         {"weekly_hours_min": 30, "shift_lengths_h": [7, 8]}, {"weekly_hours_min": 35, "shift_lengths_h": [7, 8]}]
     assert points[0].scenario.name == "contract.weekly_hours_min=30"
+    with pytest.raises(ConfigError, match=r"parameters\[0\]\.add \(line 3.*put it in base\.changes"):
+        _grid("name: G\nparameters:\n  - {add: contract, name: full_time, field: weekly_hours_min, values: [30]}\n")
     with pytest.raises(ConfigError, match="unknown contract 'fulltime'"):
         _grid("name: G\nbase:\n  changes:\n    - contract: {name: fulltime, weekly_hours_min: 35}\n"
               "parameters:\n  - {change: 0, field: weekly_hours_min, values: [30]}\n")

@@ -24,7 +24,7 @@ import itertools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from planner.config.loader import parse_document
 from planner.config.schema import Config, LocatedError, Strict
@@ -52,6 +52,14 @@ class Axis(Strict):
     add: Literal["campaign", "volume", "aht", "target", "shrinkage", "headcount", "channel_shift", "opening_hours"] | None = None
     field: str
     values: list[Any] = Field(min_length=1, max_length=1000)
+
+    @field_validator("add", mode="before")
+    @classmethod
+    def _not_contract(cls, v: Any) -> Any:
+        if v == "contract":
+            raise ValueError("a contract change cannot be added by an axis (its name would be the axis's column name): "
+                             "put it in base.changes and vary it with {change: <its index>, field: ..., values: [...]}")
+        return v
 
     @model_validator(mode="after")
     def _one_target(self) -> Axis:
