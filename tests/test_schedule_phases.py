@@ -74,6 +74,19 @@ def test_a_greedy_start_that_costs_less_than_every_hand_out_is_kept(monkeypatch)
     assert result.shortfall_bound is not None  # the LP bound is still reported
 
 
+def test_with_no_time_left_for_a_hand_out_the_greedy_start_is_kept_and_the_note_says_so(monkeypatch):
+    cfg, agents, req = _site()
+    plan = SolvePlan(2, exact_det=0.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, greedy_first=True)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=0.01)  # the LP gets its 1 s minimum
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    hand_outs = [p for p in result.phases if p.name == "hand_out"]
+    assert len(hand_outs) == 2 and all(p.stopped_by == "wall_cap" and "skipped" in p.note for p in hand_outs)
+    assert "complete_breaks" not in [p.name for p in result.phases]
+    assert "no hand-out ran: the greedy start is kept" in hand_outs[-1].note
+    assert next(p for p in result.phases if p.name == "trim").details["start"] == "greedy_start"
+
+
 def test_with_the_greedy_start_first_a_failed_lp_plan_does_not_build_it_again(monkeypatch):
     cfg, agents, req = _site()
     plan = SolvePlan(2, exact_det=0.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, greedy_first=True)
