@@ -50,6 +50,14 @@ Fraction = Annotated[float, Field(strict=True, ge=0, lt=1)]
 Days = Annotated[int, Field(strict=True, ge=0, le=366)]
 
 
+def _known_contract(name: str, info: ValidationInfo) -> str:
+    """A contract name checked against the site's (validation context 'contracts')."""
+    known = (info.context or {}).get("contracts")
+    if known is not None and name not in known:
+        raise ValueError(f"unknown contract {name!r}; the site's contracts are {', '.join(known)}")
+    return name
+
+
 def _known_channels(names: list[str], info: ValidationInfo) -> list[str]:
     """Channel names checked against the site's (validation context 'channels')."""
     known = (info.context or {}).get("channels")
@@ -176,13 +184,7 @@ class Hire(Strict):
 
     _skills = field_validator("skills")(_known_channels)
 
-    @field_validator("contract")
-    @classmethod
-    def _contract(cls, v: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("contracts")
-        if known is not None and v not in known:
-            raise ValueError(f"unknown contract {v!r}; the site's contracts are {', '.join(known)}")
-        return v
+    _contract = field_validator("contract")(_known_contract)
 
 
 class Leaver(Strict):
@@ -245,13 +247,7 @@ class ContractChange(Strict):
     shift_lengths_h: ShiftLengths | None = None
     cost_per_paid_hour: Money | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _known(cls, v: str, info: ValidationInfo) -> str:
-        known = (info.context or {}).get("contracts")
-        if known is not None and v not in known:
-            raise ValueError(f"unknown contract {v!r}; the site's contracts are {', '.join(known)}")
-        return v
+    _known = field_validator("name")(_known_contract)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> ContractChange:
