@@ -184,6 +184,11 @@ def test_a_contract_change_sets_only_its_terms_and_an_inconsistent_one_is_refuse
     assert after.weekly_hours_max == before.weekly_hours_max and after.days_per_week_max == before.days_per_week_max
     assert got.config.contract("part_time") == week.config.contract("part_time")
     assert got.contracts_changed == ("full_time",)
+    unread = parse_scenario("name: S\nchanges:\n  - contract: {name: night, weekly_hours_min: 30}\n", "s.yaml", CHANNELS,
+                            CONTRACTS + ["night"])  # a name this site does not have
+    with pytest.raises(ConfigError, match="unknown contract 'night'; the site's contracts are full_time"):
+        apply_scenario(unread, week.config, week.staffing_input, week.agents, week.leave, WEEK,
+                       WEEK + dt.timedelta(days=6), week.history_end)
     with pytest.raises(ConfigError, match=r"change contract: .*contracts\.0: weekly_hours_min 45\.0 > weekly_hours_max 40\.0"):
         _apply(week, "  - contract: {name: full_time, weekly_hours_min: 45}\n")
 

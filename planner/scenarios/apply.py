@@ -163,7 +163,10 @@ def _config_change(config: Config, change: Change) -> Config:
         for name in value.channels:
             data["channels"][index[name]]["shrinkage"] = value.shrinkage
     elif change.kind == "contract":
-        at = next(i for i, c in enumerate(data["contracts"]) if c["name"] == value.name)
+        at = next((i for i, c in enumerate(data["contracts"]) if c["name"] == value.name), None)
+        if at is None:  # a scenario built in Python, not read against the site's contract names
+            raise ConfigError(f"scenario change contract: unknown contract {value.name!r}; the site's contracts are "
+                              f"{', '.join(c['name'] for c in data['contracts'])}")
         data["contracts"][at] = {**data["contracts"][at], **value.terms()}
     else:
         hours = {d: (h if isinstance(h, str) else h.model_dump()) for d, h in value.hours.items()}
