@@ -48,6 +48,9 @@ def test_misspelt_key_names_path_line_and_suggestion(demo_config_path):
         ("weekly_hours_min: 35", "weekly_hours_min: 45", "weekly_hours_min 45.0 > weekly_hours_max 40.0"),
         ("shift_lengths_h: [8, 8.5]", "shift_lengths_h: [8, 7.3]",
          "contracts[0].shift_lengths_h[1] (line 77, column 26): a 7.3 h shift is not a whole number of 15-minute slots"),
+        ("days_per_week_max: 5\n    shift_lengths_h: [8, 8.5]", "days_per_week_max: 4\n    shift_lengths_h: [8, 8.5]",
+         "contracts[0].weekly_hours_min (line 74, column 5): weekly_hours_min 35 cannot be worked: at most 4 shift(s) "
+         "a week of at most 8.5 h is 34 h"),
     ],
 )
 def test_bad_values_are_rejected(demo_config_path, old, new, expected):

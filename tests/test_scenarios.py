@@ -203,6 +203,10 @@ def test_a_contract_change_sets_only_its_terms_and_an_inconsistent_one_is_refuse
     ("days_per_week_max: 8", "Input should be less than or equal to 7"),
     ("shift_lengths_h: []", "List should have at least 1 item"),
     ("shift_lengths_h: [30]", "shift_lengths_h must be in (0, 16] hours, got 30"),
+    ("weekly_hours_min: 39, days_per_week_max: 4, shift_lengths_h: [6]",
+     "changes[0].contract.weekly_hours_min (line 3, column 33): weekly_hours_min 39 cannot be worked: at most 4 "
+     "shift(s) a week of at most 6 h is 24 h (with full_time's other terms)"),
+    ("days_per_week_max: 4", "weekly_hours_min 35 cannot be worked: at most 4 shift(s) a week of at most 8.5 h is 34 h"),
 ])
 def test_a_contract_change_is_checked_against_the_contract_it_edits_when_the_file_is_read(site, terms, expected):
     *_, week = site

@@ -281,6 +281,12 @@ def contract_terms_problem(terms: dict) -> tuple[tuple, str] | None:
             return ("shift_lengths_h", i), f"shift_lengths_h must be in (0, 16] hours, got {h:g}"
     if lengths and high is not None and min(lengths) > high:
         return ("shift_lengths_h",), "the shortest shift is longer than weekly_hours_max"
+    days = terms.get("days_per_week_max")
+    # A shift pays at most its on-site length, so a minimum above the longest week of shifts binds nobody's roster:
+    # every agent on the contract would be refused by the solve, after the file was accepted.
+    if lengths and low is not None and days is not None and low > days * max(lengths) + 1e-9:
+        return ("weekly_hours_min",), (f"weekly_hours_min {low:g} cannot be worked: at most {days} shift(s) a week of "
+                                       f"at most {max(lengths):g} h is {days * max(lengths):g} h")
     return None
 
 
