@@ -6,6 +6,8 @@ Run from the repository root:
     python bench/schedule_bench.py --runs 1 --no-peer --scale-runs 3   # the 400-agent week 3 times (median)
     python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 120   # one solve per sample site seed, then stop
     python bench/schedule_bench.py --seeds 1,7 --overstaff-floor   # ... with the overstaffing LP floors (slow LP)
+    python bench/schedule_bench.py --seeds 1,2,3 --overstaff-start  # each seed from the shortfall LP's plan and from
+                                                                     # the overstaffing LP's (an experiment, slow LP)
     python bench/schedule_bench.py --horizon-weeks 4 --time-limit 600  # one 4-week solve, hard rules re-checked
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
@@ -15,11 +17,13 @@ planner run computes it (forecast from the history, then planner.staffing with t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -31,11 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from planner.config import load_config  # noqa: E402
 from planner.pipeline import week_requirements  # noqa: E402
 from planner.sample import generate_site  # noqa: E402
+from planner.scheduling import solve as solve_module  # noqa: E402
 from planner.scheduling.bound import shortfall_lower_bound  # noqa: E402
 from planner.scheduling.check import check_roster  # noqa: E402
 from planner.scheduling.explain import agent_conflict  # noqa: E402
 from planner.scheduling.instance import build_instance  # noqa: E402
-from planner.scheduling.overstaff import overstaff_floor  # noqa: E402
+from planner.scheduling.overstaff import overstaff_floor, overstaff_plan  # noqa: E402
 from planner.scheduling.solve import solve_roster  # noqa: E402
 
 WEEK = dt.date(2026, 11, 23)
@@ -164,6 +169,43 @@ def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> 
     console.print(table)
 
 
+def _handing_out(plan: dict):
+    """An lp_plan that returns `plan` for the hand-outs and the shipped LP's bound."""
+    shipped = solve_module.lp_plan
+
+    def lp_plan(inst, time_limit_s=None):
+        return dict(plan), shipped(inst, time_limit_s=time_limit_s)[1]
+
+    return lp_plan
+
+
+def starts_table(cfg, seeds: list[int], limit_s: float) -> None:
+    """Each seed solved twice: as shipped (the hand-outs of the shortfall bound's LP plan) and with the hand-outs given
+    the overstaffing LP's plan instead (overstaff_plan: least overstaffing at its least shortfall), solved before the
+    clock starts; shortfall, overstaffing and the config's objective of both."""
+    table = Table(title=f"Sample sites by seed: the plan handed out, limit {limit_s:g} s (the objective is the config's)")
+    for col in ("seed", "plan handed out", "shortfall", "above bound", "overstaffed", "objective", "late contacts",
+                "plan LP s", "solve s", "hard-rule violations"):
+        table.add_column(col, justify="right")
+    for seed in seeds:
+        req, agents, leave = sample_week(cfg, seed=seed)
+        agents, _ = feasible_agents(cfg, req, agents, leave)
+        plan, floor = overstaff_plan(build_instance(cfg, req, agents, leave, WEEK))
+        for name, lp_s in (("shortfall LP (shipped)", None), ("overstaffing LP", floor.solve_s)):
+            with (mock.patch.object(solve_module, "lp_plan", _handing_out(plan)) if lp_s is not None
+                  else contextlib.nullcontext()):
+                r = one_run(cfg, req, agents, leave, limit_s)
+            result = r["result"]
+            required = result.shortfall_bound.required_total
+            problems = check_roster(result, cfg, agents, leave, req, week_start=WEEK)
+            table.add_row(str(seed), name, f"{r['shortfall']:,}",
+                          f"{(r['shortfall'] - result.shortfall_bound.total) / required:.2%}",
+                          f"{r['overstaff'] / required:.2%}", f"{result.objective:,.0f}", f"{r['late']:,.1f}",
+                          "–" if lp_s is None else f"{lp_s:.0f}", f"{r['wall_s']:.1f}", str(len(problems)))
+        console.print(f"  seed {seed}: done")
+    console.print(table)
+
+
 def pyworkforce_run(cfg, req, limit_s: float) -> dict:
     """MinAbsDifference on the same requirement (channels summed: anonymous agents) and the same shift start/lengths."""
     from pyworkforce.scheduling import MinAbsDifference
@@ -225,6 +267,8 @@ def main() -> None:
     parser.add_argument("--seeds", default=None, help="comma-separated sample site seeds: one solve each, then stop")
     parser.add_argument("--overstaff-floor", action="store_true",
                         help="with --seeds: the overstaffing LP floors per seed (planner.scheduling.overstaff, minutes)")
+    parser.add_argument("--overstaff-start", action="store_true",
+                        help="with --seeds: each seed also solved from the overstaffing LP's plan (an experiment)")
     parser.add_argument("--horizon-weeks", type=int, default=None, help="one solve of this many weeks (2-4), then stop")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
@@ -234,6 +278,9 @@ def main() -> None:
     cfg = load_config(CONFIG)
     if args.horizon_weeks:
         horizon_run(cfg, args.horizon_weeks, args.time_limit or 600.0)
+        return
+    if args.seeds and args.overstaff_start:
+        starts_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit)
         return
     if args.seeds:
         seeds_table(cfg, [int(x) for x in args.seeds.split(",") if x.strip()], limit, args.overstaff_floor)

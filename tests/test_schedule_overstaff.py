@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
 from test_schedule_bound import _random_instance
 
 from planner.scheduling.instance import build_instance
-from planner.scheduling.overstaff import overstaff_floor
+from planner.scheduling.overstaff import overstaff_floor, overstaff_plan
 
 MORNING = {"voice": {h: 1 for h in range(8, 12)}}  # 4 one-hour slots on the first day
 
@@ -65,3 +67,20 @@ def test_the_minimum_is_worked_in_whole_shifts():
     # 10 shifts of 8 slots for 7 mornings of 4 required slots: 7 × 4 over on the mornings covered, 3 × 8 on the
     # shifts beside them; the hours alone (72 h, 9 shifts) would allow 7 × 4 + 2 × 8 = 44
     assert floor.forced == 7 * 4 + 3 * 8
+
+
+def test_the_overstaff_plan_works_the_minimum_on_the_mornings_it_covers():
+    cfg = tiny_config(hmin=40)  # 5 shifts of 8 hours must be worked
+    req = tiny_requirements(cfg, need=MORNING, days=7)
+    inst = build_instance(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}]),
+                          no_leave(), WEEK, None)
+    plan, floor = overstaff_plan(inst)
+    assert floor.at_shortfall_floor == 40 - 4 * 5 and floor.shortfall_floor == 4 * 2
+    assert math.isnan(floor.forced)  # not solved for
+    assert sum(plan.values()) == pytest.approx(5)  # the minimum's five shifts, keyed (skills group, template)
+    morning = range(8 * 60 // inst.slot_min, 12 * 60 // inst.slot_min)
+    for (g, k), agents in plan.items():
+        t = inst.templates[k]
+        assert inst.groups[g] == ("voice",) and agents == pytest.approx(1)  # one agent a day, whole here
+        assert t.start <= t.day * inst.slots_per_day + morning.start and t.end >= t.day * inst.slots_per_day + morning.stop
+    assert len({inst.templates[k].day for _, k in plan}) == 5

@@ -34,7 +34,7 @@ from planner.scheduling.rules import weekly_minimum_min
 class OverstaffFloor:
     """LP floors on overstaffing and the shortfall floor they are taken at, in agent-slots."""
 
-    forced: float  # least overstaffing of any roster, whatever its shortfall
+    forced: float  # least overstaffing of any roster, whatever its shortfall (nan: not solved for, overstaff_plan)
     at_shortfall_floor: float  # least overstaffing of a roster whose shortfall is shortfall_floor
     shortfall_floor: float  # this LP's least shortfall (at least the shortfall bound's, it has more rules)
     required: float
@@ -50,6 +50,21 @@ class OverstaffFloor:
 
 def overstaff_floor(inst: Instance, time_limit_s: float | None = None) -> OverstaffFloor:
     """LP floors on the roster's overstaffing (agent-slots): forced, and at the least shortfall; see the module."""
+    return _solve(inst, time_limit_s, forced=True)[1]
+
+
+def overstaff_plan(inst: Instance, time_limit_s: float | None = None) -> tuple[dict[tuple[int, int], float],
+                                                                                 OverstaffFloor]:
+    """(group, template) -> agents of the group to work it at this LP's least overstaffing with its least shortfall
+    (fractional, keyed as plan.lp_plan's), and the floors (`forced` is not solved for and reads nan).
+
+    A start the roster could take instead of the shortfall bound's plan, whose surplus shifts cost nothing; the bench
+    measures it (python bench/schedule_bench.py --seeds 1,2,3 --overstaff-start)."""
+    return _solve(inst, time_limit_s, forced=False)
+
+
+def _solve(inst: Instance, time_limit_s: float | None, forced: bool) -> tuple[dict[tuple[int, int], float],
+                                                                             OverstaffFloor]:
     started = time.perf_counter()
     req = inst.required.astype(float)
     solver, _ = _new_solver()
@@ -57,8 +72,10 @@ def overstaff_floor(inst: Instance, time_limit_s: float | None = None) -> Overst
         solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
     inf = solver.infinity()
     cover: dict[tuple[int, int], list] = defaultdict(list)
+    shifts: list[tuple[tuple[int, int], object]] = []
     for group in _groups(inst):
-        _add_group(solver, inst, group, cover)
+        g = inst.groups.index(group.skills)
+        shifts += [((g, k), x) for k, x in _add_group(solver, inst, group, cover)]
     short, over = [], []
     keys = set(cover) | {(int(j), int(t)) for j, t in zip(*np.nonzero(req), strict=True)}
     for j, t in sorted(keys):
@@ -71,15 +88,19 @@ def overstaff_floor(inst: Instance, time_limit_s: float | None = None) -> Overst
         short.append(s)
         over.append(o)
     objective = solver.Objective()
-    forced = _minimise(solver, objective, over, short)
+    least = _minimise(solver, objective, over, short) if forced else math.nan
     shortfall_floor = _minimise(solver, objective, short, over)
     # Allow the LP tolerance above the floor so the second solve stays feasible in floating point.
     cap = solver.Constraint(-inf, shortfall_floor + LP_TOLERANCE * max(1.0, shortfall_floor), "short_cap")
     for s in short:
         cap.SetCoefficient(s, 1)
     at_floor = _minimise(solver, objective, over, short)
-    return OverstaffFloor(_whole(forced), _whole(at_floor), _whole(shortfall_floor), float(req.sum()),
-                          time.perf_counter() - started)
+    plan: dict[tuple[int, int], float] = defaultdict(float)
+    for key, x in shifts:
+        if x.solution_value() > LP_TOLERANCE:
+            plan[key] += x.solution_value()
+    return dict(plan), OverstaffFloor(_whole(least) if forced else math.nan, _whole(at_floor), _whole(shortfall_floor),
+                                      float(req.sum()), time.perf_counter() - started)
 
 
 def _whole(value: float) -> float:
@@ -115,9 +136,9 @@ def least_shifts(inst: Instance, agents: list[AgentInfo], days: range) -> int:
     return total
 
 
-def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> None:
+def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> list[tuple[int, object]]:
     """One group's shifts, breaks, day and week limits (minimum paid hours and the shifts they take included) and its
-    cover per channel."""
+    cover per channel; returns its (template, shift count variable) pairs."""
     inf = solver.infinity()
     contract = inst.config.contract(group.contract)
     skill_cols = [inst.channels.index(c) for c in group.skills]
@@ -128,10 +149,12 @@ def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> N
     need_break: dict[tuple[int, object], list] = defaultdict(list)
     week_of = {d: w for w, days in enumerate(inst.weeks) for d in days}
     n_slots = open_cols.shape[1]
+    counts: list[tuple[int, object]] = []
     for day in range(inst.n_days):
         for k in sorted(group.templates_on(day)):
             tpl = inst.templates[k]
             x = solver.NumVar(0, inf, f"x_{k}")
+            counts.append((k, x))
             per_day[day].append(x)
             paid[week_of[day]].append((x, tpl.paid_min / 60))
             for t in range(tpl.start, min(tpl.end, n_slots)):
@@ -170,3 +193,4 @@ def _add_group(solver: pywraplp.Solver, inst: Instance, group, cover: dict) -> N
                 w = solver.NumVar(0, inf, "")
                 row.SetCoefficient(w, 1)
                 cover[(j, t)].append(w)
+    return counts
