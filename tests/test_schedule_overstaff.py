@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from schedule_instances import WEEK, agents_table, no_leave, tiny_config, tiny_requirements
 from test_schedule_bound import _random_instance
 
 from planner.scheduling.instance import build_instance
-from planner.scheduling.overstaff import overstaff_floor, overstaff_plan
+from planner.scheduling.overstaff import overstaff_floor, overstaff_for_shifts, overstaff_plan
 
 MORNING = {"voice": {h: 1 for h in range(8, 12)}}  # 4 one-hour slots on the first day
 
@@ -84,3 +85,41 @@ def test_the_overstaff_plan_works_the_minimum_on_the_mornings_it_covers():
         assert inst.groups[g] == ("voice",) and agents == pytest.approx(1)  # one agent a day, whole here
         assert t.start <= t.day * inst.slots_per_day + morning.start and t.end >= t.day * inst.slots_per_day + morning.stop
     assert len({inst.templates[k].day for _, k in plan}) == 5
+
+
+def test_with_the_shifts_fixed_only_breaks_and_channels_are_left():
+    cfg = tiny_config(hmin=40)  # 5 shifts of 8 hours must be worked
+    req = tiny_requirements(cfg, need=MORNING, days=7)
+    inst = build_instance(cfg, req, agents_table([{"agent_id": "A1", "skills": ["voice"], "contract": "std"}]),
+                          no_leave(), WEEK, None)
+    day = inst.slots_per_day
+    morning = 8 * 60 // inst.slot_min
+    shift = 8 * 60 // inst.slot_min
+    on_mornings = [(0, d * day + morning, d * day + morning + shift) for d in range(5)]
+    late = [(0, d * day + morning + 4 * 60 // inst.slot_min, d * day + morning + 4 * 60 // inst.slot_min + shift)
+            for d in range(5)]
+    # five shifts from 08:00 cover five of the seven mornings: the LP's own best, so the floors are the free LP's
+    assert overstaff_for_shifts(inst, on_mornings).at_shortfall_floor == overstaff_plan(inst)[1].at_shortfall_floor
+    # five shifts from 12:00 cover no morning: every required slot short, every worked slot over
+    fixed = overstaff_for_shifts(inst, late)
+    assert fixed.shortfall_floor == fixed.required and fixed.forced == fixed.at_shortfall_floor == 5 * shift
+    with pytest.raises(ValueError, match="not this instance's"):
+        overstaff_for_shifts(inst, [(0, 1, 2)])
+
+
+@pytest.mark.slow
+def test_a_rosters_own_shifts_floor_is_never_above_it():
+    from planner.scheduling.solve import solve_roster
+
+    cfg, req, agents, leave = _random_instance(1)
+    result = solve_roster(cfg, req, agents, leave, WEEK, time_limit_s=4)
+    inst = build_instance(cfg, req, agents, leave, WEEK, None)
+    index = {a.agent_id: i for i, a in enumerate(inst.agents)}
+    origin, slot = pd.Timestamp(inst.week_start), pd.Timedelta(minutes=inst.slot_min)
+    worked = [(index[str(r.agent_id)], int((r.shift_start - origin) / slot), int((r.shift_end - origin) / slot))
+              for r in result.roster.itertuples()]
+    own = overstaff_for_shifts(inst, worked)
+    free = overstaff_floor(inst)
+    assert own.shortfall_floor <= sum(result.shortfall_agent_slots.values())
+    assert own.forced <= sum(result.overstaff_agent_slots.values())
+    assert own.forced >= free.forced  # fixing the shifts only takes choices away

@@ -13,6 +13,8 @@ open), as the CP-SAT model has it. A roster maps to a feasible point of this LP 
 
 Both relax integrality, rest, consecutive days and soft rules. They answer "is the overstaffing the solver's or
 the site's?": overstaffing near `forced` comes from the contracts and shift shapes, not from the search.
+`overstaff_for_shifts` solves the same LP with every shift fixed to a roster's, so only breaks and channels are free:
+"is the roster's overstaffing in its breaks or in its shifts?".
 """
 
 from __future__ import annotations
@@ -63,8 +65,38 @@ def overstaff_plan(inst: Instance, time_limit_s: float | None = None) -> tuple[d
     return _solve(inst, time_limit_s, forced=False)
 
 
-def _solve(inst: Instance, time_limit_s: float | None, forced: bool) -> tuple[dict[tuple[int, int], float],
-                                                                             OverstaffFloor]:
+def overstaff_for_shifts(inst: Instance, worked: list[tuple[int, int, int]],
+                         time_limit_s: float | None = None) -> OverstaffFloor:
+    """The floors with every shift fixed to a roster's: worked is (agent index, start slot, end slot) per shift, and
+    only the breaks (inside their windows) and each working slot's channel are left to the LP, in agent-slots.
+
+    It answers "is the roster's overstaffing in its breaks or in its shifts?": a floor near the roster's own
+    overstaffing says no placement of those shifts' breaks and channels does much better, so the shifts carry it."""
+    return _solve(inst, time_limit_s, forced=True, worked=worked)[1]
+
+
+def _fix_to_worked(solver: pywraplp.Solver, inst: Instance, pairs: list[tuple[tuple[int, int], object]],
+                   group_of: list[int], worked: list[tuple[int, int, int]]) -> None:
+    """Each LP group's shifts of each start and end (either lunch length) are exactly the roster's."""
+    wanted: dict[tuple[int, int, int], int] = defaultdict(int)
+    for i, start, end in worked:
+        wanted[(group_of[i], start, end)] += 1
+    rows: dict[tuple[int, int, int], list] = defaultdict(list)
+    for (g, k), x in pairs:
+        t = inst.templates[k]
+        rows[(g, t.start, t.end)].append(x)
+    missing = sorted(set(wanted) - set(rows))
+    if missing:
+        g, start, end = missing[0]
+        raise ValueError(f"no template of LP group {g} runs slots {start}-{end}: the shifts are not this instance's")
+    for key, xs in rows.items():
+        row = solver.Constraint(wanted.get(key, 0), wanted.get(key, 0))
+        for x in xs:
+            row.SetCoefficient(x, 1)
+
+
+def _solve(inst: Instance, time_limit_s: float | None, forced: bool,
+           worked: list[tuple[int, int, int]] | None = None) -> tuple[dict[tuple[int, int], float], OverstaffFloor]:
     started = time.perf_counter()
     req = inst.required.astype(float)
     solver, _ = _new_solver()
@@ -73,9 +105,15 @@ def _solve(inst: Instance, time_limit_s: float | None, forced: bool) -> tuple[di
     inf = solver.infinity()
     cover: dict[tuple[int, int], list] = defaultdict(list)
     shifts: list[tuple[tuple[int, int], object]] = []
-    for group in _groups(inst):
+    by_lp_group: list[tuple[tuple[int, int], object]] = []  # ((LP group, template), count) for worked
+    for n, group in enumerate(_groups(inst)):
         g = inst.groups.index(group.skills)
-        shifts += [((g, k), x) for k, x in _add_group(solver, inst, group, cover)]
+        pairs = _add_group(solver, inst, group, cover)
+        shifts += [((g, k), x) for k, x in pairs]
+        by_lp_group += [((n, k), x) for k, x in pairs]
+    if worked is not None:
+        index = {id(a): n for n, group in enumerate(_groups(inst)) for a in group.agents}
+        _fix_to_worked(solver, inst, by_lp_group, [index[id(a)] for a in inst.agents], worked)
     short, over = [], []
     keys = set(cover) | {(int(j), int(t)) for j, t in zip(*np.nonzero(req), strict=True)}
     for j, t in sorted(keys):
