@@ -8,6 +8,7 @@ Run from the repository root:
     python bench/schedule_bench.py --seeds 1,7 --overstaff-floor   # ... with the overstaffing LP floors (slow LP)
     python bench/schedule_bench.py --seeds 1,2,3 --overstaff-start  # each seed from the shortfall LP's plan and from
                                                                      # the overstaffing LP's (an experiment, slow LP)
+    python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 360  # ... with the whole-weeks start (from 360 s)
     python bench/schedule_bench.py --horizon-weeks 4 --time-limit 600  # one 4-week solve, hard rules re-checked
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
@@ -146,6 +147,16 @@ def worked_shifts(inst, result) -> list[tuple[int, int, int]]:
             for row in result.roster.itertuples()]
 
 
+def _weeks_start_outcome(result) -> str:
+    """'kept', 'not kept', 'cut' or '–' (not run): what became of the whole-weeks start (phase weeks_start)."""
+    phase = next((p for p in result.phases if p.name == "weeks_start"), None)
+    if phase is None:
+        return "–"
+    if phase.stopped_by == "wall_cap":
+        return "cut"
+    return "not kept" if "is kept" in phase.note else "kept"
+
+
 def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> None:
     """One solve per sample site seed: shortfall, LP bound, required, above bound and overstaffed as % of required,
     solve seconds, hard-rule violations (re-checked independently) and the phases the wall clock cut; with floors, the
@@ -153,8 +164,8 @@ def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> 
     free: overstaff.overstaff_for_shifts)."""
     table = Table(title=f"Sample sites by seed, one solve each, limit {limit_s:g} s")
     extra = ("over floor (forced)", "over floor at short floor", "over floor, its shifts", "LP s") if floors else ()
-    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", *extra, "solve s",
-                "first roster s", "start", "hard-rule violations", "wall cut"):
+    for col in ("seed", "agents", "shortfall", "LP bound", "required", "above bound", "overstaffed", *extra, "objective",
+                "solve s", "first roster s", "start", "whole weeks", "hard-rule violations", "wall cut"):
         table.add_column(col, justify="right")
     for seed in seeds:
         req, agents, leave = sample_week(cfg, seed=seed)
@@ -174,8 +185,9 @@ def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> 
                      f"{own.at_shortfall_floor / required:.2%}", f"{floor.solve_s + own.solve_s:.0f}")
         table.add_row(str(seed), str(len(agents)), f"{r['shortfall']:,}", f"{bound.total:,.0f}", f"{required:,.0f}",
                       f"{(r['shortfall'] - bound.total) / required:.2%}", f"{r['overstaff'] / required:.2%}", *cells,
-                      f"{r['wall_s']:.1f}", f"{first_roster_s(result):.1f}",
-                      result.solve_plan.start if result.solve_plan else "–", str(len(problems)), cut)
+                      f"{result.objective:,.0f}", f"{r['wall_s']:.1f}", f"{first_roster_s(result):.1f}",
+                      result.solve_plan.start if result.solve_plan else "–", _weeks_start_outcome(result),
+                      str(len(problems)), cut)
         for line in problems[:10]:
             console.print(f"  seed {seed} violation: {line}", markup=False)
         console.print(f"  seed {seed}: done in {r['wall_s']:.1f} s")

@@ -13,7 +13,15 @@ from planner.scheduling import check_roster, solve_roster
 from planner.scheduling import solve as solve_module
 from planner.scheduling.bound import BoundNotSolved
 from planner.scheduling.outputs import schedule_summary
-from planner.scheduling.phases import GREEDY_FIRST_ABOVE, PhaseReport, SolvePlan, choose_phases, stopped_by
+from planner.scheduling.phases import (
+    GREEDY_FIRST_ABOVE,
+    WEEKS_MAX_CHOICES,
+    WEEKS_MIN_LIMIT_S,
+    PhaseReport,
+    SolvePlan,
+    choose_phases,
+    stopped_by,
+)
 
 
 def _site():
@@ -181,3 +189,39 @@ def test_what_stopped_a_phase():
     assert stopped_by("UNKNOWN", 0.1, 5.0, 0.1, 10.0, False) == "no_solution"
     # cut by the wall clock mid-batch, past its deterministic budget: the wall clock decided, not the budget
     assert stopped_by("FEASIBLE", 6.2, 5.0, 9.8, 10.0, True) == "wall_cap"
+
+
+def test_the_whole_weeks_start_runs_on_long_limits_up_to_site_scale_and_says_so():
+    long_site = choose_phases(WEEKS_MIN_LIMIT_S, template_choices=WEEKS_MAX_CHOICES)
+    assert long_site.weeks and long_site.phases[-4:] == ["trim", "weeks_start", "trim", "search"]
+    assert "whole-weeks start" in long_site.reason
+    assert not choose_phases(WEEKS_MIN_LIMIT_S - 1, template_choices=100).weeks
+    assert not choose_phases(WEEKS_MIN_LIMIT_S, template_choices=WEEKS_MAX_CHOICES + 1).weeks
+
+
+def test_the_whole_weeks_start_gives_a_clean_roster_no_dearer_than_the_trimmed_start(monkeypatch):
+    cfg, agents, req = _site()
+    plan = SolvePlan(1, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, weeks=True)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=60)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    names = [p.name for p in result.phases]
+    assert "weeks_start" in names and names[-1] == "search"
+    weeks = next(p for p in result.phases if p.name == "weeks_start")
+    first_trim = next(p for p in result.phases if p.name == "trim")
+    assert weeks.stopped_by == "done" and weeks.details["dive_steps"] >= 1 and not weeks.details["cut"]
+    kept = weeks.objective < first_trim.objective
+    assert names.count("trim") == (2 if kept else 1)  # a cheaper whole-weeks start is trimmed again
+    assert result.objective <= min(p.objective for p in result.phases if p.name in ("trim", "weeks_start"))
+
+
+def test_a_whole_weeks_start_the_wall_clock_cuts_keeps_the_trimmed_start(monkeypatch):
+    cfg, agents, req = _site()
+    plan = SolvePlan(1, exact_det=1.0, search_det=1.0, lns_only=False, reason="test", reserve_s=0.0, weeks=True)
+    monkeypatch.setattr(solve_module, "choose_phases", lambda limit_s, template_choices: plan)
+    monkeypatch.setattr(solve_module, "WEEKS_SEARCH_S", 10_000.0)  # the dive's cap is already past when it starts
+    result = solve_roster(cfg, req, agents, no_leave(), WEEK, time_limit_s=30)
+    assert check_roster(result, cfg, agents, no_leave(), req) == []
+    weeks = next(p for p in result.phases if p.name == "weeks_start")
+    assert weeks.stopped_by == "wall_cap" and weeks.details["cut"] and "trimmed start is kept" in weeks.note
+    assert [p.name for p in result.phases].count("trim") == 1

@@ -17,6 +17,9 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
   makes the start dearer;
 - published_start (planner replan): the published roster with the edits the changes force, then start_check: that
   roster solved with every value fixed, priced exactly and returned unless the search finds a cheaper one;
+- weeks_start (long limits on up to site-scale weeks, WEEKS_MIN_LIMIT_S): the trimmed start's weeks as the first
+  columns of an LP over whole agent weeks, priced and dived to one week per agent, breaks boxed to the LP's
+  (columns.py); kept, and trimmed again, when it costs less than the trimmed start;
 - search: CP-SAT on the full model from the first roster (large-neighbourhood search only on large rosters);
 - fallback: when the search ends with no roster, or a dearer one than its start, the first roster itself is solved
   with every hinted variable fixed and returned, so a run never ends worse than its start.
@@ -43,6 +46,19 @@ HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
 # the first roster is at 15.9, 20.2 and 27.5 s in three runs; the 150-agent week (about 36,000) has its first hand-out
 # at 15-20 s and keeps the LP path alone.
 GREEDY_FIRST_ABOVE = 60000
+# The whole-weeks start (columns.py) from this limit up, on weeks of at most WEEKS_MAX_CHOICES agent-day template
+# choices. Measured with python bench/schedule_bench.py --seeds 1,7 --weeks-start (2 idle cores, 120 s solves from
+# it): the start took 193 and 235 s (8 pricing rounds, 16-17 dive steps, LP plan, hand-out and trim included) and the
+# rosters ended at objective 6,867 and 166,958, shortfall 2 and 117 (bounds 1 and 109), overstaffed 2.30% and 1.88%,
+# where the shipped start ended at 38,157 and 162,273, 6.33% and 5.86%. Before the LP plan, hand-outs and trim (about
+# 35 s at this limit) and after it the trim and the search (about 30 s): 360 s leaves a quarter of the limit spare.
+WEEKS_MIN_LIMIT_S, WEEKS_MAX_CHOICES = 360.0, 60000
+# Pricing rounds before the dive, agents fixed per dive step (at most), and the boxed completion's deterministic
+# budget: the measured run above (the LP's overstaffing was still falling after 8 rounds, by about a tenth a round).
+WEEKS_ROUNDS, WEEKS_STEP, WEEKS_BOX_DET = 8, 15, 4.0
+# Wall seconds the search keeps after the whole-weeks start: past this point of the limit the dive stops, and the
+# trimmed start is kept.
+WEEKS_SEARCH_S = 30.0
 # Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET), on small rosters only. On a
 # site week (LNS_ONLY_ABOVE) the greedy placement is far cheaper than what the sub-solve finds in its budget, so it is
 # skipped there: seed 1 at 120 s, the three hand-outs' greedy placements cost 557,385 / 392,312 / 556,693 and the
@@ -89,6 +105,7 @@ class SolvePlan:
     trim_passes: int = TRIM_MAX_PASSES  # the trim's pass budget
     limit_s: float | None = None  # the time limit the plan was chosen for (seconds, model building included)
     greedy_first: bool = False  # with hand-outs: the greedy start runs first and competes with them
+    weeks: bool = False  # the whole-weeks start runs after the trim (columns.py)
 
     @property
     def start(self) -> str:
@@ -107,6 +124,8 @@ class SolvePlan:
         if self.handouts:
             first += ["lp_plan", *["hand_out", "complete_breaks"] * self.handouts]
         first = ["published_start", "start_check"] if self.replan else [*first, "trim"]
+        if self.weeks:
+            first += ["weeks_start", "trim"]
         return ["build", *first, "search"]
 
     def as_dict(self) -> dict:
@@ -136,10 +155,13 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
     greedy_first = template_choices > GREEDY_FIRST_ABOVE
     first = (f"greedy start first (more than {GREEDY_FIRST_ABOVE} agent-day template choices), then " if greedy_first
              else "")
+    weeks = limit_s >= WEEKS_MIN_LIMIT_S and template_choices <= WEEKS_MAX_CHOICES
+    whole = (f", whole-weeks start (time limit >= {WEEKS_MIN_LIMIT_S:g} s) and a second trim" if weeks else "")
     return SolvePlan(handouts, exact_det, search_det, lns_only,
                      f"time limit {limit_s:g} s >= {PLAN_MIN_LIMIT_S:g} s: {first}LP plan with {handouts} hand-out(s)"
-                     f"{more}, trim of at most {passes} passes, then {search} ({template_choices} agent-day template "
-                     "choices)", reserve_s, trim_passes=passes, limit_s=limit_s, greedy_first=greedy_first)
+                     f"{more}, trim of at most {passes} passes{whole}, then {search} ({template_choices} agent-day "
+                     "template choices)", reserve_s, trim_passes=passes, limit_s=limit_s, greedy_first=greedy_first,
+                     weeks=weeks)
 
 
 def trim_passes(limit_s: float, template_choices: int) -> int:

@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from planner.config.schema import Config
 from planner.errors import InfeasibleError, PlannerError
 from planner.scheduling.bound import BoundNotSolved, BoundResult
+from planner.scheduling.columns import boxed_completion, dive_weeks
 from planner.scheduling.complete import Completion, exact_completion, greedy_completion, placed_completion, shift_counts
 from planner.scheduling.costs import SCALE, demand_cost, paid_cost, roster_cost, soft_cost, unit_cost
 from planner.scheduling.explain import check_agents
@@ -25,6 +26,10 @@ from planner.scheduling.params import WALL_PER_DET, solver_parameters
 from planner.scheduling.phases import (
     FALLBACK_MIN_S,
     HANDOUT_BONUSES,
+    WEEKS_BOX_DET,
+    WEEKS_ROUNDS,
+    WEEKS_SEARCH_S,
+    WEEKS_STEP,
     PhaseReport,
     SolvePlan,
     choose_phases,
@@ -96,6 +101,8 @@ def solve_roster(
         if start is None:
             start = greedy if greedy is not None else _greedy_start(inst, rm, phases)
         start = _trim(inst, rm, plan, start, phases)
+        if plan.weeks:
+            start = _weeks_start(inst, rm, plan, start, deadline, phases)
         hint_from_weeks(inst, rm, start.weeks, start.done)
         solver, status = _search(inst, rm, plan, deadline, progress, phases)
         proven = _search_bound(solver)
@@ -191,6 +198,31 @@ def _trim(inst, rm: RosterModel, plan: SolvePlan, start: _Start, phases: list[Ph
                               note="objective without soft-rule penalties; overstaffing in agent-slots; budget in passes",
                               details=report.as_dict() | over | {"start": start.source}))
     return _Start(weeks, done, cost, source=start.source)
+
+
+def _weeks_start(inst, rm: RosterModel, plan: SolvePlan, start: _Start, deadline: float,
+                 phases: list[PhaseReport]) -> _Start:
+    """Phase weeks_start: the trimmed start's weeks priced and dived to one whole week per agent (columns.py), its
+    breaks boxed to the LP's, then trimmed; returned when it costs less than `start`, else `start`."""
+    began = time.perf_counter()
+    weeks, report = dive_weeks(inst, start.weeks, WEEKS_ROUNDS, WEEKS_STEP,
+                               deadline=deadline - plan.reserve_s - WEEKS_SEARCH_S)
+    done = boxed_completion(inst, weeks, WEEKS_BOX_DET) if weeks is not None else None
+    if done is None:
+        why = ("the wall clock passed its cap before every agent had a week" if weeks is None
+               else "the boxed completion found no placement")
+        phases.append(PhaseReport("weeks_start", time.perf_counter() - began, "wall_cap" if weeks is None else "done",
+                                  note=f"{why}; the trimmed start is kept", details=report.as_dict()))
+        return start
+    cost = _start_cost(inst, rm, weeks, done)
+    phases.append(PhaseReport("weeks_start", time.perf_counter() - began, "done", budget_det=WEEKS_BOX_DET,
+                              objective=cost / SCALE, note="objective without soft-rule penalties",
+                              details=report.as_dict() | {"overstaff": surplus(inst, done)}))
+    if cost >= start.cost:
+        phases[-1].note += f"; the trimmed start ({start.cost / SCALE:.2f}) costs no more and is kept"
+        return start
+    trimmed = _trim(inst, rm, plan, _Start(weeks, done, cost, source="weeks_start"), phases)
+    return trimmed if trimmed.cost < start.cost else start
 
 
 def _plan_start(inst, rm: RosterModel, plan: SolvePlan, deadline: float, phases: list[PhaseReport],
