@@ -49,11 +49,12 @@ def test_the_lp_is_a_floor_of_its_boxed_completion_and_every_break_is_placed():
     inst = build_instance(cfg, req, agents, leave, WEEK, None)
     rm = build_model(inst)
     weeks = greedy_weeks(inst, rm)
-    done = boxed_completion(inst, weeks, 2.0)
+    done = boxed_completion(inst, weeks, 2.0, rm.coverage.costs)
     assert done is not None
-    lp = weeks_master(inst, {i: [weeks.get(i, {})] for i in range(len(inst.agents))})
+    lp = weeks_master(inst, {i: [weeks.get(i, {})] for i in range(len(inst.agents))}, rm.coverage.costs)
     paid = sum(week_paid_cost(inst, week) for week in weeks.values())
-    # the LP leaves out late contacts and whole breaks, so it is a floor of its own boxed rounding priced by the model
+    # the LP relaxes whole breaks and reads the late-contacts curve between its points, so it is a floor of its own
+    # boxed rounding priced by the model
     assert lp.solver.Objective().Value() - paid <= demand_cost(rm.coverage.costs, done.cover) + 1e-6
     takers: dict[tuple, int] = {}
     for i, week in weeks.items():

@@ -8,8 +8,10 @@ under the LP's duals), then the dive fixes the agents whose weeks are (nearly) w
 has one week. `boxed_completion` then places those shifts' breaks and channels exactly, each break count boxed
 between the floor and ceiling of the LP's.
 
-Objective of the LP: the cost model's shortfall and overstaffing per agent-slot and paid hours (costs.py); late
-contacts are left out (they only add to a short slot's cost), so the dive aims at the same trade-off as the roster.
+Objective of the LP: the cost model's (costs.py) shortfall and overstaffing per agent-slot, paid hours and, given the
+model's slot costs, each short slot's late contacts as the convex curve the model uses, so the dive aims at the same
+trade-off as the roster (without them, on sample sites whose bound is not 0 the dived weeks put their shortfall
+where contacts wait longest and cost more than the trimmed start).
 Every CP-SAT sub-solve stops on a deterministic budget, so the same inputs give the same weeks.
 """
 
@@ -26,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from planner.scheduling.bound import BoundNotSolved, _new_solver
 from planner.scheduling.complete import Completion
-from planner.scheduling.costs import SCALE, paid_cost, unit_cost
+from planner.scheduling.costs import SCALE, SlotCost, paid_cost, unit_cost
 from planner.scheduling.instance import Instance
 from planner.scheduling.model import add_aggregate
 from planner.scheduling.params import WALL_PER_DET, solver_parameters
@@ -66,8 +68,10 @@ def week_paid_cost(inst: Instance, week: Week) -> int:
     return sum(paid_cost(weights, inst.templates[k].paid_min) for k in week.values())
 
 
-def weeks_master(inst: Instance, columns: dict[int, list[Week]]) -> _Master:
-    """Solve the LP in which agent i works a convex combination of columns[i] (objective in scaled units)."""
+def weeks_master(inst: Instance, columns: dict[int, list[Week]], costs: dict[tuple[int, int], SlotCost] | None = None
+                 ) -> _Master:
+    """Solve the LP in which agent i works a convex combination of columns[i] (objective in scaled units); with the
+    model's slot costs (coverage.costs), a short slot also costs its late contacts (convex in the agents missing)."""
     solver, _ = _new_solver()
     inf = solver.infinity()
     weights = inst.config.solver.weights
@@ -126,20 +130,36 @@ def weeks_master(inst: Instance, columns: dict[int, list[Week]]) -> _Master:
     keys = set(cover) | {(int(c), int(s)) for c, s in zip(*np.nonzero(req), strict=True)}
     for c, s in sorted(keys):
         r = float(req[c, s]) if s < req.shape[1] else 0.0
-        short, over = solver.NumVar(0, inf, ""), solver.NumVar(0, inf, "")
+        over = solver.NumVar(0, inf, "")
         row = solver.Constraint(r, r)
         for w in cover.get((c, s), []):
             row.SetCoefficient(w, 1)
-        row.SetCoefficient(short, 1)
         row.SetCoefficient(over, -1)
-        objective.SetCoefficient(short, unit_cost(weights, "shortfall"))
         objective.SetCoefficient(over, unit_cost(weights, "overstaff"))
-        master.short.append(short)
         master.over.append(over)
+        for width, slope in _short_segments(costs.get((c, s)) if costs else None, unit_cost(weights, "shortfall")):
+            short = solver.NumVar(0, width if math.isfinite(width) else inf, "")
+            row.SetCoefficient(short, 1)
+            objective.SetCoefficient(short, slope)
+            master.short.append(short)
     objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise BoundNotSolved("the weeks LP did not solve to optimality")
     return master
+
+
+def _short_segments(cost: SlotCost | None, short_w: int) -> list[tuple[float, float]]:
+    """(agents, scaled cost per agent) of each stretch of missing agents, cheapest first: the late-contacts curve's
+    segments on top of the shortfall weight (convex, so an LP fills them in order), then the shortfall alone."""
+    if cost is None or len(cost.points) < 2:
+        return [(math.inf, float(short_w))]
+    slopes = [(u1 - u0, short_w + (c1 - c0) / (u1 - u0)) for (u0, c0), (u1, c1) in zip(cost.points, cost.points[1:],
+                                                                                        strict=False) if u1 > u0]
+    if not slopes:
+        return [(math.inf, float(short_w))]
+    first = cost.points[0][0]
+    head = [(float(first), slopes[0][1])] if first > 0 else []  # below the fewest possibly missing: never in a roster
+    return head + slopes + [(math.inf, slopes[-1][1])]
 
 
 def price_weeks(inst: Instance, master: _Master, agents: list[int], cache: dict[int, AgentWeek],
@@ -188,7 +208,8 @@ class DiveReport:
 
 
 def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: int = 15,
-               price_det: float = PRICE_DET, deadline: float | None = None) -> tuple[dict[int, Week] | None, DiveReport]:
+               price_det: float = PRICE_DET, deadline: float | None = None,
+               costs: dict[tuple[int, int], SlotCost] | None = None) -> tuple[dict[int, Week] | None, DiveReport]:
     """One week per agent: `rounds` of pricing from the start's weeks, then the dive (each step prices the agents
     still free, then fixes those whose LP weight on one week is at least SURE, or else the `step` heaviest, at most
     a quarter of those left). Only the agents in start take part. (None, report with cut) when the wall clock passes
@@ -203,13 +224,13 @@ def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: in
     for _ in range(rounds):
         if late():
             return None, report
-        master = weeks_master(inst, columns)
+        master = weeks_master(inst, columns, costs)
         new = price_weeks(inst, master, sorted(columns), cache, price_det)
         report.rounds += 1
         added = _add(columns, new)
         if not added:
             break
-    master = weeks_master(inst, columns)
+    master = weeks_master(inst, columns, costs)
     report.lp_first = master.solver.Objective().Value()
     report.lp_short, report.lp_over = master.shortfall(), master.overstaff()
     fixed: dict[int, Week] = {}
@@ -218,10 +239,10 @@ def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: in
             return None, report
         free = [i for i in columns if i not in fixed]
         current = {i: ([fixed[i]] if i in fixed else columns[i]) for i in columns}
-        master = weeks_master(inst, current)
+        master = weeks_master(inst, current, costs)
         if _add(columns, price_weeks(inst, master, free, cache, price_det)):
             current = {i: ([fixed[i]] if i in fixed else columns[i]) for i in columns}
-            master = weeks_master(inst, current)
+            master = weeks_master(inst, current, costs)
         heaviest = sorted(((max(master.picks[(i, n)].solution_value() for n in range(len(current[i]))), i)
                            for i in free), reverse=True)
         take = max(1, min(step, len(free) // 4))
@@ -243,11 +264,12 @@ def _add(columns: dict[int, list[Week]], new: dict[int, Week]) -> int:
     return added
 
 
-def boxed_completion(inst: Instance, weeks: dict[int, Week], budget_det: float) -> Completion | None:
+def boxed_completion(inst: Instance, weeks: dict[int, Week], budget_det: float,
+                     costs: dict[tuple[int, int], SlotCost] | None = None) -> Completion | None:
     """Breaks and channels of the weeks' shifts: the LP's placement (weeks_master with these weeks alone), each break
     count boxed between its floor and ceiling, solved exactly on the aggregate model within budget_det."""
     every = {i: [weeks.get(i, {})] for i in range(len(inst.agents))}
-    lp = weeks_master(inst, every)
+    lp = weeks_master(inst, every, costs)
     chosen: dict[tuple[int, int], int] = defaultdict(int)
     for i, week in weeks.items():
         for k in week.values():

@@ -47,11 +47,10 @@ HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
 # at 15-20 s and keeps the LP path alone.
 GREEDY_FIRST_ABOVE = 60000
 # The whole-weeks start (columns.py) from this limit up, on weeks of at most WEEKS_MAX_CHOICES agent-day template
-# choices. Measured with python bench/schedule_bench.py --seeds 1,7 --weeks-start (2 idle cores, 120 s solves from
-# it): the start took 193 and 235 s (8 pricing rounds, 16-17 dive steps, LP plan, hand-out and trim included) and the
-# rosters ended at objective 6,867 and 166,958, shortfall 2 and 117 (bounds 1 and 109), overstaffed 2.30% and 1.88%,
-# where the shipped start ended at 38,157 and 162,273, 6.33% and 5.86%. Before the LP plan, hand-outs and trim (about
-# 35 s at this limit) and after it the trim and the search (about 30 s): 360 s leaves a quarter of the limit spare.
+# choices. python bench/schedule_bench.py --seeds 2,7 --time-limit 360 (2 idle cores): 295 and 330 s in all, the
+# start kept, objective 56,702 and 148,059, overstaffed 2.33% and 1.59% (120 s without it: 83,813 and 162,273, 6.42%
+# and 5.86%). The phase takes about 200-250 s of that; the LP plan, hand-outs and trim before it about 35 s and the
+# trim and search after it about 30 s, so below 360 s it cannot finish on a site week.
 WEEKS_MIN_LIMIT_S, WEEKS_MAX_CHOICES = 360.0, 60000
 # Pricing rounds before the dive, agents fixed per dive step (at most), and the boxed completion's deterministic
 # budget: the measured run above (the LP's overstaffing was still falling after 8 rounds, by about a tenth a round).

@@ -206,8 +206,8 @@ def _weeks_start(inst, rm: RosterModel, plan: SolvePlan, start: _Start, deadline
     breaks boxed to the LP's, then trimmed; returned when it costs less than `start`, else `start`."""
     began = time.perf_counter()
     weeks, report = dive_weeks(inst, start.weeks, WEEKS_ROUNDS, WEEKS_STEP,
-                               deadline=deadline - plan.reserve_s - WEEKS_SEARCH_S)
-    done = boxed_completion(inst, weeks, WEEKS_BOX_DET) if weeks is not None else None
+                               deadline=deadline - plan.reserve_s - WEEKS_SEARCH_S, costs=rm.coverage.costs)
+    done = boxed_completion(inst, weeks, WEEKS_BOX_DET, rm.coverage.costs) if weeks is not None else None
     if done is None:
         why = ("the wall clock passed its cap before every agent had a week" if weeks is None
                else "the boxed completion found no placement")
