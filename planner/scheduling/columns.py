@@ -24,14 +24,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from planner.scheduling.bound import BoundNotSolved, _new_solver
-from planner.scheduling.complete import Completion
+from planner.scheduling.complete import Completion, exact_completion, shift_counts
 from planner.scheduling.costs import SCALE, SlotCost, paid_cost, unit_cost
 from planner.scheduling.instance import Instance
-from planner.scheduling.model import add_aggregate
-from planner.scheduling.params import WALL_PER_DET, solver_parameters
 from planner.scheduling.plan import AgentWeek
 
 Week = dict[int, int]  # day -> template index
@@ -270,28 +267,8 @@ def boxed_completion(inst: Instance, weeks: dict[int, Week], budget_det: float,
     count boxed between its floor and ceiling, solved exactly on the aggregate model within budget_det."""
     every = {i: [weeks.get(i, {})] for i in range(len(inst.agents))}
     lp = weeks_master(inst, every, costs)
-    chosen: dict[tuple[int, int], int] = defaultdict(int)
-    for i, week in weeks.items():
-        for k in week.values():
-            chosen[(inst.agents[i].group, k)] += 1
-    model = cp_model.CpModel()
-    counts = {key: model.new_constant(n) for key, n in sorted(chosen.items()) if n > 0}
-    breaks, working, coverage, terms = add_aggregate(model, inst, counts, {key: chosen[key] for key in counts})
-    for key, var in breaks.items():
-        value = lp.breaks[key].solution_value() if key in lp.breaks else 0.0
-        model.add(var >= max(0, math.floor(value + 1e-6)))
-        model.add(var <= max(0, math.ceil(value - 1e-6)))
-    if terms:
-        model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
-                       + coverage.constant_cost)
-    solver = cp_model.CpSolver()
-    solver_parameters(solver, inst.config, budget_det, wall_s=WALL_PER_DET * budget_det)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    cover = np.zeros((len(inst.channels), inst.n_slots), dtype=int)
-    for (c, s), exprs in coverage.cover.items():
-        cover[c, s] = sum(solver.value(e) for e in exprs)
-    return Completion(breaks={key: solver.value(v) for key, v in breaks.items()},
-                      working=defaultdict(int, {key: solver.value(v) for key, v in working.items()}),
-                      flows={key: solver.value(v) for key, v in coverage.flows.items()}, cover=cover,
-                      objective=solver.objective_value)
+    box = {}
+    for key, z in lp.breaks.items():
+        value = z.solution_value()
+        box[key] = (max(0, math.floor(value + 1e-6)), max(0, math.ceil(value - 1e-6)))
+    return exact_completion(inst, shift_counts(inst, weeks), inst.config, budget_det, box=box).done

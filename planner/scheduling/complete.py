@@ -123,12 +123,16 @@ def complete_shifts(inst: Instance, chosen: dict[tuple[int, int], int], config: 
 
 
 def exact_completion(inst: Instance, chosen: dict[tuple[int, int], int], config: Config, budget_det: float,
-                     wall_s: float | None = None) -> ExactCompletion:
+                     wall_s: float | None = None, box: dict[tuple, tuple[int, int]] | None = None) -> ExactCompletion:
     """complete_shifts with its status, deterministic units and wall seconds; wall_s caps the wall clock (default
-    WALL_PER_DET seconds per unit of budget)."""
+    WALL_PER_DET seconds per unit of budget); box bounds break flows ((group, start, kind, offset) -> (least, most))."""
     model = cp_model.CpModel()
     counts = {key: model.new_constant(n) for key, n in sorted(chosen.items()) if n > 0}
     breaks, working, coverage, terms = add_aggregate(model, inst, counts, {key: chosen[key] for key in counts})
+    for key, (least, most) in (box or {}).items():
+        if key in breaks:
+            model.add(breaks[key] >= least)
+            model.add(breaks[key] <= most)
     if terms:
         model.minimize(cp_model.LinearExpr.weighted_sum([e for e, _ in terms], [c for _, c in terms])
                        + coverage.constant_cost)

@@ -211,13 +211,14 @@ def _weeks_start(inst, rm: RosterModel, plan: SolvePlan, start: _Start, deadline
     if done is None:
         why = ("the wall clock passed its cap before every agent had a week" if weeks is None
                else "the boxed completion found no placement")
-        phases.append(PhaseReport("weeks_start", time.perf_counter() - began, "wall_cap" if weeks is None else "done",
+        phases.append(PhaseReport("weeks_start", time.perf_counter() - began,
+                                  "wall_cap" if weeks is None else "no_solution",
                                   note=f"{why}; the trimmed start is kept", details=report.as_dict()))
         return start
     cost = _start_cost(inst, rm, weeks, done)
     phases.append(PhaseReport("weeks_start", time.perf_counter() - began, "done", budget_det=WEEKS_BOX_DET,
                               objective=cost / SCALE, note="objective without soft-rule penalties",
-                              details=report.as_dict() | {"overstaff": surplus(inst, done)}))
+                              details=report.as_dict() | {"overstaff_agent_slots": surplus(inst, done)}))
     if cost >= start.cost:
         phases[-1].note += f"; the trimmed start ({start.cost / SCALE:.2f}) costs no more and is kept"
         return start
