@@ -8,7 +8,6 @@ Run from the repository root:
     python bench/schedule_bench.py --seeds 1,7 --overstaff-floor   # ... with the overstaffing LP floors (slow LP)
     python bench/schedule_bench.py --seeds 1,2,3 --overstaff-start  # each seed from the shortfall LP's plan and from
                                                                      # the overstaffing LP's (an experiment, slow LP)
-    python bench/schedule_bench.py --seeds 1,2,3,7 --time-limit 360  # ... with the whole-weeks start (from 360 s)
     python bench/schedule_bench.py --horizon-weeks 4 --time-limit 600  # one 4-week solve, hard rules re-checked
 
 The week: the demo config, the sample site (seed 7), and the requirement of the planning week 2026-11-23 as
@@ -152,7 +151,7 @@ def _weeks_start_outcome(result) -> str:
     phase = next((p for p in result.phases if p.name == "weeks_start"), None)
     if phase is None:
         return "–"
-    if phase.stopped_by == "wall_cap":
+    if phase.details.get("cut") or not phase.objective:
         return "cut"
     return "not kept" if "is kept" in phase.note else "kept"
 

@@ -12,7 +12,10 @@ Objective of the LP: the cost model's (costs.py) shortfall and overstaffing per 
 model's slot costs, each short slot's late contacts as the convex curve the model uses, so the dive aims at the same
 trade-off as the roster (without them, on sample sites whose bound is not 0 the dived weeks put their shortfall
 where contacts wait longest and cost more than the trimmed start).
-Every CP-SAT sub-solve stops on a deterministic budget, so the same inputs give the same weeks.
+The LP is built once (`WeeksLP`) and re-solved from its last basis as columns come and agents are fixed: rebuilding
+and solving it afresh took 7 s a solve on the sample week, re-solving 1 s. Pricing solves each agent's week alone
+with CP-SAT, two agents at a time on two cores. Every CP-SAT sub-solve stops on a deterministic budget and GLOP is
+deterministic, so the same inputs give the same weeks whatever the load or the order the threads finish in.
 """
 
 from __future__ import annotations
@@ -20,15 +23,17 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.math_opt.python import mathopt
 
-from planner.scheduling.bound import BoundNotSolved, _new_solver
-from planner.scheduling.complete import Completion, exact_completion, shift_counts
+from planner.scheduling.bound import BoundNotSolved
+from planner.scheduling.complete import ExactCompletion, exact_completion, shift_counts
 from planner.scheduling.costs import SCALE, SlotCost, paid_cost, unit_cost
-from planner.scheduling.instance import Instance
+from planner.scheduling.instance import BreakKind, Instance, Template
 from planner.scheduling.plan import AgentWeek
 
 Week = dict[int, int]  # day -> template index
@@ -37,26 +42,153 @@ PRICE_DET = 0.3  # deterministic units per agent's pricing sub-solve
 SURE = 0.99  # an agent whose LP weight on one week is at least this is fixed to it without a choice
 
 
-@dataclass
-class _Master:
-    """The LP over the columns, solved: its rows (for duals), week weights, break flows and gaps."""
+class WeeksLP:
+    """The LP in which each agent works a convex combination of its week columns, kept between solves: columns are
+    added and agents fixed in place, and GLOP re-solves from its last basis (MathOpt's incremental solver, presolve
+    off so the basis carries over). Objective in scaled units.
 
-    solver: pywraplp.Solver
-    on_shift: dict[tuple[int, int], pywraplp.Constraint]  # (group, slot): weeks on shift − breaks − channel flows = 0
-    takers: dict[tuple, pywraplp.Constraint]  # (group, start, kind): weeks taking the break − its flows = 0
-    one_week: dict[int, pywraplp.Constraint]  # agent index: its week weights sum to 1
-    picks: dict[tuple[int, int], pywraplp.Variable]  # (agent index, column index) -> weight
-    breaks: dict[tuple, pywraplp.Variable]  # (group, start, kind, offset) -> shifts taking the break there
-    short: list[pywraplp.Variable] = field(default_factory=list)
-    over: list[pywraplp.Variable] = field(default_factory=list)
+    Its on-shift rows cover every slot of the agents' allowed templates, not only those of the columns so far, so the
+    duals price every week an agent may work (a slot without a row would read as worth nothing). A break start's row
+    and flows (most of the LP: 30,000 of 40,000 variables on the sample week) come with its first column; until then
+    `taker_dual` prices it as its rows would (its cheapest placement), so pricing is exact either way."""
+
+    def __init__(self, inst: Instance, agents: list[int], costs: dict[tuple[int, int], SlotCost] | None = None) -> None:
+        self.inst = inst
+        self.model = model = mathopt.Model()
+        weights = inst.config.solver.weights
+        on_keys: set[tuple[int, int]] = set()
+        for i in agents:
+            g = inst.agents[i].group
+            for k in {k for ks in inst.agents[i].templates.values() for k in ks}:
+                t = inst.templates[k]
+                on_keys.update((g, s) for s in range(t.start, t.end))
+                for kind in t.breaks:
+                    on_keys.update((g, s) for s in range(t.start + kind.earliest_offset,
+                                                         t.start + kind.latest_offset + kind.duration_slots))
+        # on shift: weeks on shift − breaks − channel flows = 0; takers: weeks taking the break − its flows = 0
+        self.on_shift = {key: model.add_linear_constraint(lb=0, ub=0) for key in sorted(on_keys)}
+        self.takers: dict[tuple, mathopt.LinearConstraint] = {}  # (group, start, kind): added with the first taker
+        self.one_week = {i: model.add_linear_constraint(lb=1, ub=1) for i in sorted(agents)}
+        self.columns: dict[int, list[Week]] = {i: [] for i in sorted(agents)}
+        self.picks: dict[tuple[int, int], mathopt.Variable] = {}  # (agent index, column index) -> weight
+        self.breaks: dict[tuple, mathopt.Variable] = {}  # (group, start, kind, offset) -> shifts taking it there
+        cover: dict[tuple[int, int], list] = defaultdict(list)
+        for (g, s), row in self.on_shift.items():
+            for name in inst.groups[g]:
+                c = inst.channels.index(name)
+                if s < inst.channel_open.shape[1] and inst.channel_open[c, s]:
+                    w = model.add_variable(lb=0)
+                    row.set_coefficient(w, -1)
+                    cover[(c, s)].append(w)
+        req = inst.required
+        self.short: list[mathopt.Variable] = []
+        self.over: list[mathopt.Variable] = []
+        for c, s in sorted(set(cover) | {(int(c), int(s)) for c, s in zip(*np.nonzero(req), strict=True)}):
+            r = float(req[c, s]) if s < req.shape[1] else 0.0
+            row = model.add_linear_constraint(lb=r, ub=r)
+            for w in cover.get((c, s), []):
+                row.set_coefficient(w, 1)
+            over = model.add_variable(lb=0)
+            row.set_coefficient(over, -1)
+            model.objective.set_linear_coefficient(over, unit_cost(weights, "overstaff"))
+            self.over.append(over)
+            for width, slope in _short_segments(costs.get((c, s)) if costs else None, unit_cost(weights, "shortfall")):
+                short = model.add_variable(lb=0, ub=width)
+                row.set_coefficient(short, 1)
+                model.objective.set_linear_coefficient(short, slope)
+                self.short.append(short)
+        model.objective.is_maximize = False
+        self._solver = mathopt.IncrementalSolver(model, mathopt.SolverType.GLOP)
+        # primal simplex after columns are added (the last basis stays feasible), dual simplex after agents are fixed
+        # (it stays dual feasible): each about twice as fast as the other on the sample week's re-solves
+        self._params = {dual: mathopt.SolveParameters(presolve=mathopt.Emphasis.OFF, lp_algorithm=(
+            mathopt.LPAlgorithm.DUAL_SIMPLEX if dual else mathopt.LPAlgorithm.PRIMAL_SIMPLEX)) for dual in (False, True)}
+        self._values: dict = {}
+        self._duals: dict = {}
+        self.objective = math.nan
+        self.solves = 0
+
+    def add(self, i: int, week: Week) -> bool:
+        """Add week as a column of agent i; False when it is one already."""
+        if week in self.columns[i]:
+            return False
+        g = self.inst.agents[i].group
+        x = self.model.add_variable(lb=0, ub=1)
+        self.picks[(i, len(self.columns[i]))] = x
+        self.columns[i].append(week)
+        self.one_week[i].set_coefficient(x, 1)
+        self.model.objective.set_linear_coefficient(x, week_paid_cost(self.inst, week))
+        slots: dict[tuple[int, int], int] = defaultdict(int)
+        taking: dict[tuple, int] = defaultdict(int)
+        for k in week.values():
+            t = self.inst.templates[k]
+            for s in range(t.start, t.end):
+                slots[(g, s)] += 1
+            for kind in t.breaks:
+                taking[(g, t.start, kind)] += 1
+        for key, n_on in slots.items():
+            self.on_shift[key].set_coefficient(x, n_on)
+        for key, n_take in taking.items():
+            if key not in self.takers:
+                self._add_taker(*key)
+            self.takers[key].set_coefficient(x, n_take)
+        return True
+
+    def _add_taker(self, g: int, start: int, kind: BreakKind) -> None:
+        row = self.model.add_linear_constraint(lb=0, ub=0)
+        self.takers[(g, start, kind)] = row
+        for off in range(kind.earliest_offset, kind.latest_offset + 1):
+            z = self.model.add_variable(lb=0)
+            self.breaks[(g, start, kind, off)] = z
+            row.set_coefficient(z, -1)
+            for s in range(start + off, start + off + kind.duration_slots):
+                self.on_shift[(g, s)].set_coefficient(z, -1)
+
+    def taker_dual(self, g: int, start: int, kind: BreakKind, on_dual: dict[tuple[int, int], float]) -> float:
+        """The dual of a break start's takers row (scaled units per shift taking it); for a start with no row yet, the
+        value its row would have: minus its cheapest placement's on-shift duals, where its flows' reduced costs are
+        all at least zero and one is zero."""
+        row = self.takers.get((g, start, kind))
+        if row is not None:
+            return self.dual(row)
+        return -min(sum(on_dual[(g, s)] for s in range(start + off, start + off + kind.duration_slots))
+                    for off in range(kind.earliest_offset, kind.latest_offset + 1))
+
+    def fix(self, i: int, n: int) -> None:
+        """Agent i works its column n alone from now on."""
+        for m in range(len(self.columns[i])):
+            x = self.picks[(i, m)]
+            x.lower_bound = x.upper_bound = 1.0 if m == n else 0.0
+
+    def solve(self, dual: bool = False) -> None:
+        """Re-solve from the last basis (by dual simplex when `dual`, after fixing); raises BoundNotSolved unless
+        optimal."""
+        result = self._solver.solve(params=self._params[dual])
+        self.solves += 1
+        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+            raise BoundNotSolved(f"the weeks LP did not solve to optimality ({result.termination.reason.name})")
+        self.objective = float(result.objective_value())
+        self._values, self._duals = result.variable_values(), result.dual_values()
+
+    def value(self, var: mathopt.Variable) -> float:
+        """A variable's value in the last solution."""
+        return float(self._values.get(var, 0.0))
+
+    def dual(self, row: mathopt.LinearConstraint) -> float:
+        """A row's dual value in the last solution (scaled units per unit of its right-hand side)."""
+        return float(self._duals.get(row, 0.0))
+
+    def weight(self, i: int, n: int) -> float:
+        """Agent i's weight on its column n."""
+        return self.value(self.picks[(i, n)])
 
     def shortfall(self) -> float:
-        """Agent-slots short in the LP's solution."""
-        return float(sum(v.solution_value() for v in self.short))
+        """Agent-slots short in the last solution."""
+        return sum(self.value(v) for v in self.short)
 
     def overstaff(self) -> float:
-        """Agent-slots over in the LP's solution."""
-        return float(sum(v.solution_value() for v in self.over))
+        """Agent-slots over in the last solution."""
+        return sum(self.value(v) for v in self.over)
 
 
 def week_paid_cost(inst: Instance, week: Week) -> int:
@@ -66,83 +198,15 @@ def week_paid_cost(inst: Instance, week: Week) -> int:
 
 
 def weeks_master(inst: Instance, columns: dict[int, list[Week]], costs: dict[tuple[int, int], SlotCost] | None = None
-                 ) -> _Master:
-    """Solve the LP in which agent i works a convex combination of columns[i] (objective in scaled units); with the
+                 ) -> WeeksLP:
+    """The LP in which agent i works a convex combination of columns[i], solved (objective in scaled units); with the
     model's slot costs (coverage.costs), a short slot also costs its late contacts (convex in the agents missing)."""
-    solver, _ = _new_solver()
-    inf = solver.infinity()
-    weights = inst.config.solver.weights
-    on_keys: set[tuple[int, int]] = set()
-    taker_keys: set[tuple] = set()
-    for i, weeks in columns.items():
-        g = inst.agents[i].group
-        for week in weeks:
-            for k in week.values():
-                t = inst.templates[k]
-                on_keys.update((g, s) for s in range(t.start, t.end))
-                taker_keys.update((g, t.start, kind) for kind in t.breaks)
-    on_shift = {key: solver.Constraint(0, 0) for key in sorted(on_keys)}
-    takers = {key: solver.Constraint(0, 0) for key in sorted(taker_keys, key=lambda k: (k[0], k[1], k[2].name))}
-    one_week = {i: solver.Constraint(1, 1) for i in sorted(columns)}
-    objective = solver.Objective()
-    picks: dict[tuple[int, int], pywraplp.Variable] = {}
+    lp = WeeksLP(inst, sorted(columns), costs)
     for i, weeks in sorted(columns.items()):
-        g = inst.agents[i].group
-        for n, week in enumerate(weeks):
-            x = solver.NumVar(0, 1, f"week_{i}_{n}")
-            picks[(i, n)] = x
-            one_week[i].SetCoefficient(x, 1)
-            objective.SetCoefficient(x, week_paid_cost(inst, week))
-            slots: dict[tuple[int, int], int] = defaultdict(int)
-            taking: dict[tuple, int] = defaultdict(int)
-            for k in week.values():
-                t = inst.templates[k]
-                for s in range(t.start, t.end):
-                    slots[(g, s)] += 1
-                for kind in t.breaks:
-                    taking[(g, t.start, kind)] += 1
-            for key, n_on in slots.items():
-                on_shift[key].SetCoefficient(x, n_on)
-            for key, n_take in taking.items():
-                takers[key].SetCoefficient(x, n_take)
-    breaks: dict[tuple, pywraplp.Variable] = {}
-    for (g, start, kind), row in takers.items():
-        for off in range(kind.earliest_offset, kind.latest_offset + 1):
-            z = solver.NumVar(0, inf, "")
-            breaks[(g, start, kind, off)] = z
-            row.SetCoefficient(z, -1)
-            for s in range(start + off, start + off + kind.duration_slots):
-                if (g, s) in on_shift:
-                    on_shift[(g, s)].SetCoefficient(z, -1)
-    cover: dict[tuple[int, int], list] = defaultdict(list)
-    for (g, s), row in on_shift.items():
-        for name in inst.groups[g]:
-            c = inst.channels.index(name)
-            if s < inst.channel_open.shape[1] and inst.channel_open[c, s]:
-                w = solver.NumVar(0, inf, "")
-                row.SetCoefficient(w, -1)
-                cover[(c, s)].append(w)
-    req = inst.required
-    master = _Master(solver, on_shift, takers, one_week, picks, breaks)
-    keys = set(cover) | {(int(c), int(s)) for c, s in zip(*np.nonzero(req), strict=True)}
-    for c, s in sorted(keys):
-        r = float(req[c, s]) if s < req.shape[1] else 0.0
-        over = solver.NumVar(0, inf, "")
-        row = solver.Constraint(r, r)
-        for w in cover.get((c, s), []):
-            row.SetCoefficient(w, 1)
-        row.SetCoefficient(over, -1)
-        objective.SetCoefficient(over, unit_cost(weights, "overstaff"))
-        master.over.append(over)
-        for width, slope in _short_segments(costs.get((c, s)) if costs else None, unit_cost(weights, "shortfall")):
-            short = solver.NumVar(0, width if math.isfinite(width) else inf, "")
-            row.SetCoefficient(short, 1)
-            objective.SetCoefficient(short, slope)
-            master.short.append(short)
-    objective.SetMinimization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        raise BoundNotSolved("the weeks LP did not solve to optimality")
-    return master
+        for week in weeks:
+            lp.add(i, week)
+    lp.solve()
+    return lp
 
 
 def _short_segments(cost: SlotCost | None, short_w: int) -> list[tuple[float, float]]:
@@ -159,28 +223,62 @@ def _short_segments(cost: SlotCost | None, short_w: int) -> list[tuple[float, fl
     return head + slopes + [(math.inf, slopes[-1][1])]
 
 
-def price_weeks(inst: Instance, master: _Master, agents: list[int], cache: dict[int, AgentWeek],
-                budget_det: float = PRICE_DET) -> dict[int, Week]:
-    """For each agent, the week of least reduced cost under the master's duals when it is negative (a new column)."""
-    on_dual = {key: row.dual_value() for key, row in master.on_shift.items()}
-    taker_dual = {key: row.dual_value() for key, row in master.takers.items()}
+def price_weeks(inst: Instance, lp: WeeksLP, agents: list[int], cache: dict[int, AgentWeek],
+                budget_det: float = PRICE_DET, workers: int = 1, report: DiveReport | None = None) -> dict[int, Week]:
+    """For each agent, the week of least reduced cost under the LP's last duals when it is negative (a new column);
+    the agents' sub-solves run `workers` at a time (each on one core, stopped on its deterministic budget; report
+    counts those its wall cap stopped instead)."""
+    on_dual = {key: lp.dual(row) for key, row in lp.on_shift.items()}
     weights = inst.config.solver.weights
-    found: dict[int, Week] = {}
+    taker_dual: dict[tuple, float] = {}
     for i in agents:
         g = inst.agents[i].group
+        for k in {k for ks in inst.agents[i].templates.values() for k in ks}:
+            t = inst.templates[k]
+            for kind in t.breaks:
+                if (g, t.start, kind) not in taker_dual:
+                    taker_dual[(g, t.start, kind)] = lp.taker_dual(g, t.start, kind, on_dual)
+    for i in agents:
         if i not in cache:
             cache[i] = AgentWeek(inst, inst.agents[i])
 
-        def worth(t, g: int = g) -> int:
-            value = sum(on_dual.get((g, s), 0.0) for s in range(t.start, t.end))
+    on_sum: dict[int, np.ndarray] = {}  # group -> running sum of its on-shift duals over the slots
+    for g in sorted({inst.agents[i].group for i in agents}):
+        duals = np.zeros(inst.n_slots + 1)
+        for s in range(inst.n_slots + 1):
+            duals[s] = on_dual.get((g, s), 0.0)
+        on_sum[g] = np.concatenate([[0.0], np.cumsum(duals)])
+
+    def worth_of(i: int) -> Callable[[Template], int]:
+        g = inst.agents[i].group
+        running = on_sum[g]
+
+        def worth(t: Template) -> int:
+            value = float(running[t.end] - running[t.start])
             value += sum(taker_dual.get((g, t.start, kind), 0.0) for kind in t.breaks)
             return round(WORTH_SCALE * (value - paid_cost(weights, t.paid_min)))
+        return worth
 
-        week = cache[i].best(worth, budget_det)
+    def best(i: int) -> tuple[Week | None, bool]:
+        week = cache[i].best(worth_of(i), budget_det, presolve=False)
+        return week, cache[i].wall_cut
+
+    # CP-SAT releases the GIL while it solves, so threads price two agents at once on two cores; each result
+    # depends only on its agent and the duals, so the columns are the same whatever the order they finish in
+    if workers > 1 and len(agents) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            weeks = list(pool.map(best, agents))
+    else:
+        weeks = [best(i) for i in agents]
+    found: dict[int, Week] = {}
+    for i, (week, cut) in zip(agents, weeks, strict=True):
+        if cut and report is not None:
+            report.pricing_wall_cuts += 1
         if week is None:
             continue
+        worth = worth_of(i)
         gain = sum(worth(inst.templates[k]) for k in week.values()) / WORTH_SCALE
-        if gain + master.one_week[i].dual_value() > 1e-6:
+        if gain + lp.dual(lp.one_week[i]) > 1e-6:
             found[i] = week
     return found
 
@@ -195,80 +293,92 @@ class DiveReport:
     lp_short: float = math.nan  # its shortfall and overstaffing (agent-slots)
     lp_over: float = math.nan
     dive_steps: int = 0
+    lp_solves: int = 0
+    pricing_wall_cuts: int = 0  # pricing sub-solves stopped by their wall cap (then the columns may differ by run)
     cut: bool = False  # the deadline passed before every agent had a week
+    breaks: dict[tuple, float] = field(default_factory=dict)  # the LP's break flows with every agent fixed
 
     def as_dict(self) -> dict:
         """JSON-ready."""
         return {"pricing_rounds": self.rounds, "columns": self.columns, "lp_objective": self.lp_first / SCALE,
                 "lp_shortfall_agent_slots": round(self.lp_short, 3), "lp_overstaff_agent_slots": round(self.lp_over, 3),
-                "dive_steps": self.dive_steps, "cut": self.cut}
+                "dive_steps": self.dive_steps, "lp_solves": self.lp_solves,
+                "pricing_wall_cuts": self.pricing_wall_cuts, "cut": self.cut}
 
 
 def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: int = 15,
                price_det: float = PRICE_DET, deadline: float | None = None,
-               costs: dict[tuple[int, int], SlotCost] | None = None) -> tuple[dict[int, Week] | None, DiveReport]:
+               costs: dict[tuple[int, int], SlotCost] | None = None, workers: int = 1,
+               resolve: bool = True, share: float = 0.25) -> tuple[dict[int, Week] | None, DiveReport]:
     """One week per agent: `rounds` of pricing from the start's weeks, then the dive (each step prices the agents
     still free, then fixes those whose LP weight on one week is at least SURE, or else the `step` heaviest, at most
-    a quarter of those left). Only the agents in start take part. (None, report with cut) when the wall clock passes
-    deadline (time.perf_counter seconds) first: the work is deterministic, the deadline only guards the limit."""
-    columns = {i: [start[i]] for i in sorted(start)}
+    `share` of those left; with `resolve` the LP is re-solved with the new columns before choosing). Only the
+    agents in start take part; the report holds the LP's break flows with every agent fixed.
+
+    The work is deterministic; `deadline` (time.perf_counter seconds) only guards the limit. Past it before the first
+    LP solve: (None, report with cut). Past it later: no more pricing, and every agent still free takes its heaviest
+    week in one last step, report.cut set (the weeks then depend on where the clock stopped it)."""
+    if deadline is not None and time.perf_counter() > deadline:
+        return None, DiveReport(cut=True)
+    lp = WeeksLP(inst, sorted(start), costs)
+    for i in sorted(start):
+        lp.add(i, start[i])
     cache: dict[int, AgentWeek] = {}
     report = DiveReport()
+
     def late() -> bool:
-        report.cut = deadline is not None and time.perf_counter() > deadline
+        report.cut = report.cut or (deadline is not None and time.perf_counter() > deadline)
         return report.cut
 
+    solved = False  # whether the LP's last solution is of its current columns and bounds
     for _ in range(rounds):
-        if late():
-            return None, report
-        master = weeks_master(inst, columns, costs)
-        new = price_weeks(inst, master, sorted(columns), cache, price_det)
+        lp.solve()
+        solved = True
         report.rounds += 1
-        added = _add(columns, new)
-        if not added:
+        if late() or not _add(lp, price_weeks(inst, lp, sorted(start), cache, price_det, workers, report)):
             break
-    master = weeks_master(inst, columns, costs)
-    report.lp_first = master.solver.Objective().Value()
-    report.lp_short, report.lp_over = master.shortfall(), master.overstaff()
+        solved = False
+    if not solved:
+        lp.solve()
+    report.lp_first, report.lp_short, report.lp_over = lp.objective, lp.shortfall(), lp.overstaff()
     fixed: dict[int, Week] = {}
-    while len(fixed) < len(columns):
-        if late():
-            return None, report
-        free = [i for i in columns if i not in fixed]
-        current = {i: ([fixed[i]] if i in fixed else columns[i]) for i in columns}
-        master = weeks_master(inst, current, costs)
-        if _add(columns, price_weeks(inst, master, free, cache, price_det)):
-            current = {i: ([fixed[i]] if i in fixed else columns[i]) for i in columns}
-            master = weeks_master(inst, current, costs)
-        heaviest = sorted(((max(master.picks[(i, n)].solution_value() for n in range(len(current[i]))), i)
-                           for i in free), reverse=True)
-        take = max(1, min(step, len(free) // 4))
+    solved = True
+    while len(fixed) < len(lp.columns):
+        if not solved:
+            lp.solve(dual=True)
+        free = [i for i in lp.columns if i not in fixed]
+        if not late() and _add(lp, price_weeks(inst, lp, free, cache, price_det, workers, report)) and resolve:
+            lp.solve()
+        n_cols = {i: len(lp.columns[i]) for i in free}
+        heaviest = sorted(((max(lp.weight(i, n) for n in range(n_cols[i])), i) for i in free), reverse=True)
+        take = len(free) if report.cut else max(1, min(step, int(len(free) * share)))
         sure = [i for weight, i in heaviest if weight >= SURE]
-        for i in (sure if len(sure) >= take else [i for _, i in heaviest[:take]]):
-            n = max(range(len(current[i])), key=lambda n, i=i: (master.picks[(i, n)].solution_value(), -n))
-            fixed[i] = current[i][n]
+        chosen = {i: max(range(n_cols[i]), key=lambda n, i=i: (lp.weight(i, n), -n))
+                  for i in (sure if len(sure) >= take else [i for _, i in heaviest[:take]])}
+        for i, n in chosen.items():
+            lp.fix(i, n)
+            fixed[i] = lp.columns[i][n]
+        solved = False
         report.dive_steps += 1
-    report.columns = sum(len(c) for c in columns.values())
+    lp.solve(dual=True)
+    report.breaks = {key: lp.value(z) for key, z in lp.breaks.items()}
+    report.columns = sum(len(c) for c in lp.columns.values())
+    report.lp_solves = lp.solves
     return {i: week for i, week in fixed.items() if week}, report
 
 
-def _add(columns: dict[int, list[Week]], new: dict[int, Week]) -> int:
-    added = 0
-    for i, week in new.items():
-        if week not in columns[i]:
-            columns[i].append(week)
-            added += 1
-    return added
+def _add(lp: WeeksLP, new: dict[int, Week]) -> int:
+    return sum(lp.add(i, week) for i, week in sorted(new.items()))
 
 
 def boxed_completion(inst: Instance, weeks: dict[int, Week], budget_det: float,
-                     costs: dict[tuple[int, int], SlotCost] | None = None) -> Completion | None:
-    """Breaks and channels of the weeks' shifts: the LP's placement (weeks_master with these weeks alone), each break
-    count boxed between its floor and ceiling, solved exactly on the aggregate model within budget_det."""
-    every = {i: [weeks.get(i, {})] for i in range(len(inst.agents))}
-    lp = weeks_master(inst, every, costs)
-    box = {}
-    for key, z in lp.breaks.items():
-        value = z.solution_value()
-        box[key] = (max(0, math.floor(value + 1e-6)), max(0, math.ceil(value - 1e-6)))
-    return exact_completion(inst, shift_counts(inst, weeks), inst.config, budget_det, box=box).done
+                     costs: dict[tuple[int, int], SlotCost] | None = None,
+                     breaks: dict[tuple, float] | None = None) -> ExactCompletion:
+    """Breaks and channels of the weeks' shifts: the LP's placement (`breaks`, the dive's with every agent fixed, or
+    else weeks_master with these weeks alone), each break count boxed between its floor and ceiling, solved exactly
+    on the aggregate model within budget_det; its completion is None when none is found in that budget."""
+    if breaks is None:
+        lp = weeks_master(inst, {i: [weeks.get(i, {})] for i in range(len(inst.agents))}, costs)
+        breaks = {key: lp.value(z) for key, z in lp.breaks.items()}
+    box = {key: (max(0, math.floor(value + 1e-6)), max(0, math.ceil(value - 1e-6))) for key, value in breaks.items()}
+    return exact_completion(inst, shift_counts(inst, weeks), inst.config, budget_det, box=box)

@@ -17,9 +17,10 @@ Phases, in the order they may run (solve.solve_roster runs them and reports each
   makes the start dearer;
 - published_start (planner replan): the published roster with the edits the changes force, then start_check: that
   roster solved with every value fixed, priced exactly and returned unless the search finds a cheaper one;
-- weeks_start (long limits on up to site-scale weeks, WEEKS_MIN_LIMIT_S): the trimmed start's weeks as the first
-  columns of an LP over whole agent weeks, priced and dived to one week per agent, breaks boxed to the LP's
-  (columns.py); kept, and trimmed again, when it costs less than the trimmed start;
+- weeks_start (from WEEKS_MIN_LIMIT_S on site-scale weeks, up to WEEKS_MAX_CHOICES): the trimmed start's weeks as
+  the first columns of an LP over whole agent weeks, priced and dived to one week per agent, breaks boxed to the LP's
+  (columns.py); kept, and trimmed again, when it costs less than the trimmed start; with it the LP plan has one
+  hand-out and the search a budget that fits what the dive leaves;
 - search: CP-SAT on the full model from the first roster (large-neighbourhood search only on large rosters);
 - fallback: when the search ends with no roster, or a dearer one than its start, the first roster itself is solved
   with every hinted variable fixed and returned, so a run never ends worse than its start.
@@ -47,17 +48,31 @@ HANDOUT_BONUSES, HANDOUT_FROM_S, HANDOUT_EVERY_S = (4.0, 2.0, 8.0), 90.0, 15.0
 # at 15-20 s and keeps the LP path alone.
 GREEDY_FIRST_ABOVE = 60000
 # The whole-weeks start (columns.py) from this limit up, on weeks of at most WEEKS_MAX_CHOICES agent-day template
-# choices. python bench/schedule_bench.py --seeds 2,7 --time-limit 360 (2 idle cores): 295 and 330 s in all, the
-# start kept, objective 56,702 and 148,059, overstaffed 2.33% and 1.59% (120 s without it: 83,813 and 162,273, 6.42%
-# and 5.86%). The phase takes about 200-250 s of that; the LP plan, hand-outs and trim before it about 35 s and the
-# trim and search after it about 30 s, so below 360 s it cannot finish on a site week.
-WEEKS_MIN_LIMIT_S, WEEKS_MAX_CHOICES = 360.0, 60000
-# Pricing rounds before the dive, agents fixed per dive step (at most), and the boxed completion's deterministic
-# budget: the measured run above (the LP's overstaffing was still falling after 8 rounds, by about a tenth a round).
-WEEKS_ROUNDS, WEEKS_STEP, WEEKS_BOX_DET = 8, 15, 4.0
-# Wall seconds the search keeps after the whole-weeks start: past this point of the limit the dive stops, and the
-# trimmed start is kept.
-WEEKS_SEARCH_S = 30.0
+# choices. On the sample week (seed 1, 2 idle cores) the LP plan, one hand-out and the trim take about 36 s, the
+# phase about 55 s (dive 44 s: 30 LP re-solves 30 s, pricing 11 s; boxed completion 11 s), the second trim and the
+# search about 15 s: it fits 120 s. Seed 1 at 180 s: shortfall 3 (bound 1), overstaffed 2.57%, objective 8,343
+# (120 s without it: 27, 6.33%, 38,157). Above WEEKS_MAX_CHOICES (400 agents: about 96,000) the LP plan and its
+# hand-out alone take about 35 s and the LP grows with the agents, so it does not run there; below LNS_ONLY_ABOVE the
+# full search, with its larger budget, closes small rosters itself.
+WEEKS_MIN_LIMIT_S, WEEKS_MAX_CHOICES = 120.0, 60000
+# Pricing rounds before the dive, agents fixed per dive step (at most WEEKS_STEP and WEEKS_SHARE of those still free)
+# and the boxed completion's deterministic budget. Seed 1 from the same trimmed start: 8 rounds and steps of 15 (at
+# most a quarter) take 70 s to a dived start costing 35,638 (overstaffing 300 agent-slots); 5 rounds and steps of 25
+# (at most a third) take 44 s to 35,847 (355), which the second trim and search then close; 4 rounds leave the search
+# its budget at 120 s. The boxed completion is optimal in about 3.3 units.
+WEEKS_ROUNDS, WEEKS_STEP, WEEKS_SHARE, WEEKS_BOX_DET = 4, 25, 1 / 3, 4.0
+# Wall seconds kept after the dive for the boxed completion (about 11 s), the second trim (about 5 s) and the search:
+# past this point of the limit the dive stops, and the trimmed start is kept.
+WEEKS_AFTER_S = 30.0
+# With the whole-weeks start: one hand-out (the start is only its first columns, and the two more hand-outs' 15 s go
+# to the dive), and the search's budget grows from LNS_BASE_DET by LNS_DET_PER_S per second of limit above
+# WEEKS_BEFORE_SEARCH_S (what the phases before the search take on a site week), so it ends on its budget, not on the
+# wall clock, on an idle machine and on a moderately loaded one (at 120 s the phases before it end at 90-100 s on the
+# sample seeds, and LNS takes 17-20 s for 4.8 units: cut on seed 5 at 4.69, so 4 units there).
+WEEKS_BEFORE_SEARCH_S = 120.0
+# The first trim's passes before the whole-weeks start: its roster is only the dive's first columns (and the start kept
+# if the dive's is dearer), and its first passes save most (seed 1: 7 passes in 11.5 s).
+WEEKS_FIRST_TRIM_PASSES = 4
 # Exact completion: deterministic units per second of limit (at least EXACT_MIN_DET), on small rosters only. On a
 # site week (LNS_ONLY_ABOVE) the greedy placement is far cheaper than what the sub-solve finds in its budget, so it is
 # skipped there: seed 1 at 120 s, the three hand-outs' greedy placements cost 557,385 / 392,312 / 556,693 and the
@@ -105,6 +120,7 @@ class SolvePlan:
     limit_s: float | None = None  # the time limit the plan was chosen for (seconds, model building included)
     greedy_first: bool = False  # with hand-outs: the greedy start runs first and competes with them
     weeks: bool = False  # the whole-weeks start runs after the trim (columns.py)
+    first_trim_passes: int | None = None  # the first trim's pass budget when it differs (before the whole-weeks start)
 
     @property
     def start(self) -> str:
@@ -148,19 +164,25 @@ def choose_phases(limit_s: float, template_choices: int) -> SolvePlan:
                          f"time limit {limit_s:g} s < {PLAN_MIN_LIMIT_S:g} s: greedy start, trim of at most {passes} "
                          f"pass(es), then {search} ({template_choices} agent-day template choices)", reserve_s,
                          trim_passes=passes, limit_s=limit_s)
+    weeks = limit_s >= WEEKS_MIN_LIMIT_S and lns_only and template_choices <= WEEKS_MAX_CHOICES
     handouts = min(len(HANDOUT_BONUSES), 1 + int(max(0.0, limit_s - HANDOUT_FROM_S) // HANDOUT_EVERY_S))
     more = (f"; {len(HANDOUT_BONUSES)} hand-outs from {HANDOUT_FROM_S + (len(HANDOUT_BONUSES) - 1) * HANDOUT_EVERY_S:g} s"
             if handouts < len(HANDOUT_BONUSES) else "")
+    first_passes = None
+    if weeks:
+        handouts, more = 1, " (one: the whole-weeks start follows)"
+        first_passes = min(passes, WEEKS_FIRST_TRIM_PASSES)
+        search_det = min(search_det, LNS_BASE_DET + LNS_DET_PER_S * max(0.0, limit_s - WEEKS_BEFORE_SEARCH_S))
     greedy_first = template_choices > GREEDY_FIRST_ABOVE
     first = (f"greedy start first (more than {GREEDY_FIRST_ABOVE} agent-day template choices), then " if greedy_first
              else "")
-    weeks = limit_s >= WEEKS_MIN_LIMIT_S and template_choices <= WEEKS_MAX_CHOICES
-    whole = (f", whole-weeks start (time limit >= {WEEKS_MIN_LIMIT_S:g} s) and a second trim" if weeks else "")
+    whole = (f" (the first of at most {first_passes}), whole-weeks start (time limit >= {WEEKS_MIN_LIMIT_S:g} s, "
+             f"{LNS_ONLY_ABOVE}-{WEEKS_MAX_CHOICES} choices) and a second trim" if weeks else "")
     return SolvePlan(handouts, exact_det, search_det, lns_only,
                      f"time limit {limit_s:g} s >= {PLAN_MIN_LIMIT_S:g} s: {first}LP plan with {handouts} hand-out(s)"
                      f"{more}, trim of at most {passes} passes{whole}, then {search} ({template_choices} agent-day "
                      "template choices)", reserve_s, trim_passes=passes, limit_s=limit_s, greedy_first=greedy_first,
-                     weeks=weeks)
+                     weeks=weeks, first_trim_passes=first_passes)
 
 
 def trim_passes(limit_s: float, template_choices: int) -> int:
