@@ -90,9 +90,14 @@ def power_sums(q: np.ndarray, up: np.ndarray, down: np.ndarray, coefs: np.ndarra
     for j in range(1, blocks):
         held[:, BLOCK: BLOCK + width] = starts[:, j - 1]
         np.einsum("dri,dri->ri", band, shifted, out=starts[:, j])
-    # S_i = Σ_j coefs[j·BLOCK + i] q P^(j·BLOCK): per chain one product [sets·BLOCK, blocks] @ [blocks, width]
+    # S_i = Σ_j coefs[j·BLOCK + i] q P^(j·BLOCK), summed over j in order by elementwise products: a BLAS product
+    # (matmul) picks its kernel and its order of summing by the arrays' shapes, so a chain beside longer ones (more
+    # blocks, wider) came out a last bit apart from itself alone (numpy 2.4.6's OpenBLAS)
     weights = np.moveaxis(by_block, 0, 1).transpose(0, 1, 3, 2).reshape(rows, sets * BLOCK, blocks)
-    partial = np.matmul(weights, starts).reshape(rows, sets, BLOCK, width).transpose(1, 2, 0, 3)
+    partial = np.zeros((rows, sets * BLOCK, width))
+    for j in range(blocks):
+        partial += weights[:, :, j, None] * starts[:, j, None, :]
+    partial = partial.reshape(rows, sets, BLOCK, width).transpose(1, 2, 0, 3)
     total = partial[:, BLOCK - 1]
     for i in range(BLOCK - 2, -1, -1):  # Σ_i S_i P^i = (…(S_(B−1) P + S_(B−2)) P + …) P + S_0
         total = _step(total, up[None], stay[None], down[None]) + partial[:, i]
