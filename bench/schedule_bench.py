@@ -147,13 +147,16 @@ def worked_shifts(inst, result) -> list[tuple[int, int, int]]:
 
 
 def _weeks_start_outcome(result) -> str:
-    """'kept', 'not kept', 'cut' or '–' (not run): what became of the whole-weeks start (phase weeks_start)."""
+    """'kept', 'not kept' (either with ' (dive cut)' when the clock ended the pricing), 'cut', 'no placement' or '–'
+    (not run): what became of the whole-weeks start (phase weeks_start)."""
     phase = next((p for p in result.phases if p.name == "weeks_start"), None)
     if phase is None:
         return "–"
-    if phase.details.get("cut") or not phase.objective:
-        return "cut"
-    return "not kept" if "is kept" in phase.note else "kept"
+    cut = phase.details.get("cut")
+    if not phase.objective:  # no weeks to compare: the clock passed before the dive, or no break placement
+        return "cut" if cut else "no placement"
+    outcome = "not kept" if "is kept" in phase.note else "kept"
+    return f"{outcome} (dive cut)" if cut else outcome
 
 
 def seeds_table(cfg, seeds: list[int], limit_s: float, floors: bool = False) -> None:

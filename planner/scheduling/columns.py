@@ -309,10 +309,10 @@ class DiveReport:
 def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: int = 15,
                price_det: float = PRICE_DET, deadline: float | None = None,
                costs: dict[tuple[int, int], SlotCost] | None = None, workers: int = 1,
-               resolve: bool = True, share: float = 0.25) -> tuple[dict[int, Week] | None, DiveReport]:
+               share: float = 0.25) -> tuple[dict[int, Week] | None, DiveReport]:
     """One week per agent: `rounds` of pricing from the start's weeks, then the dive (each step prices the agents
     still free, then fixes those whose LP weight on one week is at least SURE, or else the `step` heaviest, at most
-    `share` of those left; with `resolve` the LP is re-solved with the new columns before choosing). Only the
+    `share` of those left; the LP is re-solved with the new columns before choosing). Only the
     agents in start take part; the report holds the LP's break flows with every agent fixed.
 
     The work is deterministic; `deadline` (time.perf_counter seconds) only guards the limit. Past it before the first
@@ -347,7 +347,7 @@ def dive_weeks(inst: Instance, start: dict[int, Week], rounds: int = 8, step: in
         if not solved:
             lp.solve(dual=True)
         free = [i for i in lp.columns if i not in fixed]
-        if not late() and _add(lp, price_weeks(inst, lp, free, cache, price_det, workers, report)) and resolve:
+        if not late() and _add(lp, price_weeks(inst, lp, free, cache, price_det, workers, report)):
             lp.solve()
         n_cols = {i: len(lp.columns[i]) for i in free}
         heaviest = sorted(((max(lp.weight(i, n) for n in range(n_cols[i])), i) for i in free), reverse=True)

@@ -226,17 +226,17 @@ def _weeks_start(inst, rm: RosterModel, plan: SolvePlan, start: _Start, deadline
     # the boxed completion is the phase's one budgeted CP-SAT solve: its wall cap cutting it is what could make
     # the phase's roster differ between runs, so that is what stopped_by reports
     stop = stopped_by(boxed.status, boxed.used_det, WEEKS_BOX_DET, boxed.wall_s, WALL_PER_DET * WEEKS_BOX_DET, True)
-    phases_note = ""
+    cut_note = ""
     if report.pricing_wall_cuts:
         stop = "wall_cap"
-        phases_note += f"; {report.pricing_wall_cuts} pricing sub-solve(s) stopped by their wall cap"
+        cut_note += f"; {report.pricing_wall_cuts} pricing sub-solve(s) stopped by their wall cap"
     if report.cut:
         stop = "wall_cap"
-        phases_note += ("; the wall clock stopped the pricing: the agents still free took their heaviest weeks at "
+        cut_note += ("; the wall clock stopped the pricing: the agents still free took their heaviest weeks at "
                         "once")
     phases.append(PhaseReport("weeks_start", time.perf_counter() - began, stop, budget_det=WEEKS_BOX_DET,
                               used_det=boxed.used_det, wall_cap_s=WALL_PER_DET * WEEKS_BOX_DET,
-                              objective=cost / SCALE, note=f"objective without soft-rule penalties{phases_note}",
+                              objective=cost / SCALE, note=f"objective without soft-rule penalties{cut_note}",
                               details=report.as_dict() | {"overstaff_agent_slots": surplus(inst, done),
                                                           "completion": boxed.status}))
     # trimmed before it is compared: the dived weeks leave shortfall the trim's one-agent moves close (seed 3 at
